@@ -1,0 +1,87 @@
+# TokenDesk — the two commands of the README are `make run` and `make test`.
+# Works from a fresh clone on Debian 12 as root: `deps` installs what is missing (idempotent).
+# See docs/harness.md.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# rustup's cargo lives in ~/.cargo/bin, which a non-login shell (CI, sudo, cron) may lack.
+ifeq ($(shell command -v cargo 2>/dev/null),)
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+endif
+
+CARGO ?= cargo
+# Extra arguments for the Rust test run, e.g. make test-rust CARGO_TEST_ARGS='-p tokendesk-core secrets'
+CARGO_TEST_ARGS ?= --workspace
+SIM_PORT ?= 8790
+# CARGO_TARGET_DIR is honoured when set in the environment; it is never forced here.
+
+WITH_SECRETS := scripts/with-secret-service.sh
+
+# `make test` runs these steps in order, each as the target test-<step>. All steps run even
+# when one fails (KEEP_GOING=0 stops at the first failure); a summary follows.
+# To add a step (UI tests, e2e, ...): append its name here and write a test-<name> target.
+TEST_STEPS ?= fmt clippy rust
+KEEP_GOING ?= 1
+
+.PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run bench fmt lint
+
+help:
+	@echo 'make test     install missing deps, then: $(TEST_STEPS) (Rust tests inside a private Secret Service)'
+	@echo 'make run      install missing deps, build and start the practice server on 127.0.0.1:$(SIM_PORT)'
+	@echo 'make deps     install missing Debian packages (scripts/install-deps.sh); deps-app: the desktop app'"'"'s'
+	@echo 'make bench    cargo bench --workspace'
+	@echo 'make fmt      cargo fmt --all'
+	@echo 'make lint     rustfmt check + clippy -D warnings'
+	@echo 'one test:     $(WITH_SECRETS) cargo test -p tokendesk-core NAME   (or make test-rust CARGO_TEST_ARGS=...)'
+
+deps:
+	@scripts/install-deps.sh
+
+deps-app:
+	@scripts/install-deps.sh base app
+
+test: deps
+	@failed=(); passed=(); start=$$(date +%s); \
+	for step in $(TEST_STEPS); do \
+	  echo; echo "=== make test: step '$$step' ==="; \
+	  if $(MAKE) --no-print-directory "test-$$step"; then passed+=("$$step"); \
+	  else failed+=("$$step"); echo "=== step '$$step' FAILED ==="; \
+	    if [ "$(KEEP_GOING)" = 0 ]; then break; fi; fi; \
+	done; \
+	secs=$$(( $$(date +%s) - start )); echo; \
+	if [ $${#failed[@]} -eq 0 ]; then \
+	  echo "make test: OK -- all steps succeeded ($${passed[*]}) in $${secs}s"; \
+	else \
+	  echo "make test: FAILED -- failing steps: $${failed[*]}; succeeded: $${passed[*]:-none} ($${secs}s)"; \
+	  exit 1; \
+	fi
+
+test-fmt:
+	$(CARGO) fmt --all -- --check
+
+test-clippy:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+# The whole Rust suite runs inside a private D-Bus session with an unlocked throwaway
+# gnome-keyring, so credential-store tests use the real Secret Service.
+test-rust:
+	$(WITH_SECRETS) $(CARGO) test $(CARGO_TEST_ARGS)
+
+run: deps
+	@echo "Practice server: http://127.0.0.1:$(SIM_PORT)  (Ctrl-C stops it; data is in memory only)"
+	@echo "Its first output line gives TOKENDESK_AUTH_TOKEN=... TOKENDESK_SECRET_CODE=...; in another terminal:"
+	@echo "  export TOKENDESK_AUTH_TOKEN=<from that line> TOKENDESK_SECRET_CODE=<from that line>"
+	@echo "  cargo run -p tokendesk-cli -- profile add practice --url http://127.0.0.1:$(SIM_PORT) --admin practice-admin"
+	@echo "  (no desktop keyring? run the CLI inside '$(WITH_SECRETS) bash': a throwaway store for that shell)"
+	@echo "Building (release; the first build takes a few minutes)..."
+	$(CARGO) run -p tokendesk-sim --release -- --demo --practice --memory --port $(SIM_PORT)
+
+bench:
+	$(CARGO) bench --workspace
+
+fmt:
+	$(CARGO) fmt --all
+
+lint: test-fmt test-clippy
