@@ -1,0 +1,302 @@
+//! The four CENTAGATE calls, as the vendor documents them: `PUT` with a JSON body, the admin
+//! username as the last path segment, and always HTTP 200 with `{code, message, object}`.
+
+use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::routing::put;
+use axum::{Json, Router};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::codes::Code;
+use crate::fixture::normalize_phone;
+use crate::server::AppState;
+use crate::store::StoreError;
+
+/// Where the vendor's web services live.
+pub const BASE_PATH: &str = "/CentagateWS/webresources";
+
+/// The vendor routes (their paths include `BASE_PATH`).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            &format!("{BASE_PATH}/user/auth/list/{{admin}}"),
+            put(auth_list),
+        )
+        .route(
+            &format!("{BASE_PATH}/token/registerActiveToken/{{admin}}"),
+            put(register_active_token),
+        )
+        .route(
+            &format!("{BASE_PATH}/token/syncToken/{{admin}}"),
+            put(sync_token),
+        )
+        .route(
+            &format!("{BASE_PATH}/token/unlockToken/{{admin}}"),
+            put(unlock_token),
+        )
+}
+
+/// The vendor's answer envelope.
+#[derive(Debug, Serialize)]
+pub struct Answer {
+    pub code: u32,
+    pub message: &'static str,
+    pub object: Value,
+}
+
+impl Answer {
+    pub fn of(code: Code) -> Answer {
+        Answer {
+            code: code.number(),
+            message: code.message(),
+            object: Value::Null,
+        }
+    }
+
+    fn success(object: Value) -> Answer {
+        Answer {
+            object,
+            ..Answer::of(Code::Success)
+        }
+    }
+}
+
+type Reply = Json<Answer>;
+
+fn reply(result: Result<Answer, Code>) -> Reply {
+    Json(result.unwrap_or_else(Answer::of))
+}
+
+/// The code a store refusal or failure answers with.
+fn store_code(err: StoreError) -> Code {
+    match err {
+        StoreError::Refused(code) => code,
+        StoreError::UnknownUser(_) => Code::UserNotFound,
+        StoreError::UnknownToken(_) => Code::TokenNotFound,
+        StoreError::Conflict(_) => Code::InvalidTokenStatus,
+        StoreError::Db(e) => {
+            tracing::error!(error = %e, "database error");
+            Code::DbError
+        }
+        StoreError::TaskFailed => {
+            tracing::error!("database task failed");
+            Code::DbError
+        }
+    }
+}
+
+/// A request body: a JSON object whose fields are checked one by one.
+struct Fields(Map<String, Value>);
+
+impl Fields {
+    fn parse(body: &[u8]) -> Result<Fields, Code> {
+        match serde_json::from_slice(body) {
+            Ok(Value::Object(map)) => Ok(Fields(map)),
+            _ => Err(Code::InvalidInput),
+        }
+    }
+
+    /// A required, non-empty string field.
+    fn text(&self, name: &str) -> Result<String, Code> {
+        match self.0.get(name) {
+            Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
+            _ => Err(Code::InvalidInput),
+        }
+    }
+
+    /// An optional string field (absent, null or empty count as absent).
+    fn optional_text(&self, name: &str) -> Result<Option<String>, Code> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(Code::InvalidInput),
+        }
+    }
+
+    /// `tokenType`: 1 or 2, as a number (`2`, `2.0`) or numeric string (`"2"`), as Java
+    /// servers accept.
+    fn token_type(&self) -> Result<TokenType, Code> {
+        let number = match self.0.get("tokenType") {
+            Some(Value::Number(n)) => n.as_f64(),
+            Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+            _ => None,
+        };
+        match number {
+            Some(n) if n == 1.0 => Ok(TokenType::Sms),
+            Some(n) if n == 2.0 => Ok(TokenType::Otp),
+            _ => Err(Code::InvalidInput),
+        }
+    }
+}
+
+enum TokenType {
+    Sms,
+    Otp,
+}
+
+/// Parse the body and check the caller: the path's admin must exist and `cenToken` must match.
+fn authorize(
+    state: &AppState,
+    admin: Result<Path<String>, PathRejection>,
+    body: &[u8],
+) -> Result<Fields, Code> {
+    let Ok(Path(admin)) = admin else {
+        return Err(Code::PermissionNotAllowed);
+    };
+    let fields = Fields::parse(body)?;
+    let cen_token = fields.text("cenToken")?;
+    if !state.admin_signed(&admin, &cen_token) {
+        tracing::info!(admin, "refused: unknown admin or wrong cenToken");
+        return Err(Code::PermissionNotAllowed);
+    }
+    Ok(fields)
+}
+
+/// An OTP as typed by a person: digits only.
+fn otp_field(fields: &Fields, name: &str) -> Result<String, Code> {
+    let code = fields.text(name)?.trim().to_string();
+    if code.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(code)
+    } else {
+        Err(Code::InvalidInput)
+    }
+}
+
+async fn auth_list(
+    State(state): State<AppState>,
+    admin: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Reply {
+    reply(
+        async {
+            let fields = authorize(&state, admin, &body)?;
+            let username = fields.text("username")?;
+            let list = state.store.auth_list(username).await.map_err(store_code)?;
+            Ok(Answer::success(
+                serde_json::to_value(list).map_err(|_| Code::DbError)?,
+            ))
+        }
+        .await,
+    )
+}
+
+async fn register_active_token(
+    State(state): State<AppState>,
+    admin: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Reply {
+    reply(
+        async {
+            let fields = authorize(&state, admin, &body)?;
+            let username = fields.text("username")?;
+            let token_type = fields.token_type()?;
+            let token_sn = fields.text("tokenSn")?;
+            let result = match token_type {
+                TokenType::Sms => {
+                    let number = normalize_phone(&token_sn).ok_or(Code::InvalidInput)?;
+                    state.store.register_sms(username, number).await
+                }
+                TokenType::Otp => {
+                    state
+                        .store
+                        .register_otp(username, token_sn.trim().to_string())
+                        .await
+                }
+            };
+            result.map_err(store_code)?;
+            Ok(Answer::success(Value::Null))
+        }
+        .await,
+    )
+}
+
+async fn sync_token(
+    State(state): State<AppState>,
+    admin: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Reply {
+    reply(
+        async {
+            let fields = authorize(&state, admin, &body)?;
+            let username = fields.text("username")?;
+            let otp1 = otp_field(&fields, "otpStr1")?;
+            let otp2 = otp_field(&fields, "otpStr2")?;
+            // Not in the vendor's table, but some clients name the token; then it must be theirs.
+            let serial = fields.optional_text("tokenSn")?;
+            state
+                .store
+                .sync_token(username, serial, otp1, otp2, state.now())
+                .await
+                .map_err(store_code)?;
+            Ok(Answer::success(Value::Null))
+        }
+        .await,
+    )
+}
+
+async fn unlock_token(
+    State(state): State<AppState>,
+    admin: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Reply {
+    reply(
+        async {
+            let fields = authorize(&state, admin, &body)?;
+            let username = fields.text("username")?;
+            state
+                .store
+                .unlock_token(username)
+                .await
+                .map_err(store_code)?;
+            Ok(Answer::success(Value::Null))
+        }
+        .await,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_type_accepts_what_java_servers_accept() {
+        let ok = [
+            r#"{"tokenType":1}"#,
+            r#"{"tokenType":"2"}"#,
+            r#"{"tokenType":2.0}"#,
+        ];
+        for body in ok {
+            assert!(
+                Fields::parse(body.as_bytes()).unwrap().token_type().is_ok(),
+                "{body}"
+            );
+        }
+        let bad = [
+            r#"{"tokenType":3}"#,
+            r#"{"tokenType":"two"}"#,
+            r#"{"tokenType":true}"#,
+            r#"{"tokenType":null}"#,
+            r#"{}"#,
+            r#"{"tokenType":1.5}"#,
+        ];
+        for body in bad {
+            assert!(
+                Fields::parse(body.as_bytes())
+                    .unwrap()
+                    .token_type()
+                    .is_err(),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn bodies_must_be_objects() {
+        for body in ["", "[]", "\"x\"", "{", "null", "42"] {
+            assert!(Fields::parse(body.as_bytes()).is_err(), "{body}");
+        }
+    }
+}

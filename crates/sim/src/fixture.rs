@@ -1,0 +1,467 @@
+//! The data a practice server starts with: administrators, users, phones, hardware tokens and
+//! bindings, read from TOML (format in crates/sim/README.md) and checked for consistency.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::SimError;
+use crate::token::{OtpKind, TokenStatus};
+
+/// Session credentials of a CENTAGATE administrator.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminCredentials {
+    pub username: String,
+    pub auth_token: String,
+    pub secret_code: String,
+}
+
+impl AdminCredentials {
+    /// The fixed practice administrator (`practice-admin`).
+    pub fn practice() -> AdminCredentials {
+        AdminCredentials {
+            username: "practice-admin".into(),
+            auth_token: "practice-auth-token".into(),
+            secret_code: "practice-secret-code".into(),
+        }
+    }
+
+    /// The cenToken these credentials sign calls with.
+    pub fn cen_token(&self) -> String {
+        crate::auth::cen_token(&self.username, &self.auth_token, &self.secret_code)
+    }
+}
+
+impl fmt::Debug for AdminCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AdminCredentials")
+            .field("username", &self.username)
+            .field("auth_token", &"<redacted>")
+            .field("secret_code", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Whether a user account is active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum UserStatus {
+    #[default]
+    Active,
+    Inactive,
+}
+
+impl UserStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserStatus::Active => "active",
+            UserStatus::Inactive => "inactive",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<UserStatus> {
+        match text {
+            "active" => Some(UserStatus::Active),
+            "inactive" => Some(UserStatus::Inactive),
+            _ => None,
+        }
+    }
+}
+
+/// A user account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSpec {
+    pub username: String,
+    #[serde(default)]
+    pub status: UserStatus,
+    /// The user's mobile device, reported as `device` by `user/auth/list`.
+    #[serde(default)]
+    pub device: Option<DeviceSpec>,
+    /// Certificates, reported as `certList`.
+    #[serde(default)]
+    pub certs: Vec<CertSpec>,
+    /// FIDO key serials, reported as type 3 entries of `tokenList` (status active).
+    #[serde(default)]
+    pub fido: Vec<String>,
+}
+
+/// A mobile device as `user/auth/list` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceSpec {
+    pub name: String,
+    pub model: String,
+    pub os: String,
+    /// 0 inactive, 1 active, 2 pending.
+    pub status: u8,
+}
+
+/// A certificate as `user/auth/list` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertSpec {
+    pub sn: String,
+    /// SHA-1 fingerprint, hex.
+    pub fingerprint: String,
+    pub subject_dn: String,
+    pub issuer_dn: String,
+    #[serde(default)]
+    pub revoked: bool,
+    /// Epoch milliseconds.
+    pub valid_from: i64,
+    /// Epoch milliseconds.
+    pub valid_to: i64,
+}
+
+/// Whether an SMS registration is complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PhoneStatus {
+    #[default]
+    Active,
+    Pending,
+}
+
+impl PhoneStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhoneStatus::Active => "active",
+            PhoneStatus::Pending => "pending",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PhoneStatus> {
+        match text {
+            "active" => Some(PhoneStatus::Active),
+            "pending" => Some(PhoneStatus::Pending),
+            _ => None,
+        }
+    }
+
+    /// The `status` number `user/auth/list` reports.
+    pub fn list_status(self) -> u8 {
+        match self {
+            PhoneStatus::Active => 1,
+            PhoneStatus::Pending => 3,
+        }
+    }
+}
+
+/// A mobile number registered as a user's SMS token (one per user).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhoneSpec {
+    pub number: String,
+    pub user: String,
+    #[serde(default)]
+    pub status: PhoneStatus,
+}
+
+/// A hardware OTP token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenSpec {
+    pub serial: String,
+    pub kind: OtpKind,
+    /// The shared secret, base32 (RFC 4648; case and padding do not matter).
+    pub secret: String,
+    #[serde(default = "default_digits")]
+    pub digits: u32,
+    /// HOTP: the next counter the server expects.
+    #[serde(default)]
+    pub counter: u64,
+    /// TOTP: step length in seconds.
+    #[serde(default = "default_period")]
+    pub period: u64,
+    #[serde(default)]
+    pub status: TokenStatus,
+    #[serde(default)]
+    pub fail_count: u32,
+    /// How far the physical token has run away from the server: HOTP button presses the
+    /// server has not seen (not negative), TOTP steps its clock is fast (negative: slow).
+    #[serde(default)]
+    pub device_offset: i64,
+}
+
+fn default_digits() -> u32 {
+    6
+}
+
+fn default_period() -> u64 {
+    30
+}
+
+/// A hardware token bound to a user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BindingSpec {
+    pub user: String,
+    pub token: String,
+}
+
+/// Everything a practice server starts with. Always holds at least one administrator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fixture {
+    #[serde(default)]
+    pub admins: Vec<AdminCredentials>,
+    #[serde(default)]
+    pub users: Vec<UserSpec>,
+    #[serde(default)]
+    pub phones: Vec<PhoneSpec>,
+    #[serde(default)]
+    pub tokens: Vec<TokenSpec>,
+    #[serde(default)]
+    pub bindings: Vec<BindingSpec>,
+}
+
+const DEMO_TOML: &str = include_str!("../fixtures/demo.toml");
+
+impl Default for Fixture {
+    /// No users or tokens; only the practice administrator.
+    fn default() -> Fixture {
+        Fixture {
+            admins: vec![AdminCredentials::practice()],
+            users: Vec::new(),
+            phones: Vec::new(),
+            tokens: Vec::new(),
+            bindings: Vec::new(),
+        }
+    }
+}
+
+impl Fixture {
+    /// The built-in demo set: a dozen users in every interesting state and a stock of
+    /// unbound hardware tokens (see crates/sim/README.md).
+    pub fn demo() -> Fixture {
+        Fixture::from_toml_str(DEMO_TOML).expect("the built-in demo fixture is valid")
+    }
+
+    /// Parse and check a TOML fixture. Without any `[[admins]]` the practice admin is added.
+    pub fn from_toml_str(text: &str) -> Result<Fixture, SimError> {
+        let mut fixture: Fixture = toml::from_str(text)?;
+        if fixture.admins.is_empty() {
+            fixture.admins.push(AdminCredentials::practice());
+        }
+        for phone in &mut fixture.phones {
+            phone.number = normalize_phone(&phone.number).ok_or_else(|| {
+                SimError::Fixture(format!("phone {:?} is not a phone number", phone.number))
+            })?;
+        }
+        fixture.validate()?;
+        Ok(fixture)
+    }
+
+    /// Read a TOML fixture file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Fixture, SimError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| SimError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Fixture::from_toml_str(&text)
+    }
+
+    /// The first administrator (the one a handle reports).
+    pub fn first_admin(&self) -> &AdminCredentials {
+        &self.admins[0]
+    }
+
+    /// Check references and uniqueness; every rule the store relies on.
+    pub fn validate(&self) -> Result<(), SimError> {
+        let bad = |msg: String| Err(SimError::Fixture(msg));
+        if self.admins.is_empty() {
+            return bad("a fixture needs at least one admin".into());
+        }
+        let mut admins = HashSet::new();
+        for admin in &self.admins {
+            if admin.username.is_empty() || admin.auth_token.is_empty() {
+                return bad("admin username and auth_token must not be empty".into());
+            }
+            if !admins.insert(admin.username.as_str()) {
+                return bad(format!("admin {:?} listed twice", admin.username));
+            }
+        }
+        let mut users = HashSet::new();
+        for user in &self.users {
+            if user.username.is_empty() {
+                return bad("a user has an empty username".into());
+            }
+            if !users.insert(user.username.as_str()) {
+                return bad(format!("user {:?} listed twice", user.username));
+            }
+            if let Some(device) = &user.device {
+                if device.status > 2 {
+                    return bad(format!(
+                        "device status of {:?} must be 0..=2",
+                        user.username
+                    ));
+                }
+            }
+        }
+        let mut numbers = HashSet::new();
+        let mut phone_owners = HashSet::new();
+        for phone in &self.phones {
+            if !users.contains(phone.user.as_str()) {
+                return bad(format!(
+                    "phone {} names unknown user {:?}",
+                    phone.number, phone.user
+                ));
+            }
+            if !numbers.insert(phone.number.as_str()) {
+                return bad(format!("phone {} listed twice", phone.number));
+            }
+            if !phone_owners.insert(phone.user.as_str()) {
+                return bad(format!("user {:?} has more than one phone", phone.user));
+            }
+        }
+        let mut serials = HashSet::new();
+        for token in &self.tokens {
+            if token.serial.is_empty() {
+                return bad("a token has an empty serial".into());
+            }
+            if !serials.insert(token.serial.as_str()) {
+                return bad(format!("token {:?} listed twice", token.serial));
+            }
+            if !(6..=8).contains(&token.digits) {
+                return bad(format!("token {}: digits must be 6, 7 or 8", token.serial));
+            }
+            if token.period == 0 {
+                return bad(format!("token {}: period must be positive", token.serial));
+            }
+            if token.kind == OtpKind::Hotp && token.device_offset < 0 {
+                return bad(format!(
+                    "token {}: an HOTP device cannot be behind the server",
+                    token.serial
+                ));
+            }
+            if decode_secret(&token.secret).is_none() {
+                return bad(format!(
+                    "token {}: secret is not non-empty base32",
+                    token.serial
+                ));
+            }
+        }
+        let mut bound_tokens = HashSet::new();
+        let mut token_owners = HashSet::new();
+        for binding in &self.bindings {
+            if !users.contains(binding.user.as_str()) {
+                return bad(format!("binding names unknown user {:?}", binding.user));
+            }
+            if !serials.contains(binding.token.as_str()) {
+                return bad(format!("binding names unknown token {:?}", binding.token));
+            }
+            if !bound_tokens.insert(binding.token.as_str()) {
+                return bad(format!("token {:?} bound twice", binding.token));
+            }
+            if !token_owners.insert(binding.user.as_str()) {
+                return bad(format!(
+                    "user {:?} has more than one OTP token",
+                    binding.user
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Decode a base32 secret, ignoring case, spaces and padding.
+pub fn decode_secret(text: &str) -> Option<Vec<u8>> {
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '=')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let bytes = data_encoding::BASE32_NOPAD
+        .decode(cleaned.as_bytes())
+        .ok()?;
+    (!bytes.is_empty()).then_some(bytes)
+}
+
+/// A phone number in the one form the server stores: an optional leading `+` and 6 to 15
+/// digits; spaces, dashes, dots and parentheses are dropped. `None` if it is not one.
+pub fn normalize_phone(text: &str) -> Option<String> {
+    let text = text.trim();
+    let (plus, rest) = match text.strip_prefix('+') {
+        Some(rest) => ("+", rest),
+        None => ("", text),
+    };
+    let mut digits = String::with_capacity(rest.len());
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '-' | '.' | '(' | ')' => {}
+            _ => return None,
+        }
+    }
+    (6..=15)
+        .contains(&digits.len())
+        .then(|| format!("{plus}{digits}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_is_valid_and_rich() {
+        let demo = Fixture::demo();
+        assert_eq!(demo.first_admin().username, "practice-admin");
+        assert!(demo.users.len() >= 12);
+        let stock = demo
+            .tokens
+            .iter()
+            .filter(|t| {
+                t.status == TokenStatus::Deactivated
+                    && !demo.bindings.iter().any(|b| b.token == t.serial)
+            })
+            .count();
+        assert!(stock >= 10);
+    }
+
+    #[test]
+    fn empty_fixture_gets_the_practice_admin() {
+        let f = Fixture::from_toml_str("").unwrap();
+        assert_eq!(f.admins, vec![AdminCredentials::practice()]);
+        assert_eq!(Fixture::default(), f);
+    }
+
+    #[test]
+    fn rejects_inconsistent_data() {
+        let cases = [
+            "[[phones]]\nnumber = \"+601234567\"\nuser = \"nobody\"",
+            "[[users]]\nusername = \"a\"\n[[users]]\nusername = \"a\"",
+            "[[tokens]]\nserial = \"T\"\nkind = \"hotp\"\nsecret = \"not base32!\"",
+            "[[tokens]]\nserial = \"T\"\nkind = \"hotp\"\nsecret = \"GEZDGNBV\"\ndigits = 5",
+            "[[tokens]]\nserial = \"T\"\nkind = \"sha9\"\nsecret = \"GEZDGNBV\"",
+            "[[bindings]]\nuser = \"a\"\ntoken = \"T\"",
+            "surprise = 1",
+        ];
+        for case in cases {
+            assert!(Fixture::from_toml_str(case).is_err(), "accepted: {case}");
+        }
+    }
+
+    #[test]
+    fn phone_normalisation() {
+        assert_eq!(
+            normalize_phone(" +60 12-000 1001 ").as_deref(),
+            Some("+60120001001")
+        );
+        assert_eq!(normalize_phone("0120001001").as_deref(), Some("0120001001"));
+        assert_eq!(normalize_phone("12345"), None);
+        assert_eq!(normalize_phone("+60 12 abc"), None);
+        assert_eq!(normalize_phone(""), None);
+    }
+
+    #[test]
+    fn secrets_decode_leniently() {
+        assert_eq!(decode_secret("gezd gnbv").unwrap(), b"12345");
+        assert_eq!(decode_secret("GEZDGNBV").unwrap(), b"12345");
+        assert!(decode_secret("").is_none());
+    }
+}

@@ -1,0 +1,208 @@
+//! Starting and stopping a practice server: configuration, shared request state, the handle.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::{middleware, Router};
+use serde::Serialize;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::auth::cen_token_matches;
+use crate::centagate::{self, BASE_PATH};
+use crate::error::SimError;
+use crate::faults::{self, Faults};
+use crate::fixture::{AdminCredentials, Fixture};
+use crate::practice;
+use crate::store::{DbLocation, Store};
+
+/// How to run a practice server.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// The data to start with (used only when the database is new).
+    pub fixture: Fixture,
+    pub db: DbLocation,
+    /// Where to listen; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// Serve the practice controls under `/practice`.
+    pub practice: bool,
+    pub faults: Faults,
+}
+
+impl Default for SimConfig {
+    /// Only the practice admin, in memory, on 127.0.0.1 with a free port, no practice routes,
+    /// no faults.
+    fn default() -> SimConfig {
+        SimConfig {
+            fixture: Fixture::default(),
+            db: DbLocation::Memory,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            practice: false,
+            faults: Faults::default(),
+        }
+    }
+}
+
+/// The default database file in the platform data directory
+/// (e.g. `~/.local/share/tokendesk/practice-server.sqlite3` on Linux).
+pub fn default_db_path() -> Result<PathBuf, SimError> {
+    directories::ProjectDirs::from("", "", "tokendesk")
+        .map(|dirs| dirs.data_dir().join("practice-server.sqlite3"))
+        .ok_or(SimError::NoDataDir)
+}
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub fixture: Arc<Fixture>,
+}
+
+impl AppState {
+    /// Whether `cen_token` is the cenToken of the administrator named `admin`.
+    pub fn admin_signed(&self, admin: &str, cen_token: &str) -> bool {
+        self.fixture.admins.iter().any(|a| {
+            a.username == admin
+                && cen_token_matches(cen_token, &a.username, &a.auth_token, &a.secret_code)
+        })
+    }
+
+    /// Seconds since the Unix epoch.
+    pub fn now(&self) -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    }
+}
+
+/// A running practice server. Dropping it stops the server too (without waiting).
+#[derive(Debug)]
+pub struct SimHandle {
+    addr: SocketAddr,
+    admin: AdminCredentials,
+    practice: bool,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl SimHandle {
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The CENTAGATE base URL: origin + `/CentagateWS/webresources`.
+    pub fn base_url(&self) -> String {
+        format!("{}{BASE_PATH}", self.origin())
+    }
+
+    /// The practice controls' base URL (origin + `/practice`), if they are served.
+    pub fn practice_url(&self) -> Option<String> {
+        self.practice
+            .then(|| format!("{}{}", self.origin(), practice::PREFIX))
+    }
+
+    /// The first administrator of the fixture.
+    pub fn admin(&self) -> &AdminCredentials {
+        &self.admin
+    }
+
+    /// What the binary prints on start: base URL, origin, admin credentials, practice flag.
+    pub fn startup_line(&self) -> String {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Admin<'a> {
+            username: &'a str,
+            auth_token: &'a str,
+            secret_code: &'a str,
+        }
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Line<'a> {
+            base_url: String,
+            origin: String,
+            admin: Admin<'a>,
+            practice: bool,
+        }
+        serde_json::to_string(&Line {
+            base_url: self.base_url(),
+            origin: self.origin(),
+            admin: Admin {
+                username: &self.admin.username,
+                auth_token: &self.admin.auth_token,
+                secret_code: &self.admin.secret_code,
+            },
+            practice: self.practice,
+        })
+        .unwrap_or_default()
+    }
+
+    /// Stop accepting connections, let answers in flight finish, and wait for the server.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            match task.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "server stopped with an error"),
+                Err(e) => tracing::warn!(error = %e, "server task failed"),
+            }
+        }
+    }
+}
+
+/// Build the router for `state`.
+pub fn router(state: AppState, practice: bool, faults: Faults) -> Router {
+    let mut app = centagate::routes().route_layer(middleware::from_fn_with_state(
+        Arc::new(faults),
+        faults::inject,
+    ));
+    if practice {
+        app = app.merge(practice::routes());
+    }
+    app.with_state(state)
+}
+
+/// Open the database (seeding it from the fixture if new), bind, and serve in the background.
+pub async fn spawn(config: SimConfig) -> Result<SimHandle, SimError> {
+    config.fixture.validate()?;
+    let fixture = Arc::new(config.fixture);
+    let store = Store::open(&config.db, &fixture)?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| SimError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| SimError::Bind {
+        addr: config.listen,
+        source,
+    })?;
+    let admin = fixture.first_admin().clone();
+    let app = router(AppState { store, fixture }, config.practice, config.faults);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, practice = config.practice, "practice server listening");
+    Ok(SimHandle {
+        addr,
+        admin,
+        practice: config.practice,
+        stop: Some(stop),
+        task: Some(task),
+    })
+}
