@@ -1,0 +1,112 @@
+//! The CENTAGATE web-services client: builds each admin call exactly as the vendor pages give
+//! it (PUT, JSON, `{base}/{call}/{admin}`, the documented keys plus `cenToken`) and reads the
+//! answer. It decides nothing about what a code means; `ops` does.
+
+use serde_json::{Map, Value};
+use url::Url;
+
+use super::answer::{self, Answer};
+use crate::credentials::CentagateCredentials;
+use crate::error::Error;
+use crate::ops::Operation;
+use crate::profiles::Profile;
+use crate::secret::Secret;
+use crate::sign::cen_token;
+use crate::transport::HttpClient;
+
+/// The four admin calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    RegisterActiveToken,
+    SyncToken,
+    UnlockToken,
+    ListAuthMethods,
+}
+
+impl Call {
+    /// Path segments below the base, before the admin username.
+    pub fn segments(self) -> &'static [&'static str] {
+        match self {
+            Call::RegisterActiveToken => &["token", "registerActiveToken"],
+            Call::SyncToken => &["token", "syncToken"],
+            Call::UnlockToken => &["token", "unlockToken"],
+            Call::ListAuthMethods => &["user", "auth", "list"],
+        }
+    }
+
+    /// The admin operation the call carries out.
+    pub fn operation(self) -> Operation {
+        match self {
+            Call::RegisterActiveToken => Operation::Register,
+            Call::SyncToken => Operation::Sync,
+            Call::UnlockToken => Operation::Unlock,
+            Call::ListAuthMethods => Operation::ListMethods,
+        }
+    }
+}
+
+/// A client for one profile with its credentials.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: HttpClient,
+    base: Url,
+    admin: String,
+    cen_token: Secret,
+}
+
+impl Client {
+    /// Prepares a client: checks the URL, reads the CA file, computes the cenToken once.
+    pub fn new(profile: &Profile, creds: &CentagateCredentials) -> Result<Self, Error> {
+        Ok(Client {
+            http: HttpClient::new(profile.transport())?,
+            base: profile.base_url()?,
+            admin: profile.admin.clone(),
+            cen_token: cen_token(&profile.admin, &creds.auth_token, &creds.secret_code),
+        })
+    }
+
+    /// The full URL of a call; the admin username is percent-encoded as one path segment.
+    pub fn endpoint(&self, call: Call) -> Url {
+        let mut url = self.base.clone();
+        url.path_segments_mut()
+            .expect("an http(s) base URL has path segments")
+            .pop_if_empty()
+            .extend(call.segments())
+            .push(&self.admin);
+        url
+    }
+
+    /// The JSON body: the given fields, then `cenToken`.
+    pub fn body(&self, fields: &[(&str, &str)]) -> Value {
+        let mut map = Map::new();
+        for (k, v) in fields {
+            map.insert((*k).to_owned(), Value::String((*v).to_owned()));
+        }
+        map.insert(
+            "cenToken".into(),
+            Value::String(self.cen_token.expose().to_owned()),
+        );
+        Value::Object(map)
+    }
+
+    /// Sends one call and parses the answer. A non-zero code is returned, not raised.
+    pub async fn call(&self, call: Call, fields: &[(&str, &str)]) -> Result<Answer, Error> {
+        let url = self.endpoint(call);
+        let keys: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
+        tracing::info!(call = ?call, url = %url, "sending");
+        tracing::debug!(fields = ?keys, "body keys (values not logged)");
+        let answer = self
+            .http
+            .send_json(reqwest::Method::PUT, &url, &[], &self.body(fields))
+            .await;
+        let answer = match answer {
+            Ok(a) => answer::parse(&a.body)?,
+            Err(e) => {
+                tracing::warn!(call = ?call, error = %e, "call failed");
+                return Err(e);
+            }
+        };
+        tracing::info!(call = ?call, code = answer.code, "answered");
+        Ok(answer)
+    }
+}

@@ -1,0 +1,197 @@
+//! CENTAGATE credentials (auth token + secret code) and where they live: the operating
+//! system's credential store (Secret Service, Keychain, Credential Manager) through
+//! keyring-core, or — for automation — the environment. Never a file, never memory only.
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ConfigError, Error};
+use crate::secret::Secret;
+use crate::validate::Field;
+
+/// Environment variable carrying the auth token for automation.
+pub const ENV_AUTH_TOKEN: &str = "TOKENDESK_AUTH_TOKEN";
+/// Environment variable carrying the secret code for automation.
+pub const ENV_SECRET_CODE: &str = "TOKENDESK_SECRET_CODE";
+/// The service name of every TokenDesk entry in the credential store.
+pub const STORE_SERVICE: &str = "tokendesk";
+
+/// The two session credentials a CENTAGATE admin call is signed with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CentagateCredentials {
+    pub auth_token: Secret,
+    pub secret_code: Secret,
+}
+
+impl CentagateCredentials {
+    /// Checks both are present.
+    pub fn new(auth_token: Secret, secret_code: Secret) -> Result<Self, Error> {
+        if auth_token.is_blank() {
+            return Err(Error::input(Field::AuthToken, "must not be empty"));
+        }
+        if secret_code.is_blank() {
+            return Err(Error::input(Field::SecretCode, "must not be empty"));
+        }
+        Ok(CentagateCredentials {
+            auth_token,
+            secret_code,
+        })
+    }
+
+    /// The credentials in `TOKENDESK_AUTH_TOKEN` and `TOKENDESK_SECRET_CODE`, when both are set.
+    pub fn from_env() -> Result<Option<Self>, Error> {
+        let read = |k| {
+            std::env::var(k)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(Secret::new)
+        };
+        match (read(ENV_AUTH_TOKEN), read(ENV_SECRET_CODE)) {
+            (Some(t), Some(c)) => Self::new(t, c).map(Some),
+            (None, None) => Ok(None),
+            _ => Err(ConfigError::HalfEnvironment.into()),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredCentagate {
+    auth_token: String,
+    secret_code: String,
+}
+
+/// The operating system's credential store, registered once per process.
+#[derive(Debug, Clone, Copy)]
+pub struct SecretStore(());
+
+static STORE: OnceLock<Result<(), String>> = OnceLock::new();
+
+fn register_native_store() -> Result<(), String> {
+    #[cfg(target_os = "linux")]
+    let store = zbus_secret_service_keyring_store::Store::new().map_err(|e| e.to_string())?;
+    #[cfg(target_os = "macos")]
+    let store = apple_native_keyring_store::keychain::Store::new().map_err(|e| e.to_string())?;
+    #[cfg(target_os = "windows")]
+    let store = windows_native_keyring_store::Store::new().map_err(|e| e.to_string())?;
+    #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+    return Err("this operating system has no supported credential store".into());
+    #[cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
+    {
+        keyring_core::set_default_store(store);
+        Ok(())
+    }
+}
+
+fn entry_user(profile: &str) -> String {
+    format!("profile:{profile}")
+}
+
+fn store_error(e: keyring_core::Error) -> Error {
+    use keyring_core::Error as K;
+    match e {
+        K::NoStorageAccess(p) => ConfigError::StoreUnavailable {
+            detail: format!("the store is locked or refused access ({p})"),
+        },
+        K::NoDefaultStore => ConfigError::StoreUnavailable {
+            detail: "no store registered".into(),
+        },
+        K::PlatformFailure(p) => {
+            let detail = p.to_string();
+            if detail.contains("ServiceUnknown")
+                || detail.contains("not provided by any")
+                || detail.contains("DBUS_SESSION_BUS_ADDRESS")
+            {
+                ConfigError::StoreUnavailable { detail }
+            } else {
+                ConfigError::StoreFailed { detail }
+            }
+        }
+        other => ConfigError::StoreFailed {
+            detail: other.to_string(),
+        },
+    }
+    .into()
+}
+
+impl SecretStore {
+    /// Connects to the OS credential store; a clear `Config` error when there is none.
+    pub fn open() -> Result<Self, Error> {
+        match STORE.get_or_init(register_native_store) {
+            Ok(()) => Ok(SecretStore(())),
+            Err(detail) => Err(ConfigError::StoreUnavailable {
+                detail: detail.clone(),
+            }
+            .into()),
+        }
+    }
+
+    fn entry(self, profile: &str) -> Result<keyring_core::Entry, Error> {
+        keyring_core::Entry::new(STORE_SERVICE, &entry_user(profile)).map_err(store_error)
+    }
+
+    /// Stores (or replaces) a profile's CENTAGATE credentials.
+    pub fn save(self, profile: &str, creds: &CentagateCredentials) -> Result<(), Error> {
+        let blob = Secret::new(
+            serde_json::to_string(&StoredCentagate {
+                auth_token: creds.auth_token.expose().to_owned(),
+                secret_code: creds.secret_code.expose().to_owned(),
+            })
+            .expect("two strings serialise"),
+        );
+        self.entry(profile)?
+            .set_password(blob.expose())
+            .map_err(store_error)
+    }
+
+    /// Reads a profile's credentials.
+    pub fn load(self, profile: &str) -> Result<CentagateCredentials, Error> {
+        let blob = match self.entry(profile)?.get_password() {
+            Ok(b) => Secret::new(b),
+            Err(keyring_core::Error::NoEntry) => {
+                return Err(ConfigError::SecretsMissing {
+                    profile: profile.to_owned(),
+                }
+                .into())
+            }
+            Err(e) => return Err(store_error(e)),
+        };
+        let stored: StoredCentagate =
+            serde_json::from_str(blob.expose()).map_err(|_| ConfigError::StoreFailed {
+                detail: format!(
+                    "the stored entry for profile '{profile}' is not in TokenDesk's format"
+                ),
+            })?;
+        CentagateCredentials::new(
+            Secret::new(stored.auth_token),
+            Secret::new(stored.secret_code),
+        )
+    }
+
+    /// True when credentials are stored for the profile.
+    pub fn has(self, profile: &str) -> Result<bool, Error> {
+        match self.entry(profile)?.get_password() {
+            Ok(_) => Ok(true),
+            Err(keyring_core::Error::NoEntry) => Ok(false),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+
+    /// Deletes a profile's credentials; `false` when there were none.
+    pub fn delete(self, profile: &str) -> Result<bool, Error> {
+        match self.entry(profile)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring_core::Error::NoEntry) => Ok(false),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+}
+
+/// The credentials to use for `profile`: the environment's when set, else the store's.
+pub fn resolve(profile: &str) -> Result<CentagateCredentials, Error> {
+    match CentagateCredentials::from_env()? {
+        Some(c) => Ok(c),
+        None => SecretStore::open()?.load(profile),
+    }
+}

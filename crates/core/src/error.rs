@@ -1,0 +1,365 @@
+//! The one error type of TokenDesk, with kinds a person understands, and its stable
+//! serialised shape `{kind, code, title, hint, serverMessage}` for the CLI's `--json` and IPC.
+
+use serde::{Serialize, Serializer};
+use ts_rs::TS;
+
+use crate::centagate::catalog;
+use crate::ops::Operation;
+use crate::validate::Field;
+
+/// Everything that can go wrong, by who must act on it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Rejected before sending: nothing left the machine.
+    #[error("{}: {rule}", field.label())]
+    Input { field: Field, rule: String },
+    /// The server answered with a non-zero return code.
+    #[error("server refused with code {code}")]
+    Server {
+        code: i64,
+        operation: Option<Operation>,
+        server_message: Option<String>,
+    },
+    /// The server could not be reached, or its answer was not understood.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// A local profile or credential-store problem.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+/// Why talking to the server failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    #[error("could not connect to {host}: {detail}")]
+    Unreachable { host: String, detail: String },
+    #[error("no answer from {host} within {seconds} s")]
+    Timeout { host: String, seconds: u64 },
+    #[error("secure connection to {host} failed: {detail}")]
+    Tls { host: String, detail: String },
+    #[error("the server answered HTTP {status}: {excerpt}")]
+    HttpStatus { status: u16, excerpt: String },
+    #[error("the server redirected to another address ({location}); not followed")]
+    Redirected { location: String },
+    #[error("the answer is not a CENTAGATE answer: {reason}: {excerpt}")]
+    NotUnderstood { reason: String, excerpt: String },
+    #[error("the answer is larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("the connection broke while reading the answer: {detail}")]
+    Broken { detail: String },
+}
+
+/// What is wrong with local configuration or the credential store.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("no profile named '{name}'")]
+    ProfileNotFound { name: String },
+    #[error("a profile named '{name}' already exists")]
+    ProfileExists { name: String },
+    #[error("no profile chosen")]
+    NoProfileChosen { available: Vec<String> },
+    #[error("{path}: line {line}: {detail}")]
+    Corrupt {
+        path: String,
+        line: usize,
+        detail: String,
+    },
+    #[error("{path}: {detail}")]
+    Io { path: String, detail: String },
+    #[error("no OS credential store is available: {detail}")]
+    StoreUnavailable { detail: String },
+    #[error("the OS credential store failed: {detail}")]
+    StoreFailed { detail: String },
+    #[error("no credentials are stored for profile '{profile}'")]
+    SecretsMissing { profile: String },
+    #[error("only one of TOKENDESK_AUTH_TOKEN and TOKENDESK_SECRET_CODE is set")]
+    HalfEnvironment,
+    #[error("CA certificate file {path}: {detail}")]
+    CaFile { path: String, detail: String },
+    #[error("profile '{profile}' is for {backend}, which cannot {action}")]
+    Unsupported {
+        profile: String,
+        backend: String,
+        action: String,
+    },
+}
+
+/// The four kinds of failure, as serialised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum ErrorKind {
+    Input,
+    Server,
+    Transport,
+    Config,
+}
+
+/// The stable shape of an error for the CLI's `--json` and for the desktop app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ErrorInfo {
+    pub kind: ErrorKind,
+    /// The server's return code (or HTTP status for SecurID), when the server gave one.
+    pub code: Option<i64>,
+    /// What happened, in a few words.
+    pub title: String,
+    /// What to do next.
+    pub hint: String,
+    /// The server's own message, or the technical detail, when there is one.
+    pub server_message: Option<String>,
+}
+
+impl Error {
+    /// Builds an input error naming the field and the rule it breaks.
+    pub fn input(field: Field, rule: impl Into<String>) -> Self {
+        Error::Input {
+            field,
+            rule: rule.into(),
+        }
+    }
+
+    /// The kind, for exit statuses and styling.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Input { .. } => ErrorKind::Input,
+            Error::Server { .. } => ErrorKind::Server,
+            Error::Transport(_) => ErrorKind::Transport,
+            Error::Config(_) => ErrorKind::Config,
+        }
+    }
+
+    /// The words an administrator sees.
+    pub fn info(&self) -> ErrorInfo {
+        let kind = self.kind();
+        match self {
+            Error::Input { field, rule } => ErrorInfo {
+                kind,
+                code: None,
+                title: format!("{} is not valid", field.label()),
+                hint: format!("{}: {rule}. Nothing was sent to the server.", field.label()),
+                server_message: None,
+            },
+            Error::Server {
+                code,
+                operation,
+                server_message,
+            } => {
+                let d = catalog::describe(*code, *operation);
+                ErrorInfo {
+                    kind,
+                    code: Some(*code),
+                    title: d.title,
+                    hint: d.hint,
+                    server_message: server_message.clone().or(d.vendor_text.map(str::to_owned)),
+                }
+            }
+            Error::Transport(t) => {
+                let (title, hint) = t.words();
+                ErrorInfo {
+                    kind,
+                    code: t.http_status().map(i64::from),
+                    title: title.to_owned(),
+                    hint,
+                    server_message: Some(t.to_string()),
+                }
+            }
+            Error::Config(c) => {
+                let (title, hint) = c.words();
+                ErrorInfo {
+                    kind,
+                    code: None,
+                    title,
+                    hint,
+                    server_message: None,
+                }
+            }
+        }
+    }
+}
+
+impl Serialize for Error {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.info().serialize(s)
+    }
+}
+
+impl TransportError {
+    fn http_status(&self) -> Option<u16> {
+        match self {
+            TransportError::HttpStatus { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    fn words(&self) -> (&'static str, String) {
+        match self {
+            TransportError::Unreachable { host, .. } => (
+                "The server could not be reached",
+                format!("Nothing answered at {host}. Check the profile's URL, that the server is running, and your network or VPN; then try again."),
+            ),
+            TransportError::Timeout { .. } => (
+                "The server did not answer in time",
+                "The server may be overloaded or the network slow. Try again; if it keeps happening, raise the profile's timeout or contact the server administrator. The action may or may not have been applied: check the user's methods before repeating it.".to_owned(),
+            ),
+            TransportError::Tls { .. } => (
+                "The server's identity could not be verified",
+                "The secure connection failed. If the server uses a private certificate authority, add its CA certificate file to the profile (--ca-file). Check the URL's host name matches the server's certificate.".to_owned(),
+            ),
+            TransportError::HttpStatus { status, .. } => (
+                "The server answered with an HTTP error",
+                format!("HTTP {status} is not a CENTAGATE answer. Check the profile's URL and base path (default /CentagateWS/webresources); if they are right, the server or a proxy in front of it is failing — try again later or contact its administrator."),
+            ),
+            TransportError::Redirected { .. } => (
+                "The server redirected elsewhere",
+                "TokenDesk does not follow redirects to another address, so credentials never go where you did not point them. Put the final address in the profile's URL if it is the right server.".to_owned(),
+            ),
+            TransportError::NotUnderstood { .. } => (
+                "The answer was not a CENTAGATE answer",
+                "Something answered, but not the CENTAGATE web services. Check the profile's URL and base path; a proxy or login page may be in the way.".to_owned(),
+            ),
+            TransportError::TooLarge { .. } => (
+                "The answer was too large",
+                "The server sent far more data than a CENTAGATE answer holds. Check the profile's URL; contact the server administrator if it is right.".to_owned(),
+            ),
+            TransportError::Broken { .. } => (
+                "The connection broke during the answer",
+                "The connection closed before the whole answer arrived. Try again; the action may or may not have been applied, so check the user's methods first.".to_owned(),
+            ),
+        }
+    }
+}
+
+const STORE_HINT: &str = "TokenDesk keeps credentials in the operating system's credential store. On Linux that is the Secret Service: install and unlock GNOME Keyring (package gnome-keyring), KWallet or KeePassXC in your desktop session. For automation without a store, set TOKENDESK_AUTH_TOKEN and TOKENDESK_SECRET_CODE in the environment.";
+
+impl ConfigError {
+    fn words(&self) -> (String, String) {
+        match self {
+            ConfigError::ProfileNotFound { name } => (
+                format!("No profile named '{name}'"),
+                "List the profiles with `tokendesk profile list`, or add one with `tokendesk profile add`.".into(),
+            ),
+            ConfigError::ProfileExists { name } => (
+                format!("A profile named '{name}' already exists"),
+                "Choose another name, or remove the existing profile first.".into(),
+            ),
+            ConfigError::NoProfileChosen { available } => (
+                "No profile chosen".into(),
+                if available.is_empty() {
+                    "Add a profile first with `tokendesk profile add NAME --url URL --admin ADMIN`.".into()
+                } else {
+                    format!("Choose one with --profile NAME or TOKENDESK_PROFILE. Profiles: {}.", available.join(", "))
+                },
+            ),
+            ConfigError::Corrupt { path, line, detail } => (
+                "The profiles file cannot be read".into(),
+                format!("{path}, line {line}: {detail}. Fix or move the file aside; TokenDesk will not overwrite it."),
+            ),
+            ConfigError::Io { path, detail } => (
+                "A configuration file could not be read or written".into(),
+                format!("{path}: {detail}. Check the folder exists and you may write to it (TOKENDESK_CONFIG_DIR sets another folder)."),
+            ),
+            ConfigError::StoreUnavailable { detail } => (
+                "No credential store is available".into(),
+                format!("{STORE_HINT} (Detail: {detail}.)"),
+            ),
+            ConfigError::StoreFailed { detail } => (
+                "The credential store failed".into(),
+                format!("{STORE_HINT} (Detail: {detail}.)"),
+            ),
+            ConfigError::SecretsMissing { profile } => (
+                format!("No credentials stored for profile '{profile}'"),
+                format!("Store them again with `tokendesk profile add {profile} ...` (after `tokendesk profile remove {profile}`), or set TOKENDESK_AUTH_TOKEN and TOKENDESK_SECRET_CODE."),
+            ),
+            ConfigError::HalfEnvironment => (
+                "Only one credential is set in the environment".into(),
+                "Set both TOKENDESK_AUTH_TOKEN and TOKENDESK_SECRET_CODE, or neither to use the stored credentials.".into(),
+            ),
+            ConfigError::CaFile { path, detail } => (
+                "The profile's CA certificate file cannot be used".into(),
+                format!("{path}: {detail}. Give a PEM file holding the CA certificate of the server's issuer."),
+            ),
+            ConfigError::Unsupported { backend, action, .. } => (
+                format!("{backend} cannot {action}"),
+                "Choose a profile for a server that offers this action.".into(),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn serialised_shape_is_stable() {
+        let e = Error::Server {
+            code: 29017,
+            operation: Some(Operation::Unlock),
+            server_message: Some("Invalid token status".into()),
+        };
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(
+            v,
+            json!({
+                "kind": "server",
+                "code": 29017,
+                "title": "The token is not locked or suspended",
+                "hint": catalog::describe(29017, Some(Operation::Unlock)).hint,
+                "serverMessage": "Invalid token status",
+            })
+        );
+        let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys.len(), 5);
+    }
+
+    #[test]
+    fn every_kind_serialises_with_the_same_keys() {
+        let errors = [
+            Error::input(Field::Phone, "must have 7 to 15 digits"),
+            Error::Transport(TransportError::Timeout {
+                host: "h".into(),
+                seconds: 3,
+            }),
+            Error::Config(ConfigError::HalfEnvironment),
+            Error::Server {
+                code: 12345,
+                operation: None,
+                server_message: None,
+            },
+        ];
+        for e in errors {
+            let v = serde_json::to_value(&e).unwrap();
+            let mut keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+            keys.sort();
+            assert_eq!(
+                keys,
+                ["code", "hint", "kind", "serverMessage", "title"],
+                "{e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn input_errors_name_field_and_rule() {
+        let info = Error::input(Field::Phone, "must have 7 to 15 digits").info();
+        assert_eq!(info.kind, ErrorKind::Input);
+        assert_eq!(info.code, None);
+        assert!(info.title.contains("Phone number"));
+        assert!(info.hint.contains("7 to 15 digits"));
+    }
+
+    #[test]
+    fn http_status_is_the_code_of_a_transport_error() {
+        let info = Error::Transport(TransportError::HttpStatus {
+            status: 502,
+            excerpt: "Bad Gateway".into(),
+        })
+        .info();
+        assert_eq!(info.code, Some(502));
+        assert!(info.server_message.unwrap().contains("502"));
+    }
+}
