@@ -1,0 +1,483 @@
+//! Wire tests: every CENTAGATE call goes out exactly as the vendor pages give it (PUT, JSON
+//! headers, `{base}/{call}/{admin}`, exactly the documented keys plus an independently checked
+//! cenToken), bad input sends nothing, and answers are read leniently or refused as they must be.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use tokendesk_core::centagate::catalog;
+use tokendesk_core::centagate::methods::{TokenKind, TokenStatus};
+use tokendesk_core::ops::{
+    NewToken, Operation, RegisterTokenRequest, Session, SyncTokenRequest, UserRequest,
+};
+use tokendesk_core::validate::Field;
+use tokendesk_core::{Error, ErrorKind};
+
+fn user(name: &str) -> UserRequest {
+    UserRequest {
+        username: name.into(),
+    }
+}
+
+fn register(name: &str, token: NewToken) -> RegisterTokenRequest {
+    RegisterTokenRequest {
+        username: name.into(),
+        token,
+    }
+}
+
+fn sms(phone: &str) -> NewToken {
+    NewToken::Sms {
+        phone: phone.into(),
+    }
+}
+
+fn otp(serial: &str) -> NewToken {
+    NewToken::Otp {
+        serial: serial.into(),
+    }
+}
+
+fn sync(name: &str, otp1: &str, otp2: &str) -> SyncTokenRequest {
+    SyncTokenRequest {
+        username: name.into(),
+        otp1: otp1.into(),
+        otp2: otp2.into(),
+    }
+}
+
+/// Runs all four calls (register as SMS and as OTP) with inputs that need normalising.
+async fn run_every_call(session: &Session) {
+    let r = session
+        .register_token(&register("  alice ", sms("+60 12-345 6789")))
+        .await
+        .expect("register SMS");
+    assert_eq!((r.code, r.message.as_deref()), (0, Some("Success")));
+    session
+        .register_token(&register("bob", otp(" HW-1001_a ")))
+        .await
+        .expect("register OTP");
+    session
+        .sync_token(&sync("carol", "123 456", "654321"))
+        .await
+        .expect("sync");
+    session
+        .unlock_token(&user("dave@corp"))
+        .await
+        .expect("unlock");
+    let m = session
+        .list_methods(&user("ünïcødé"))
+        .await
+        .expect("list methods");
+    assert!(m.object.is_empty());
+}
+
+/// Asserts one received request: PUT, the raw path, JSON headers, and the exact body.
+fn assert_call(got: &Received, path: &str, mut body: Value, cen_token: &str) {
+    assert_eq!(got.method, "PUT", "method of {path}");
+    assert_eq!(got.path, path, "raw request path");
+    assert_eq!(got.query, None, "no query string on {path}");
+    assert_eq!(
+        got.header("content-type").as_deref(),
+        Some("application/json"),
+        "Content-Type of {path}"
+    );
+    assert_eq!(
+        got.header("accept").as_deref(),
+        Some("application/json"),
+        "Accept of {path}"
+    );
+    body["cenToken"] = Value::String(cen_token.to_owned());
+    let sent = got.json();
+    assert!(sent.is_object(), "body of {path} is a JSON object: {sent}");
+    assert_eq!(sent, body, "body of {path}: exactly the documented keys");
+}
+
+/// The expected requests of [`run_every_call`] below `base` for `admin_segment`.
+fn assert_every_call(got: &[Received], base: &str, admin_segment: &str, cen_token: &str) {
+    assert_eq!(got.len(), 5, "one request per call: {got:#?}");
+    let at = |call: &str| format!("{base}/{call}/{admin_segment}");
+    assert_call(
+        &got[0],
+        &at("token/registerActiveToken"),
+        json!({"username": "alice", "tokenSn": "+60123456789", "tokenType": "1"}),
+        cen_token,
+    );
+    assert_call(
+        &got[1],
+        &at("token/registerActiveToken"),
+        json!({"username": "bob", "tokenSn": "HW-1001_a", "tokenType": "2"}),
+        cen_token,
+    );
+    assert_call(
+        &got[2],
+        &at("token/syncToken"),
+        json!({"username": "carol", "otpStr1": "123456", "otpStr2": "654321"}),
+        cen_token,
+    );
+    assert_call(
+        &got[3],
+        &at("token/unlockToken"),
+        json!({"username": "dave@corp"}),
+        cen_token,
+    );
+    assert_call(
+        &got[4],
+        &at("user/auth/list"),
+        json!({"username": "ünïcødé"}),
+        cen_token,
+    );
+}
+
+#[test]
+fn the_test_hmac_matches_the_vector_computed_outside_rust() {
+    // Guards the helper the other tests compare against.
+    assert_eq!(expected_cen_token(ODD_ADMIN), ODD_ADMIN_CEN_TOKEN);
+}
+
+#[tokio::test]
+async fn every_call_with_the_default_base_path_and_an_odd_admin() {
+    let server = TestServer::start(|_| success()).await;
+    let session = session(profile(&server.url(), ODD_ADMIN));
+    run_every_call(&session).await;
+    assert_every_call(
+        &server.received(),
+        "/CentagateWS/webresources",
+        ODD_ADMIN_SEGMENT,
+        ODD_ADMIN_CEN_TOKEN,
+    );
+    // Spot-check one full raw path, spelled out.
+    assert_eq!(
+        server.received()[3].path,
+        "/CentagateWS/webresources/token/unlockToken/help%20desk%2F%C3%BC"
+    );
+}
+
+#[tokio::test]
+async fn every_call_with_a_custom_base_path() {
+    let server = TestServer::start(|_| success()).await;
+    let mut d = draft(&server.url(), "helpdesk01");
+    d.base_path = Some("/custom/ws/".into());
+    let session = session(d.validate().unwrap());
+    run_every_call(&session).await;
+    assert_every_call(
+        &server.received(),
+        "/custom/ws",
+        "helpdesk01",
+        &expected_cen_token("helpdesk01"),
+    );
+}
+
+#[tokio::test]
+async fn every_call_with_the_base_path_given_in_the_url() {
+    let server = TestServer::start(|_| success()).await;
+    let url = format!("{}/v2/CentagateWS/webresources/", server.url());
+    let session = session(profile(&url, ODD_ADMIN));
+    run_every_call(&session).await;
+    assert_every_call(
+        &server.received(),
+        "/v2/CentagateWS/webresources",
+        ODD_ADMIN_SEGMENT,
+        ODD_ADMIN_CEN_TOKEN,
+    );
+}
+
+#[tokio::test]
+async fn the_admin_is_signed_and_encoded_after_trimming() {
+    let server = TestServer::start(|_| success()).await;
+    let session = session(profile(&server.url(), "  ops.admin+1  "));
+    session.unlock_token(&user("alice")).await.unwrap();
+    let got = server.only();
+    assert_call(
+        &got,
+        "/CentagateWS/webresources/token/unlockToken/ops.admin+1",
+        json!({"username": "alice"}),
+        &expected_cen_token("ops.admin+1"),
+    );
+}
+
+#[tokio::test]
+async fn bad_input_sends_nothing_and_names_the_field() {
+    let server = TestServer::start(|_| success()).await;
+    let s = session(profile(&server.url(), ODD_ADMIN));
+    let long = "a".repeat(129);
+    let cases: Vec<(Field, Result<(), Error>)> = vec![
+        (
+            Field::Phone,
+            s.register_token(&register("alice", sms("12-ab-345")))
+                .await
+                .map(drop),
+        ),
+        (
+            Field::Phone,
+            s.register_token(&register("alice", sms("123456")))
+                .await
+                .map(drop),
+        ),
+        (
+            Field::Serial,
+            s.register_token(&register("alice", otp("HW 1001")))
+                .await
+                .map(drop),
+        ),
+        (
+            Field::Username,
+            s.register_token(&register("   ", otp("HW-1001")))
+                .await
+                .map(drop),
+        ),
+        (
+            Field::Username,
+            s.register_token(&register(&long, sms("+60123456789")))
+                .await
+                .map(drop),
+        ),
+        (
+            Field::Otp1,
+            s.sync_token(&sync("alice", "12345", "123456"))
+                .await
+                .map(drop),
+        ),
+        (
+            Field::Otp2,
+            s.sync_token(&sync("alice", "123456", "123456"))
+                .await
+                .map(drop),
+        ),
+        (
+            Field::Otp2,
+            s.sync_token(&sync("alice", "123456", "1234567"))
+                .await
+                .map(drop),
+        ),
+        (Field::Username, s.unlock_token(&user("")).await.map(drop)),
+        (
+            Field::Username,
+            s.list_methods(&user("al\tice")).await.map(drop),
+        ),
+    ];
+    for (want, result) in cases {
+        let e = result.expect_err("invalid input must be refused");
+        match &e {
+            Error::Input { field, .. } => assert_eq!(*field, want, "{e:?}"),
+            other => panic!("expected Error::Input naming {want:?}, got {other:?}"),
+        }
+        let info = e.info();
+        assert_eq!(info.kind, ErrorKind::Input);
+        assert!(info.title.contains(want.label()), "{info:?}");
+        assert!(info.hint.contains("Nothing was sent"), "{info:?}");
+        assert_explained(&e);
+        assert_no_secrets(&e, ODD_ADMIN_CEN_TOKEN);
+    }
+    assert_eq!(server.count(), 0, "no request may leave for bad input");
+}
+
+#[tokio::test]
+async fn lenient_answers_succeed() {
+    let server = TestServer::start(|r| {
+        let call = r.path.rsplit('/').nth(1).unwrap_or_default().to_owned();
+        match call.as_str() {
+            "registerActiveToken" => json(200, r#"{"code":" 0 ","object":""}"#),
+            "syncToken" => json(200, r#"{"code":0.0,"message":"Success"}"#),
+            "unlockToken" => json(200, r#"{"code":"0"}"#),
+            "list" => json(
+                200,
+                r#"{"code":"0","message":"Success","object":"{\"tokenList\":[{\"sn\":\"+60123456789\",\"type\":\"1\",\"status\":\"1\"},{\"sn\":\"HW-1001\",\"type\":2,\"status\":2,\"vendor\":\"acme\"}],\"certList\":[],\"device\":null,\"policy\":\"x\"}"}"#,
+            ),
+            _ => json(404, r#"{"code":1}"#),
+        }
+    })
+    .await;
+    let s = session(profile(&server.url(), "helpdesk01"));
+    let r = s
+        .register_token(&register("alice", otp("HW-1001")))
+        .await
+        .unwrap();
+    assert_eq!((r.code, r.message, r.object), (0, None, Value::Null));
+    let r = s
+        .sync_token(&sync("alice", "123456", "654321"))
+        .await
+        .unwrap();
+    assert_eq!((r.code, r.message.as_deref()), (0, Some("Success")));
+    let r = s.unlock_token(&user("alice")).await.unwrap();
+    assert_eq!((r.code, r.message), (0, None));
+    let m = s.list_methods(&user("alice")).await.unwrap();
+    assert_eq!(m.code, 0);
+    let tokens: Vec<_> = m
+        .object
+        .tokens
+        .iter()
+        .map(|t| (t.sn.as_str(), t.kind, t.status))
+        .collect();
+    assert_eq!(
+        tokens,
+        [
+            ("+60123456789", TokenKind::Sms, TokenStatus::Active),
+            ("HW-1001", TokenKind::Otp, TokenStatus::ActiveLocked),
+        ]
+    );
+    assert_eq!(m.object.tokens[1].extra.get("vendor"), Some(&json!("acme")));
+    assert_eq!(m.object.extra.get("policy"), Some(&json!("x")));
+    assert!(m.summary.contains('2'), "{}", m.summary);
+    assert_eq!(server.count(), 4);
+}
+
+/// Asserts a server refusal: the code, the operation, the server's message, and the catalog's
+/// words for that operation.
+fn assert_refused(e: &Error, code: i64, op: Operation, message: Option<&str>) {
+    match e {
+        Error::Server {
+            code: c,
+            operation,
+            server_message,
+        } => {
+            assert_eq!(
+                (*c, *operation, server_message.as_deref()),
+                (code, Some(op), message)
+            );
+        }
+        other => panic!("expected Error::Server {code}, got {other:?}"),
+    }
+    let info = e.info();
+    let d = catalog::describe(code, Some(op));
+    assert_eq!(info.kind, ErrorKind::Server);
+    assert_eq!(info.code, Some(code));
+    assert_eq!(info.title, d.title);
+    assert_eq!(info.hint, d.hint);
+    assert_explained(e);
+}
+
+#[tokio::test]
+async fn non_zero_codes_are_server_errors_with_the_catalogs_words() {
+    let server = TestServer::start(|r| {
+        let call = r.path.rsplit('/').nth(1).unwrap_or_default().to_owned();
+        match call.as_str() {
+            "registerActiveToken" => json(200, r#"{"code":"29008","message":"An OTP token already registered to this user","object":null}"#),
+            "syncToken" => json(200, r#"{"code":54002.0,"message":"Sync OTP failed"}"#),
+            "unlockToken" => json(200, r#"{"code":29017,"message":"Invalid token status"}"#),
+            "list" => json(200, r#"{"code":99999,"message":"Something new went wrong"}"#),
+            _ => json(404, r#"{"code":1}"#),
+        }
+    })
+    .await;
+    let s = session(profile(&server.url(), ODD_ADMIN));
+
+    let e = s
+        .unlock_token(&user("alice"))
+        .await
+        .expect_err("29017 is a refusal");
+    assert_refused(&e, 29017, Operation::Unlock, Some("Invalid token status"));
+    assert!(
+        e.info().title.contains("not locked or suspended"),
+        "unlock has its own meaning of 29017: {:?}",
+        e.info()
+    );
+    assert_ne!(
+        e.info().title,
+        catalog::describe(29017, None).title,
+        "the per-operation title, not the general one"
+    );
+    assert_eq!(
+        e.info().server_message.as_deref(),
+        Some("Invalid token status")
+    );
+    assert_no_secrets(&e, ODD_ADMIN_CEN_TOKEN);
+
+    let e = s
+        .sync_token(&sync("alice", "123456", "654321"))
+        .await
+        .unwrap_err();
+    assert_refused(&e, 54002, Operation::Sync, Some("Sync OTP failed"));
+    assert!(e.info().hint.contains("two fresh codes"), "{:?}", e.info());
+
+    let e = s
+        .register_token(&register("alice", otp("HW-1001")))
+        .await
+        .unwrap_err();
+    assert_refused(
+        &e,
+        29008,
+        Operation::Register,
+        Some("An OTP token already registered to this user"),
+    );
+
+    let e = s.list_methods(&user("alice")).await.unwrap_err();
+    assert_refused(
+        &e,
+        99999,
+        Operation::ListMethods,
+        Some("Something new went wrong"),
+    );
+    let info = e.info();
+    assert!(info.title.contains("99999"), "unknown code shown: {info:?}");
+    assert_eq!(
+        info.server_message.as_deref(),
+        Some("Something new went wrong")
+    );
+    assert_eq!(server.count(), 4);
+}
+
+#[tokio::test]
+async fn test_connection_accepts_0_and_22002_and_refuses_10001() {
+    for (answer, expected) in [
+        (
+            r#"{"code":0,"message":"Success","object":{"tokenList":[]}}"#,
+            Ok(0),
+        ),
+        (r#"{"code":"22002","message":"User not found"}"#, Ok(22002)),
+        (
+            r#"{"code":10001,"message":"Permission not allowed"}"#,
+            Err(10001),
+        ),
+    ] {
+        let server = TestServer::start(move |_| json(200, answer)).await;
+        let s = session(profile(&server.url(), ODD_ADMIN));
+        let result = s.test_connection().await;
+        match (expected, result) {
+            (Ok(code), Ok(check)) => {
+                assert_eq!(check.code, code, "{answer}");
+                assert!(check.summary.contains("accepted"), "{}", check.summary);
+            }
+            (Err(code), Err(e)) => {
+                assert_refused(
+                    &e,
+                    code,
+                    Operation::ListMethods,
+                    Some("Permission not allowed"),
+                );
+                assert!(
+                    e.info().title.contains("Credentials refused"),
+                    "{:?}",
+                    e.info()
+                );
+                assert_no_secrets(&e, ODD_ADMIN_CEN_TOKEN);
+            }
+            (want, got) => panic!("{answer}: expected {want:?}, got {got:?}"),
+        }
+        // The probe is a methods lookup of the admin's own username.
+        assert_call(
+            &server.only(),
+            &format!("/CentagateWS/webresources/user/auth/list/{ODD_ADMIN_SEGMENT}"),
+            json!({"username": ODD_ADMIN}),
+            ODD_ADMIN_CEN_TOKEN,
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_reused_session_signs_every_call_the_same() {
+    let server = TestServer::start(|_| success()).await;
+    let s = session(profile(&server.url(), "helpdesk01"));
+    for _ in 0..3 {
+        s.unlock_token(&user("alice")).await.unwrap();
+    }
+    let got = server.received();
+    assert_eq!(got.len(), 3);
+    for r in &got {
+        assert_eq!(
+            r.json()["cenToken"],
+            json!(expected_cen_token("helpdesk01"))
+        );
+    }
+}
