@@ -1,1 +1,81 @@
-fn main(){}
+//! `tokendesk`: the command-line face of TokenDesk. Thin: parsing, printing and exit
+//! statuses here; everything else in tokendesk-core.
+
+mod args;
+mod commands;
+mod output;
+
+use clap::Parser;
+use tokendesk_core::{ErrorInfo, ErrorKind};
+
+fn main() {
+    let json_mode = std::env::args().any(|a| a == "--json");
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version.
+            let _ = e.print();
+            std::process::exit(0);
+        }
+        Err(e) if json_mode => {
+            let text = e.render().to_string();
+            let what: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.starts_with("Usage:"))
+                .map(|l| l.trim().trim_start_matches("error: "))
+                .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
+                .collect();
+            let first = what.join(" ");
+            output::failure(
+                true,
+                &ErrorInfo {
+                    kind: ErrorKind::Input,
+                    code: None,
+                    title: "The command line is not valid".into(),
+                    hint: format!("{first}. Run `tokendesk --help`. Nothing was sent."),
+                    server_message: None,
+                },
+            );
+            std::process::exit(2);
+        }
+        Err(e) => e.exit(),
+    };
+    init_logging(cli.verbose);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build();
+    let runtime = match runtime {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: could not start: {e}");
+            std::process::exit(5);
+        }
+    };
+    let json = cli.json;
+    match runtime.block_on(commands::run(cli)) {
+        Ok(done) => output::success(json, &done),
+        Err(e) => {
+            output::failure(json, &e.info());
+            std::process::exit(output::exit_status(&e));
+        }
+    }
+}
+
+/// Logs go to stderr, only from TokenDesk's own crates (libraries below may print request
+/// details at their trace level), at a level set by -v.
+fn init_logging(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::new(format!(
+        "warn,tokendesk_core={level},tokendesk={level}"
+    ));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}

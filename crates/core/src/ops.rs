@@ -26,6 +26,18 @@ pub enum Operation {
     ListMethods,
 }
 
+impl Operation {
+    /// The operation's name as a person reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Operation::Register => "register",
+            Operation::Sync => "resync",
+            Operation::Unlock => "unlock",
+            Operation::ListMethods => "list methods",
+        }
+    }
+}
+
 /// The token to register to a user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
@@ -62,6 +74,55 @@ pub struct SyncTokenRequest {
 #[ts(export)]
 pub struct UserRequest {
     pub username: String,
+}
+
+impl NewToken {
+    /// The serial or phone number, as `tokenSn`.
+    pub fn sn(&self) -> &str {
+        match self {
+            NewToken::Sms { phone } => phone,
+            NewToken::Otp { serial } => serial,
+        }
+    }
+}
+
+impl RegisterTokenRequest {
+    /// Checks every field; returns the request as it will be sent (trimmed, normalised).
+    pub fn validate(&self) -> Result<Self, Error> {
+        Ok(RegisterTokenRequest {
+            username: validate::username(Field::Username, &self.username)?,
+            token: match &self.token {
+                NewToken::Sms { phone } => NewToken::Sms {
+                    phone: validate::phone(phone)?,
+                },
+                NewToken::Otp { serial } => NewToken::Otp {
+                    serial: validate::serial(serial)?,
+                },
+            },
+        })
+    }
+}
+
+impl SyncTokenRequest {
+    /// Checks every field; returns the request as it will be sent.
+    pub fn validate(&self) -> Result<Self, Error> {
+        let username = validate::username(Field::Username, &self.username)?;
+        let (otp1, otp2) = validate::otp_pair(&self.otp1, &self.otp2)?;
+        Ok(SyncTokenRequest {
+            username,
+            otp1,
+            otp2,
+        })
+    }
+}
+
+impl UserRequest {
+    /// Checks the username; returns it trimmed.
+    pub fn validate(&self) -> Result<Self, Error> {
+        Ok(UserRequest {
+            username: validate::username(Field::Username, &self.username)?,
+        })
+    }
 }
 
 /// A successful answer: code 0, the server's message, and the object.
@@ -155,30 +216,25 @@ impl Session {
         &self,
         req: &RegisterTokenRequest,
     ) -> Result<Outcome<Value>, Error> {
-        let username = validate::username(Field::Username, &req.username)?;
-        let (sn, token_type, what) = match &req.token {
-            NewToken::Sms { phone } => {
-                let p = validate::phone(phone)?;
-                (p.clone(), "1", format!("SMS number {p}"))
-            }
-            NewToken::Otp { serial } => {
-                let s = validate::serial(serial)?;
-                (s.clone(), "2", format!("hardware token {s}"))
-            }
+        let v = req.validate()?;
+        let (token_type, what) = match v.token {
+            NewToken::Sms { .. } => ("1", "SMS number"),
+            NewToken::Otp { .. } => ("2", "hardware token"),
         };
+        let sn = v.token.sn();
         let a = self
             .send(
                 Call::RegisterActiveToken,
                 &[
-                    ("username", &username),
-                    ("tokenSn", &sn),
+                    ("username", &v.username),
+                    ("tokenSn", sn),
                     ("tokenType", token_type),
                 ],
             )
             .await?;
         Ok(outcome(
             a,
-            format!("Registered {what} to {username}; it is active."),
+            format!("Registered {what} {sn} to {}; it is active.", v.username),
         ))
     }
 

@@ -150,6 +150,18 @@ pub enum DeviceStatus {
     Unknown,
 }
 
+impl DeviceStatus {
+    /// Plain words for a table cell.
+    pub fn label(self) -> &'static str {
+        match self {
+            DeviceStatus::Inactive => "inactive",
+            DeviceStatus::Active => "active",
+            DeviceStatus::Pending => "pending",
+            DeviceStatus::Unknown => "unknown",
+        }
+    }
+}
+
 /// Takes the named field out of `map`, leaving the rest for `extra`.
 fn take(map: &mut Map<String, Value>, key: &str) -> Value {
     map.remove(key).unwrap_or(Value::Null)

@@ -1,0 +1,200 @@
+//! What the CLI prints: short plain words for people, or exactly one JSON document.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+use tokendesk_core::centagate::catalog;
+use tokendesk_core::centagate::methods::AuthMethods;
+use tokendesk_core::{Error, ErrorInfo, ErrorKind};
+
+/// A finished command's result, ready to print either way.
+pub struct Done {
+    pub code: i64,
+    /// The server's message, or our one-line summary for local commands.
+    pub message: Option<String>,
+    pub object: Value,
+    /// What people read.
+    pub human: String,
+}
+
+impl Done {
+    /// A local command's result.
+    pub fn local(human: String, object: impl Serialize) -> Self {
+        Done {
+            code: 0,
+            message: Some(human.lines().next().unwrap_or_default().to_owned()),
+            object: serde_json::to_value(object).expect("results serialise"),
+            human,
+        }
+    }
+}
+
+/// Prints success: the JSON envelope on stdout, or the human text.
+pub fn success(json_mode: bool, done: &Done) {
+    if json_mode {
+        println!(
+            "{}",
+            json!({"ok": true, "code": done.code, "message": done.message, "object": done.object})
+        );
+    } else {
+        println!("{}", done.human.trim_end());
+    }
+}
+
+/// Prints a failure: the JSON envelope on stdout, or words on stderr.
+pub fn failure(json_mode: bool, info: &ErrorInfo) {
+    if json_mode {
+        println!("{}", json!({"ok": false, "error": info}));
+        return;
+    }
+    let code = match (info.kind, info.code) {
+        (ErrorKind::Server, Some(c)) => format!(" (code {c})"),
+        (ErrorKind::Transport, Some(c)) => format!(" (HTTP {c})"),
+        _ => String::new(),
+    };
+    eprintln!("error: {}{code}", info.title);
+    if let Some(m) = &info.server_message {
+        let label = if info.kind == ErrorKind::Server {
+            "server said"
+        } else {
+            "detail"
+        };
+        eprintln!("  {label}: {m}");
+    }
+    eprintln!("  next: {}", info.hint);
+}
+
+/// The exit status for an error's kind (see the README).
+pub fn exit_status(e: &Error) -> i32 {
+    match e.kind() {
+        ErrorKind::Input => 2,
+        ErrorKind::Server => 3,
+        ErrorKind::Transport => 4,
+        ErrorKind::Config => 5,
+    }
+}
+
+/// Lines of a table with columns padded to their widest cell.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        format!("  {}", padded.join("  ").trim_end())
+    };
+    let mut out = vec![line(header.iter().map(|h| h.to_string()).collect())];
+    out.extend(rows.iter().cloned().map(line));
+    out.join("\n")
+}
+
+/// The readable table of `user methods`.
+pub fn methods(username: &str, m: &AuthMethods) -> String {
+    if m.is_empty() {
+        return format!("{username} has no authentication methods bound.");
+    }
+    let mut out = Vec::new();
+    if m.tokens.is_empty() {
+        out.push(format!("{username} has no tokens."));
+    } else {
+        out.push(format!("Tokens of {username}:"));
+        let rows: Vec<Vec<String>> = m
+            .tokens
+            .iter()
+            .map(|t| {
+                let mut status = t.status.label().to_owned();
+                if t.status.is_locked() {
+                    status.push_str(" (unlock with `tokendesk token unlock`)");
+                }
+                vec![t.kind.label().to_owned(), t.sn.clone(), status]
+            })
+            .collect();
+        out.push(table(&["KIND", "SERIAL / PHONE", "STATUS"], &rows));
+    }
+    if !m.certificates.is_empty() {
+        out.push("Certificates:".into());
+        let rows: Vec<Vec<String>> = m
+            .certificates
+            .iter()
+            .map(|c| {
+                vec![
+                    c.sn.clone().unwrap_or_default(),
+                    c.subject_dn.clone().unwrap_or_default(),
+                    if c.revoked == Some(true) {
+                        "revoked".into()
+                    } else {
+                        "valid".into()
+                    },
+                ]
+            })
+            .collect();
+        out.push(table(&["SERIAL", "SUBJECT", "STATE"], &rows));
+    }
+    if let Some(d) = &m.device {
+        let name = [d.name.as_deref(), d.model.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let os =
+            d.os.as_deref()
+                .map(|o| format!(" ({o})"))
+                .unwrap_or_default();
+        out.push(format!("Device: {name}{os}, {}", d.status.label()));
+    }
+    out.join("\n")
+}
+
+/// `tokendesk codes`: the whole catalog, or one code in full.
+pub fn codes(code: Option<i64>) -> Done {
+    match code {
+        None => {
+            let rows: Vec<Vec<String>> = catalog::all()
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.code.to_string(),
+                        e.title.to_owned(),
+                        e.vendor_text.to_owned(),
+                    ]
+                })
+                .collect();
+            let human = format!(
+                "CENTAGATE return codes ({}). `tokendesk codes N` explains one.\n{}",
+                rows.len(),
+                table(&["CODE", "MEANING", "VENDOR TEXT"], &rows)
+            );
+            Done::local(human, catalog::all())
+        }
+        Some(n) => match catalog::entry(n) {
+            Some(e) => {
+                let mut human = format!(
+                    "{} — {}\n  vendor text: {}\n  next: {}",
+                    e.code, e.title, e.vendor_text, e.hint
+                );
+                for m in e.per_operation {
+                    human.push_str(&format!(
+                        "\n  on {}: {} — {}",
+                        m.operation.label(),
+                        m.title,
+                        m.hint
+                    ));
+                }
+                Done::local(human, e)
+            }
+            None => {
+                let d = catalog::describe(n, None);
+                Done::local(
+                    format!("{} — {}", d.title, d.hint),
+                    json!({"code": n, "title": d.title, "hint": d.hint}),
+                )
+            }
+        },
+    }
+}
