@@ -22,7 +22,7 @@ WITH_SECRETS := scripts/with-secret-service.sh
 # `make test` runs these steps in order, each as the target test-<step>. All steps run even
 # when one fails (KEEP_GOING=0 stops at the first failure); a summary follows.
 # To add a step (UI tests, e2e, ...): append its name here and write a test-<name> target.
-TEST_STEPS ?= fmt clippy rust
+TEST_STEPS ?= fmt clippy rust bindings
 KEEP_GOING ?= 1
 
 .PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run bench fmt lint
@@ -68,6 +68,14 @@ test-clippy:
 # gnome-keyring, so credential-store tests use the real Secret Service.
 test-rust:
 	$(WITH_SECRETS) $(CARGO) test $(CARGO_TEST_ARGS)
+
+# The Rust tests regenerate the TypeScript bindings of IPC types (ts-rs) into ui/src/bindings;
+# they are committed, so any difference means someone changed a type without committing them.
+test-bindings:
+	@if [ -n "$$(git status --porcelain -- ui/src/bindings)" ]; then \
+	  git status --short -- ui/src/bindings; git --no-pager diff --stat -- ui/src/bindings; \
+	  echo "ui/src/bindings is stale: run 'cargo test -p tokendesk-core --lib export_bindings' and commit the result"; exit 1; \
+	else echo "ui/src/bindings is up to date"; fi
 
 run: deps
 	@echo "Practice server: http://127.0.0.1:$(SIM_PORT)  (Ctrl-C stops it; data is in memory only)"
