@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use crate::codes::Code;
 use crate::fixture::normalize_phone;
 use crate::server::AppState;
-use crate::store::StoreError;
+use crate::store::{AuthList, StoreError};
 
 /// Where the vendor's web services live.
 pub const BASE_PATH: &str = "/CentagateWS/webresources";
@@ -38,24 +38,24 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// The vendor's answer envelope.
+/// The vendor's answer envelope; `object` is null unless the call returns data.
 #[derive(Debug, Serialize)]
-pub struct Answer {
+pub struct Answer<T = Value> {
     pub code: u32,
     pub message: &'static str,
-    pub object: Value,
+    pub object: Option<T>,
 }
 
-impl Answer {
-    pub fn of(code: Code) -> Answer {
+impl<T> Answer<T> {
+    pub fn of(code: Code) -> Answer<T> {
         Answer {
             code: code.number(),
             message: code.message(),
-            object: Value::Null,
+            object: None,
         }
     }
 
-    fn success(object: Value) -> Answer {
+    fn success(object: Option<T>) -> Answer<T> {
         Answer {
             object,
             ..Answer::of(Code::Success)
@@ -63,9 +63,9 @@ impl Answer {
     }
 }
 
-type Reply = Json<Answer>;
+type Reply<T = Value> = Json<Answer<T>>;
 
-fn reply(result: Result<Answer, Code>) -> Reply {
+fn reply<T>(result: Result<Answer<T>, Code>) -> Reply<T> {
     Json(result.unwrap_or_else(Answer::of))
 }
 
@@ -125,8 +125,8 @@ impl Fields {
             _ => None,
         };
         match number {
-            Some(n) if n == 1.0 => Ok(TokenType::Sms),
-            Some(n) if n == 2.0 => Ok(TokenType::Otp),
+            Some(1.0) => Ok(TokenType::Sms),
+            Some(2.0) => Ok(TokenType::Otp),
             _ => Err(Code::InvalidInput),
         }
     }
@@ -169,15 +169,13 @@ async fn auth_list(
     State(state): State<AppState>,
     admin: Result<Path<String>, PathRejection>,
     body: Bytes,
-) -> Reply {
+) -> Reply<AuthList> {
     reply(
         async {
             let fields = authorize(&state, admin, &body)?;
             let username = fields.text("username")?;
             let list = state.store.auth_list(username).await.map_err(store_code)?;
-            Ok(Answer::success(
-                serde_json::to_value(list).map_err(|_| Code::DbError)?,
-            ))
+            Ok(Answer::success(Some(list)))
         }
         .await,
     )
@@ -207,7 +205,7 @@ async fn register_active_token(
                 }
             };
             result.map_err(store_code)?;
-            Ok(Answer::success(Value::Null))
+            Ok(Answer::success(None))
         }
         .await,
     )
@@ -231,7 +229,7 @@ async fn sync_token(
                 .sync_token(username, serial, otp1, otp2, state.now())
                 .await
                 .map_err(store_code)?;
-            Ok(Answer::success(Value::Null))
+            Ok(Answer::success(None))
         }
         .await,
     )
@@ -251,7 +249,7 @@ async fn unlock_token(
                 .unlock_token(username)
                 .await
                 .map_err(store_code)?;
-            Ok(Answer::success(Value::Null))
+            Ok(Answer::success(None))
         }
         .await,
     )

@@ -91,7 +91,7 @@ pub async fn inject(State(faults): State<Arc<Faults>>, request: Request, next: N
             )
                 .into_response()
         } else {
-            Json(Answer::of(Code::DbError)).into_response()
+            Json(Answer::<()>::of(Code::DbError)).into_response()
         };
     }
     let response = next.run(request).await;
@@ -110,16 +110,29 @@ async fn truncated(response: Response) -> Response {
         .await
         .unwrap_or_default();
     let half = Bytes::copy_from_slice(&bytes[..bytes.len() / 2]);
-    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-        Ok(half),
-        Err(std::io::Error::new(
-            std::io::ErrorKind::ConnectionAborted,
-            "fault injection: connection dropped",
-        )),
-    ];
+    // Send the head and the first half, pause so they leave the server, then fail the body.
+    let body = futures_util::stream::unfold(0u8, move |step| {
+        let half = half.clone();
+        async move {
+            match step {
+                0 => Some((Ok(half), 1)),
+                1 => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    Some((
+                        Err(std::io::Error::new(
+                            std::io::ErrorKind::ConnectionAborted,
+                            "fault injection: connection dropped",
+                        )),
+                        2,
+                    ))
+                }
+                _ => None,
+            }
+        }
+    });
     // Announce the full length so the client knows the answer was cut short.
     if let Ok(len) = HeaderValue::from_str(&bytes.len().to_string()) {
         parts.headers.insert(header::CONTENT_LENGTH, len);
     }
-    Response::from_parts(parts, Body::from_stream(futures_util::stream::iter(chunks)))
+    Response::from_parts(parts, Body::from_stream(body))
 }

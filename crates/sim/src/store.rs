@@ -10,7 +10,6 @@ use rusqlite::{
     params, Connection, ErrorCode, OptionalExtension, Row, Transaction, TransactionBehavior,
 };
 use serde::Serialize;
-use serde_json::{json, Value};
 use tokio::sync::Semaphore;
 
 use crate::codes::Code;
@@ -654,16 +653,29 @@ fn ensure_user(tx: &Transaction, username: &str) -> Result<(), StoreError> {
     }
 }
 
-fn listed_cert(cert: &CertSpec) -> Value {
-    json!({
-        "sn": cert.sn,
-        "fingerprint": cert.fingerprint,
-        "subjectDn": cert.subject_dn,
-        "issuerDn": cert.issuer_dn,
-        "revoked": cert.revoked,
-        "validFrom": cert.valid_from,
-        "validTo": cert.valid_to,
-    })
+/// One entry of `certList`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListedCert {
+    pub sn: String,
+    pub fingerprint: String,
+    pub subject_dn: String,
+    pub issuer_dn: String,
+    pub revoked: bool,
+    pub valid_from: i64,
+    pub valid_to: i64,
+}
+
+fn listed_cert(cert: &CertSpec) -> ListedCert {
+    ListedCert {
+        sn: cert.sn.clone(),
+        fingerprint: cert.fingerprint.clone(),
+        subject_dn: cert.subject_dn.clone(),
+        issuer_dn: cert.issuer_dn.clone(),
+        revoked: cert.revoked,
+        valid_from: cert.valid_from,
+        valid_to: cert.valid_to,
+    }
 }
 
 /// The `object` of a `user/auth/list` answer.
@@ -671,7 +683,7 @@ fn listed_cert(cert: &CertSpec) -> Value {
 #[serde(rename_all = "camelCase")]
 pub struct AuthList {
     pub token_list: Vec<ListedToken>,
-    pub cert_list: Vec<Value>,
+    pub cert_list: Vec<ListedCert>,
     pub device: Option<DeviceSpec>,
 }
 
