@@ -175,7 +175,11 @@ impl HttpClient {
 
     /// Turns a reqwest failure into words: timeout, TLS, unreachable or a broken answer.
     fn classify(&self, host: &str, e: &reqwest::Error) -> Error {
-        let chain = error_chain(e);
+        // Only the causes: reqwest's own message quotes the URL, whose admin username or base
+        // path (e.g. "ssl-helpdesk") must not decide the kind of failure.
+        let chain = std::error::Error::source(e)
+            .map(error_chain)
+            .unwrap_or_default();
         let lower = chain.to_ascii_lowercase();
         let t = if e.is_timeout() || lower.contains("timed out") {
             TransportError::Timeout {
