@@ -9,6 +9,10 @@ use clap::Parser;
 use tokendesk_core::{ErrorInfo, ErrorKind};
 
 fn main() {
+    // A bug must not print a raw panic (which could quote data) at an administrator.
+    std::panic::set_hook(Box::new(|_| {
+        eprintln!("error: TokenDesk hit an internal error; nothing was changed by it locally. Please report it with the command you ran (without secrets).");
+    }));
     let json_mode = std::env::args().any(|a| a == "--json");
     let cli = match args::Cli::try_parse() {
         Ok(cli) => cli,
@@ -76,6 +80,8 @@ fn init_logging(verbose: u8) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in pipes, files and CI logs.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .init();
 }
