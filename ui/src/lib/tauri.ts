@@ -1,0 +1,102 @@
+/**
+ * The one typed wrapper over the Tauri commands. Components call these functions, never
+ * `invoke` directly. Every function rejects with an ErrorInfo: what the shell rejects with is
+ * passed on when it has that shape, anything else (a panic message, a missing command) is
+ * turned into one so the UI always has title, hint and detail to show.
+ */
+import { invoke } from "@tauri-apps/api/core";
+import type {
+  ActivityEntry,
+  AuthMethods,
+  CommandName,
+  ConnectionCheck,
+  ErrorInfo,
+  LoginAttempt,
+  Outcome,
+  PracticeCodes,
+  PracticeStatus,
+  PracticeUser,
+  ProfileDraft,
+  ProfileSummary,
+  RegisterTokenRequest,
+  Secrets,
+  SyncTokenRequest,
+  UserRequest,
+} from "./types";
+
+const KINDS = new Set(["input", "server", "transport", "config"]);
+
+/** True when `e` has the stable error shape {kind, code, title, hint, serverMessage}. */
+export function isErrorInfo(e: unknown): e is ErrorInfo {
+  if (typeof e !== "object" || e === null) return false;
+  const o = e as Record<string, unknown>;
+  return (
+    typeof o.kind === "string" &&
+    KINDS.has(o.kind) &&
+    (o.code === null || typeof o.code === "number") &&
+    typeof o.title === "string" &&
+    typeof o.hint === "string" &&
+    (o.serverMessage === null || typeof o.serverMessage === "string")
+  );
+}
+
+/** Any rejection as an ErrorInfo. */
+export function toErrorInfo(e: unknown, command: string): ErrorInfo {
+  if (isErrorInfo(e)) return e;
+  const detail =
+    typeof e === "string" ? e : e instanceof Error ? e.message : safeJson(e) || String(e);
+  return {
+    kind: "config",
+    code: null,
+    title: "The app could not run this action",
+    hint: `TokenDesk's own backend failed on "${command}". Restart TokenDesk; if it keeps happening, report it with these details.`,
+    serverMessage: detail,
+  };
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? "";
+  } catch {
+    return "";
+  }
+}
+
+async function call<T>(command: CommandName, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toErrorInfo(e, command);
+  }
+}
+
+export const api = {
+  listProfiles: () => call<ProfileSummary[]>("list_profiles"),
+  saveProfile: (draft: ProfileDraft, secrets: Secrets | null, replace: boolean) =>
+    call<ProfileSummary>("save_profile", { draft, secrets, replace }),
+  removeProfile: (name: string) => call<void>("remove_profile", { name }),
+  testProfile: (name: string) => call<ConnectionCheck>("test_profile", { name }),
+
+  listMethods: (profile: string, request: UserRequest) =>
+    call<Outcome<AuthMethods>>("list_methods", { profile, request }),
+  registerToken: (profile: string, request: RegisterTokenRequest) =>
+    call<Outcome<unknown>>("register_token", { profile, request }),
+  syncToken: (profile: string, request: SyncTokenRequest) =>
+    call<Outcome<unknown>>("sync_token", { profile, request }),
+  unlockToken: (profile: string, request: UserRequest) =>
+    call<Outcome<unknown>>("unlock_token", { profile, request }),
+
+  activity: () => call<ActivityEntry[]>("activity"),
+
+  practiceStatus: () => call<PracticeStatus>("practice_status"),
+  practiceStart: () => call<PracticeStatus>("practice_start"),
+  practiceStop: () => call<PracticeStatus>("practice_stop"),
+  practiceUsers: () => call<PracticeUser[]>("practice_users"),
+  practiceCodes: (serial: string) => call<PracticeCodes>("practice_codes", { serial }),
+  practiceFailLogin: (username: string) =>
+    call<LoginAttempt>("practice_fail_login", { username }),
+  practiceDrift: (serial: string, steps: number) =>
+    call<void>("practice_drift", { serial, steps }),
+};
+
+export type Api = typeof api;
