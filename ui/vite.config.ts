@@ -31,10 +31,7 @@ function e2eEntry(): Plugin {
     transformIndexHtml(html) {
       return html
         .replace("/src/main.ts", "/src/e2e/entry.ts")
-        .replace(
-          "<!--csp-->",
-          `<meta http-equiv="Content-Security-Policy" content="${CSP}" />`,
-        );
+        .replace("<!--csp-->", `<meta http-equiv="Content-Security-Policy" content="${CSP}" />`);
     },
   };
 }

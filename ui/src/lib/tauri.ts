@@ -93,10 +93,8 @@ export const api = {
   practiceStop: () => call<PracticeStatus>("practice_stop"),
   practiceUsers: () => call<PracticeUser[]>("practice_users"),
   practiceCodes: (serial: string) => call<PracticeCodes>("practice_codes", { serial }),
-  practiceFailLogin: (username: string) =>
-    call<LoginAttempt>("practice_fail_login", { username }),
-  practiceDrift: (serial: string, steps: number) =>
-    call<void>("practice_drift", { serial, steps }),
+  practiceFailLogin: (username: string) => call<LoginAttempt>("practice_fail_login", { username }),
+  practiceDrift: (serial: string, steps: number) => call<void>("practice_drift", { serial, steps }),
 };
 
 export type Api = typeof api;

@@ -66,7 +66,9 @@ export type PracticeStatus = {
   origin: string | null;
 };
 
-export type PracticeTokenStatus = "deactivated" | "active" | "locked" | "suspended";
+/** The practice server's own token states ("pending"/"pendingLocked" for tokens awaiting activation). */
+export type PracticeTokenStatus =
+  "deactivated" | "active" | "locked" | "suspended" | "pending" | "pendingLocked";
 
 export type PracticeToken = {
   serial: string;
@@ -97,6 +99,11 @@ export type PracticeCodes = {
   secondsRemaining: number | null;
 };
 
+/**
+ * The answer to one practice login with a wrong code. `accepted` is true when the server
+ * counted the attempt (the token could take logins), false when it refused it outright (the
+ * token is already locked, suspended or not active); `message` says what happened.
+ */
 export type LoginAttempt = { accepted: boolean; message: string };
 
 /** Every command name of the contract. */

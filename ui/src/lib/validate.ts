@@ -59,7 +59,8 @@ function invalid(field: Field, rule: string): Invalid {
 }
 
 // Rust's char::is_whitespace (Unicode White_Space). JS's \s differs (it has U+FEFF, lacks U+0085).
-const WS = "\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const WS =
+  "\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
 const TRIM = new RegExp(`^[${WS}]+|[${WS}]+$`, "gu");
 const ANY_WS = new RegExp(`[${WS}]`, "gu");
 

@@ -1,0 +1,76 @@
+/** Words and small helpers for what the screens show. */
+import type { ErrorInfo, Operation, TokenKind, TokenStatus } from "./types";
+
+export const KIND_LABEL: Record<TokenKind, string> = {
+  sms: "SMS",
+  otp: "OTP token",
+  fido: "FIDO key",
+  unknown: "Unknown",
+};
+
+/** Badge text and tone for a token status. */
+export const STATUS_BADGE: Record<TokenStatus, { text: string; tone: string }> = {
+  active: { text: "active", tone: "ok" },
+  activeLocked: { text: "locked", tone: "bad" },
+  pending: { text: "pending", tone: "warn" },
+  pendingLocked: { text: "pending, locked", tone: "bad" },
+  inactive: { text: "inactive", tone: "muted" },
+  unknown: { text: "unknown", tone: "muted" },
+};
+
+export const OPERATION_LABEL: Record<Operation, string> = {
+  register: "Register",
+  sync: "Resync",
+  unlock: "Unlock",
+  listMethods: "Find user",
+};
+
+export const ERROR_KIND_LABEL: Record<ErrorInfo["kind"], string> = {
+  input: "Not sent: invalid input",
+  server: "The server refused",
+  transport: "Connection problem",
+  config: "Setup problem",
+};
+
+export function isLocked(s: TokenStatus): boolean {
+  return s === "activeLocked" || s === "pendingLocked";
+}
+
+/** The text "Copy details" puts on the clipboard, for a ticket. */
+export function errorDetails(
+  e: ErrorInfo,
+  context: { action?: string; profile?: string | null; username?: string; at?: Date } = {},
+): string {
+  const lines = [
+    `TokenDesk: ${e.title}`,
+    context.action ? `Action: ${context.action}` : null,
+    context.username ? `User: ${context.username}` : null,
+    context.profile ? `Profile: ${context.profile}` : null,
+    `Kind: ${e.kind} (${ERROR_KIND_LABEL[e.kind]})`,
+    `Code: ${e.code ?? "none"}`,
+    `Server message: ${e.serverMessage ?? "none"}`,
+    `What to do: ${e.hint}`,
+    `Time: ${(context.at ?? new Date()).toISOString()}`,
+  ];
+  return lines.filter((l) => l !== null).join("\n");
+}
+
+export function timeOf(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}
+
+/** Splits "123456 654321" (or "123456-654321", two lines, …) into two codes, else null. */
+export function splitCodePair(text: string): [string, string] | null {
+  const groups = text.match(/\d+/g);
+  if (!groups) return null;
+  if (groups.length === 2 && groups.every((g) => g.length >= 6 && g.length <= 8))
+    return [groups[0], groups[1]];
+  const joined = groups.join("");
+  if (groups.length === 1 && (joined.length === 12 || joined.length === 16)) {
+    const h = joined.length / 2;
+    return [joined.slice(0, h), joined.slice(h)];
+  }
+  return null;
+}

@@ -1,0 +1,867 @@
+/**
+ * A stateful fake of the Tauri shell, for tests only (Vitest and the e2e build): it answers
+ * every command of the contract (src/lib/types.ts) the way the shell over tokendesk-core and
+ * the practice server would — profiles with write-only secrets, users, tokens, practice codes,
+ * locks and drift — and rejects with ErrorInfo values worded like core's.
+ *
+ * Special server hosts produce the transport failures: down.example.com (unreachable),
+ * slow.example.com (timeout), proxy.example.com (HTTP 502), portal.example.com (not a
+ * CENTAGATE answer). A profile saved with the auth token "expired" gets code 10001.
+ *
+ * Never imported by the production entry (src/main.ts).
+ */
+import * as v from "../lib/validate";
+import type {
+  ActivityEntry,
+  AuthMethods,
+  ConnectionCheck,
+  ErrorInfo,
+  Field,
+  LoginAttempt,
+  Operation,
+  Outcome,
+  PracticeCodes,
+  PracticeStatus,
+  PracticeTokenStatus,
+  PracticeUser,
+  Profile,
+  ProfileDraft,
+  ProfileSummary,
+  RegisterTokenRequest,
+  Secrets,
+  SyncTokenRequest,
+  TokenMethod,
+  TokenStatus,
+  UserRequest,
+} from "../lib/types";
+
+export const MOCK_MARKER = "tokendesk-mock-backend";
+
+type MockToken = {
+  serial: string;
+  kind: "hotp" | "totp";
+  status: PracticeTokenStatus;
+  failCount: number;
+  digits: number;
+  period: number | null;
+  /** HOTP: the server's next expected counter. TOTP: steps the server believes the device is ahead. */
+  server: number;
+  /** HOTP: the device's next counter. TOTP: steps the device's clock is ahead. */
+  device: number;
+  owner: string | null;
+};
+
+type MockUser = {
+  username: string;
+  status: "active" | "inactive";
+  phones: { number: string; status: "active" | "pending" }[];
+  token: string | null;
+  fido: string[];
+  cert: boolean;
+  device: boolean;
+};
+
+type StoredProfile = { name: string; profile: Profile; secrets: Secrets | null; practice: boolean };
+
+export type MockOptions = {
+  /** Milliseconds since the epoch; TOTP codes follow it. */
+  now?: () => number;
+  /** Profiles present at start (secrets stored unless `secrets: null`). */
+  profiles?: { draft: ProfileDraft; secrets: Secrets | null }[];
+};
+
+const PRACTICE_NAME = "Practice";
+const PRACTICE_ORIGIN = "http://127.0.0.1:8790";
+
+// ----------------------------------------------------------------- errors, worded like core
+
+function inputError(bad: v.Invalid): ErrorInfo {
+  const label = v.FIELD_LABELS[bad.field];
+  return {
+    kind: "input",
+    code: null,
+    title: `${label} is not valid`,
+    hint: `${label}: ${bad.rule}. Nothing was sent to the server.`,
+    serverMessage: null,
+  };
+}
+
+function inputFor(field: Field, rule: string): ErrorInfo {
+  return inputError({ ok: false, field, rule, message: "" });
+}
+
+type Meaning = { title: string; hint: string };
+const CATALOG: Record<
+  number,
+  { vendor: string; any: Meaning; op?: Partial<Record<Operation, Meaning>> }
+> = {
+  10001: {
+    vendor: "Permission not allowed",
+    any: {
+      title: "Credentials refused or session expired",
+      hint: "The admin credentials of this profile were refused: the auth token and secret code are wrong or the admin session has expired. Sign in to CENTAGATE again and store the new auth token and secret code in the profile.",
+    },
+  },
+  22002: {
+    vendor: "User not found",
+    any: {
+      title: "No such user",
+      hint: "No user with this username exists on the server. Check the spelling (usernames are usually case-sensitive) and the server profile.",
+    },
+  },
+  22004: {
+    vendor: "User is not active",
+    any: {
+      title: "The user account is not active",
+      hint: "Activate the user account in the CENTAGATE console first, then try again.",
+    },
+  },
+  29001: {
+    vendor: "Token not found",
+    any: { title: "Token not found", hint: "The server has no such token." },
+    op: {
+      register: {
+        title: "No hardware token with this serial",
+        hint: "Check the serial printed on the back of the token; it must be imported on the server before it can be registered.",
+      },
+      sync: {
+        title: "This user has no OTP token",
+        hint: "The user has no hardware OTP token to resynchronise. Look at the user's methods; register a token first if needed.",
+      },
+      unlock: {
+        title: "This user has no OTP token",
+        hint: "The user has no hardware OTP token to unlock. Look at the user's methods; register a token first if needed.",
+      },
+    },
+  },
+  29002: {
+    vendor: "Token is not active",
+    any: {
+      title: "The token is not active",
+      hint: "The token exists but is not in active status.",
+    },
+    op: {
+      sync: {
+        title: "The user's OTP token is not active",
+        hint: "Only an active token can be resynchronised. If it is locked or suspended, unlock it first; if it is pending, finish its activation.",
+      },
+    },
+  },
+  29004: {
+    vendor: "Phone number had been used",
+    any: {
+      title: "This phone number is already in use",
+      hint: "Another user already has this phone number as an SMS token. Check the number, or remove it from the other user first.",
+    },
+  },
+  29008: {
+    vendor: "An OTP token already registered to this user",
+    any: {
+      title: "The user already has an OTP token",
+      hint: "A user may hold one OTP token. Resynchronise or unlock the existing token, or unregister it in the console before registering another.",
+    },
+  },
+  29017: {
+    vendor: "Invalid token status",
+    any: {
+      title: "The token is in the wrong state for this action",
+      hint: "The token's status does not allow this action. Look at the user's methods to see its state.",
+    },
+    op: {
+      unlock: {
+        title: "The token is not locked or suspended",
+        hint: "Nothing to unlock: the user's OTP token is already usable. If the user still cannot sign in, the token may have drifted: resynchronise it with two consecutive codes.",
+      },
+      register: {
+        title: "This token cannot be registered in its present state",
+        hint: "The token is bound to another user or is not in deactivated status. Choose another token from stock, or release this one in the CENTAGATE console.",
+      },
+    },
+  },
+  54002: {
+    vendor: "Sync OTP failed",
+    any: {
+      title: "Resynchronisation failed",
+      hint: "The server could not match the codes to the token.",
+    },
+    op: {
+      sync: {
+        title: "The two codes did not match the token",
+        hint: "Ask the user for two fresh codes, pressed one after the other on the same token, and enter them in order. Codes already used or far out of step are refused.",
+      },
+    },
+  },
+};
+
+function serverError(code: number, op: Operation): ErrorInfo {
+  const e = CATALOG[code];
+  const m = e.op?.[op] ?? e.any;
+  return { kind: "server", code, title: m.title, hint: m.hint, serverMessage: e.vendor };
+}
+
+function transportError(host: string, seconds: number): ErrorInfo | null {
+  if (host.startsWith("down."))
+    return {
+      kind: "transport",
+      code: null,
+      title: "The server could not be reached",
+      hint: `Nothing answered at ${host}. Check the profile's URL, that the server is running, and your network or VPN; then try again.`,
+      serverMessage: `could not connect to ${host}: Connection refused (os error 111)`,
+    };
+  if (host.startsWith("slow."))
+    return {
+      kind: "transport",
+      code: null,
+      title: "The server did not answer in time",
+      hint: "The server may be overloaded or the network slow. Try again; if it keeps happening, raise the profile's timeout or contact the server administrator. The action may or may not have been applied: check the user's methods before repeating it.",
+      serverMessage: `no answer from ${host} within ${seconds} s`,
+    };
+  if (host.startsWith("proxy."))
+    return {
+      kind: "transport",
+      code: 502,
+      title: "The server answered with an HTTP error",
+      hint: "HTTP 502 is not a CENTAGATE answer. Check the profile's URL and base path (default /CentagateWS/webresources); if they are right, the server or a proxy in front of it is failing — try again later or contact its administrator.",
+      serverMessage: "the server answered HTTP 502: <html><body>Bad Gateway</body></html>",
+    };
+  if (host.startsWith("portal."))
+    return {
+      kind: "transport",
+      code: null,
+      title: "The answer was not a CENTAGATE answer",
+      hint: "Something answered, but not the CENTAGATE web services. Check the profile's URL and base path; a proxy or login page may be in the way.",
+      serverMessage:
+        "the answer is not a CENTAGATE answer: expected JSON: <!doctype html><title>Sign in</title>",
+    };
+  return null;
+}
+
+function configError(title: string, hint: string): ErrorInfo {
+  return { kind: "config", code: null, title, hint, serverMessage: null };
+}
+
+const STORE_HINT =
+  "TokenDesk keeps credentials in the operating system's credential store. On Linux that is the Secret Service: install and unlock GNOME Keyring (package gnome-keyring), KWallet or KeePassXC in your desktop session. For automation without a store, set TOKENDESK_AUTH_TOKEN and TOKENDESK_SECRET_CODE in the environment.";
+
+// ----------------------------------------------------------------- OTP codes (a stand-in)
+
+/** A deterministic stand-in for HOTP: the same seed and counter always give the same code. */
+export function fakeCode(serial: string, counter: number, digits: number): string {
+  let h = 0x811c9dc5;
+  for (const ch of `${serial}:${counter}`) {
+    h ^= ch.charCodeAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
+  return String(h % 10 ** digits).padStart(digits, "0");
+}
+
+// ----------------------------------------------------------------- the fake
+
+export class MockBackend {
+  private profiles = new Map<string, StoredProfile>();
+  private users = new Map<string, MockUser>();
+  private tokens = new Map<string, MockToken>();
+  private log: ActivityEntry[] = [];
+  private practice = false;
+  private now: () => number;
+  /** False: saving secrets fails as if no OS credential store were available. */
+  storeAvailable = true;
+  /** Commands held until `release()`: to see loading states without timing. */
+  private held = new Map<string, (() => void)[]>();
+  private holding = new Set<string>();
+
+  constructor(opts: MockOptions = {}) {
+    this.now = opts.now ?? (() => Date.now());
+    this.seedDirectory();
+    for (const p of opts.profiles ?? []) this.store(p.draft, p.secrets, false, false);
+  }
+
+  /** Hold every later call of `command` until `release(command)`. */
+  hold(command: string) {
+    this.holding.add(command);
+  }
+  release(command: string) {
+    this.holding.delete(command);
+    for (const go of this.held.get(command) ?? []) go();
+    this.held.delete(command);
+  }
+
+  /** The entry point mockIPC calls. Returns the answer or throws an ErrorInfo. */
+  async handle(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
+    if (this.holding.has(cmd))
+      await new Promise<void>((go) => this.held.set(cmd, [...(this.held.get(cmd) ?? []), go]));
+    // Answers are copies: the UI must not share objects with the fake's state.
+    return structuredClone(this.dispatch(cmd, args));
+  }
+
+  private dispatch(cmd: string, a: Record<string, unknown>): unknown {
+    switch (cmd) {
+      case "list_profiles":
+        return this.listProfiles();
+      case "save_profile":
+        return this.saveProfile(
+          a.draft as ProfileDraft,
+          a.secrets as Secrets | null,
+          a.replace as boolean,
+        );
+      case "remove_profile":
+        return this.removeProfile(a.name as string);
+      case "test_profile":
+        return this.testProfile(a.name as string);
+      case "list_methods":
+        return this.op("listMethods", a, (u) => this.listMethods(u));
+      case "register_token":
+        return this.op("register", a, (u, r) => this.register(u, r as RegisterTokenRequest));
+      case "sync_token":
+        return this.op("sync", a, (u, r) => this.sync(u, r as SyncTokenRequest));
+      case "unlock_token":
+        return this.op("unlock", a, (u) => this.unlock(u));
+      case "activity":
+        return this.log;
+      case "practice_status":
+        return this.practiceStatus();
+      case "practice_start":
+        this.practice = true;
+        this.profiles.set(PRACTICE_NAME, {
+          name: PRACTICE_NAME,
+          profile: profileOf(
+            v.profileDraft({
+              name: PRACTICE_NAME,
+              url: PRACTICE_ORIGIN,
+              admin: "practice-admin",
+              basePath: "",
+              caFile: "",
+              timeout: "",
+            }).value!,
+          ),
+          secrets: { authToken: "practice-auth-token", secretCode: "practice-secret-code" },
+          practice: true,
+        });
+        return this.practiceStatus();
+      case "practice_stop":
+        this.practice = false;
+        this.profiles.delete(PRACTICE_NAME);
+        return this.practiceStatus();
+      case "practice_users":
+        this.needPractice();
+        return this.practiceUsers();
+      case "practice_codes":
+        this.needPractice();
+        return this.codes(a.serial as string);
+      case "practice_fail_login":
+        this.needPractice();
+        return this.failLogin(a.username as string);
+      case "practice_drift":
+        this.needPractice();
+        return this.drift(a.serial as string, a.steps as number);
+      default:
+        throw configError(
+          "The app could not run this action",
+          `Unknown command ${cmd}. This build of the interface does not match the app.`,
+        );
+    }
+  }
+
+  // ------------------------------------------------------------- profiles
+
+  private summary(p: StoredProfile): ProfileSummary {
+    return {
+      name: p.name,
+      profile: p.profile,
+      credentialsStored: p.secrets !== null,
+      practice: p.practice,
+    };
+  }
+
+  private listProfiles(): ProfileSummary[] {
+    return [...this.profiles.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((p) => this.summary(p));
+  }
+
+  private store(
+    draft: ProfileDraft,
+    secrets: Secrets | null,
+    replace: boolean,
+    strict: boolean,
+  ): ProfileSummary {
+    const checked = v.profileDraft({
+      name: draft.name ?? "",
+      url: draft.url ?? "",
+      admin: draft.admin ?? "",
+      basePath: draft.basePath ?? "",
+      caFile: draft.caFile ?? "",
+      timeout: draft.timeoutSecs == null ? "" : String(draft.timeoutSecs),
+    });
+    if (checked.first) throw inputError(checked.first);
+    const n = checked.value!;
+    if (draft.caFile && draft.caFile.trim() && !draft.caFile.trim().endsWith(".pem"))
+      throw inputFor("caFile", `must be an existing file (${draft.caFile.trim()} was not found)`);
+    const existing = this.profiles.get(n.name);
+    if (strict && !replace && existing)
+      throw configError(
+        `A profile named '${n.name}' already exists`,
+        "Choose another name, or remove the existing profile first.",
+      );
+    if (strict && replace && !existing)
+      throw configError(
+        `No profile named '${n.name}'`,
+        "List the profiles with `tokendesk profile list`, or add one with `tokendesk profile add`.",
+      );
+    if (existing?.practice)
+      throw configError(
+        "The practice profile is managed by practice mode",
+        "Stop practice mode to remove it; it cannot be edited.",
+      );
+    if (secrets) {
+      if (!this.storeAvailable)
+        throw configError(
+          "No credential store is available",
+          `${STORE_HINT} (Detail: no Secret Service provider on the session bus.)`,
+        );
+      if (secrets.authToken.trim() === "") throw inputFor("authToken", v.RULES.empty);
+      if (secrets.secretCode.trim() === "") throw inputFor("secretCode", v.RULES.empty);
+    }
+    const stored: StoredProfile = {
+      name: n.name,
+      profile: profileOf(n, draft.caFile),
+      secrets: secrets ? { ...secrets } : (existing?.secrets ?? null),
+      practice: false,
+    };
+    this.profiles.set(n.name, stored);
+    return this.summary(stored);
+  }
+
+  private saveProfile(draft: ProfileDraft, secrets: Secrets | null, replace: boolean) {
+    return this.store(draft, secrets, replace, true);
+  }
+
+  private removeProfile(name: string): null {
+    const p = this.profile(name);
+    if (p.practice)
+      throw configError(
+        "The practice profile is managed by practice mode",
+        "Stop practice mode to remove it.",
+      );
+    this.profiles.delete(name);
+    return null;
+  }
+
+  private profile(name: string): StoredProfile {
+    const p = this.profiles.get(name);
+    if (!p)
+      throw configError(
+        `No profile named '${name}'`,
+        "List the profiles with `tokendesk profile list`, or add one with `tokendesk profile add`.",
+      );
+    return p;
+  }
+
+  /** What talking to the profile's server does before the call itself: may throw. */
+  private reach(p: StoredProfile, op: Operation) {
+    if (p.practice && !this.practice)
+      throw transportError("down.127.0.0.1:8790", p.profile.timeoutSecs)!;
+    if (!p.secrets)
+      throw configError(
+        `No credentials stored for profile '${p.name}'`,
+        `Store them again with \`tokendesk profile add ${p.name} ...\` (after \`tokendesk profile remove ${p.name}\`), or set TOKENDESK_AUTH_TOKEN and TOKENDESK_SECRET_CODE.`,
+      );
+    const host = new URL(p.profile.url).host;
+    const t = transportError(host, p.profile.timeoutSecs);
+    if (t) throw t;
+    if (p.secrets.authToken === "expired") throw serverError(10001, op);
+  }
+
+  private testProfile(name: string): ConnectionCheck {
+    const p = this.profile(name);
+    this.reach(p, "listMethods");
+    return {
+      code: this.users.has(p.profile.admin) ? 0 : 22002,
+      summary: `${p.profile.url} answered and accepted the credentials of ${p.profile.admin}.`,
+    };
+  }
+
+  // ------------------------------------------------------------- operations
+
+  private op<T>(
+    operation: Operation,
+    a: Record<string, unknown>,
+    run: (user: MockUser, request: unknown) => Outcome<T>,
+  ): Outcome<T> {
+    const request = a.request as UserRequest;
+    const profileName = String(a.profile ?? "");
+    const record = (ok: boolean, summary: string, error: ErrorInfo | null) =>
+      this.log.push({
+        at: new Date(this.now()).toISOString(),
+        profile: profileName,
+        operation,
+        username: String(request?.username ?? "").trim(),
+        ok,
+        summary,
+        error,
+      });
+    try {
+      const u = v.username(String(request?.username ?? ""));
+      if (!u.ok) throw inputError(u);
+      const p = this.profile(profileName);
+      // Input first (nothing is sent, credentials are not read), as core does.
+      precheck(operation, request);
+      this.reach(p, operation);
+      const user = this.users.get(u.value);
+      if (!user) throw serverError(22002, operation);
+      const out = run(user, { ...request, username: u.value });
+      record(true, out.summary, null);
+      return out;
+    } catch (e) {
+      const err = e as ErrorInfo;
+      record(false, err.title, err);
+      throw err;
+    }
+  }
+
+  private methodsOf(u: MockUser): AuthMethods {
+    const tokens: TokenMethod[] = u.phones.map((ph) => ({
+      sn: ph.number,
+      kind: "sms",
+      typeCode: 1,
+      status: ph.status === "active" ? "active" : "pending",
+      statusCode: ph.status === "active" ? 1 : 3,
+      extra: {},
+    }));
+    if (u.token) {
+      const t = this.tokens.get(u.token)!;
+      const [status, statusCode] = tokenStatus(t.status);
+      tokens.push({ sn: t.serial, kind: "otp", typeCode: 2, status, statusCode, extra: {} });
+    }
+    for (const f of u.fido)
+      tokens.push({ sn: f, kind: "fido", typeCode: 5, status: "active", statusCode: 1, extra: {} });
+    return {
+      tokens,
+      certificates: u.cert
+        ? [
+            {
+              sn: "4F2A9C01",
+              fingerprint: "3b1f5e0e0d9a4c7b8a6f2e1d0c9b8a7f6e5d4c3b",
+              subjectDn: `CN=${u.username},O=TokenDesk Practice`,
+              issuerDn: "CN=TokenDesk Practice CA,O=TokenDesk Practice",
+              revoked: false,
+              validFrom: 1767225600000,
+              validTo: 1830297600000,
+              extra: {},
+            },
+          ]
+        : [],
+      device: u.device
+        ? {
+            name: `${cap(u.username)}'s phone`,
+            model: "Pixel 8",
+            os: "Android 15",
+            statusCode: 1,
+            status: "active",
+            extra: {},
+          }
+        : null,
+      extra: {},
+    };
+  }
+
+  private listMethods(u: MockUser): Outcome<AuthMethods> {
+    const m = this.methodsOf(u);
+    const n = m.tokens.length + m.certificates.length + (m.device ? 1 : 0);
+    const summary =
+      n === 0
+        ? `${u.username} has no methods bound.`
+        : n === 1
+          ? `${u.username} has 1 method bound.`
+          : `${u.username} has ${n} methods bound.`;
+    return { code: 0, message: "Success", summary, object: m };
+  }
+
+  private register(u: MockUser, r: RegisterTokenRequest): Outcome<unknown> {
+    if (u.status !== "active") throw serverError(22004, "register");
+    if (r.token.kind === "sms") {
+      const phone = (v.phone(r.token.phone) as v.Valid<string>).value;
+      for (const other of this.users.values())
+        if (other.phones.some((p) => p.number === phone)) throw serverError(29004, "register");
+      u.phones.push({ number: phone, status: "active" });
+      return done(`Registered SMS number ${phone} to ${u.username}; it is active.`);
+    }
+    const serial = (v.serial(r.token.serial) as v.Valid<string>).value;
+    if (u.token) throw serverError(29008, "register");
+    const t = this.tokens.get(serial);
+    if (!t) throw serverError(29001, "register");
+    if (t.owner || t.status !== "deactivated") throw serverError(29017, "register");
+    t.owner = u.username;
+    t.status = "active";
+    u.token = serial;
+    return done(`Registered hardware token ${serial} to ${u.username}; it is active.`);
+  }
+
+  private sync(u: MockUser, r: SyncTokenRequest): Outcome<unknown> {
+    const [otp1, otp2] = (v.otpPair(r.otp1, r.otp2) as v.Valid<[string, string]>).value;
+    if (!u.token) throw serverError(29001, "sync");
+    const t = this.tokens.get(u.token)!;
+    if (t.status !== "active") throw serverError(29002, "sync");
+    const base = t.kind === "hotp" ? t.server : this.step(t) + t.server;
+    const from = t.kind === "hotp" ? base : base - 500;
+    for (let i = from; i <= base + 1000; i++) {
+      if (
+        fakeCode(t.serial, i, t.digits) === otp1 &&
+        fakeCode(t.serial, i + 1, t.digits) === otp2
+      ) {
+        if (t.kind === "hotp") {
+          t.server = i + 2;
+          t.device = Math.max(t.device, i + 2);
+        } else {
+          t.server = i + 1 - this.step(t);
+        }
+        t.failCount = 0;
+        return done(
+          `Resynchronised the OTP token of ${u.username}; the next code it shows will work.`,
+        );
+      }
+    }
+    throw serverError(54002, "sync");
+  }
+
+  private unlock(u: MockUser): Outcome<unknown> {
+    if (!u.token) throw serverError(29001, "unlock");
+    const t = this.tokens.get(u.token)!;
+    if (t.status === "locked" || t.status === "suspended") t.status = "active";
+    else if (t.status === "pendingLocked") t.status = "pending";
+    else throw serverError(29017, "unlock");
+    t.failCount = 0;
+    return done(`Unlocked the OTP token of ${u.username}; it is active again.`);
+  }
+
+  // ------------------------------------------------------------- practice
+
+  private practiceStatus(): PracticeStatus {
+    return this.practice
+      ? { running: true, profile: PRACTICE_NAME, origin: PRACTICE_ORIGIN }
+      : { running: false, profile: null, origin: null };
+  }
+
+  private needPractice() {
+    if (!this.practice)
+      throw configError(
+        "Practice mode is not running",
+        "Start practice mode first: it runs a practice server with sample users on this computer.",
+      );
+  }
+
+  private practiceUsers(): PracticeUser[] {
+    return [...this.users.values()].map((u) => {
+      const t = u.token ? this.tokens.get(u.token)! : null;
+      return {
+        username: u.username,
+        status: u.status,
+        phone: u.phones[0] ? { number: u.phones[0].number, status: u.phones[0].status } : null,
+        token: t
+          ? {
+              serial: t.serial,
+              kind: t.kind,
+              status: t.status,
+              failCount: t.failCount,
+              digits: t.digits,
+              period: t.period,
+            }
+          : null,
+      };
+    });
+  }
+
+  private token(serial: string): MockToken {
+    const t = this.tokens.get(serial);
+    if (!t)
+      throw configError(
+        `No practice token ${serial}`,
+        "Choose a token from the practice panel's list.",
+      );
+    return t;
+  }
+
+  private step(t: MockToken): number {
+    return Math.floor(this.now() / 1000 / (t.period ?? 30));
+  }
+
+  private codes(serial: string): PracticeCodes {
+    const t = this.token(serial);
+    const at = t.kind === "hotp" ? t.device : this.step(t) + t.device;
+    const next = [1, 2, 3].map((k) => fakeCode(t.serial, at + k, t.digits));
+    const period = t.period ?? 30;
+    return {
+      serial,
+      kind: t.kind,
+      current: fakeCode(t.serial, at, t.digits),
+      next,
+      secondsRemaining:
+        t.kind === "totp" ? period - (Math.floor(this.now() / 1000) % period) : null,
+    };
+  }
+
+  private failLogin(username: string): LoginAttempt {
+    const u = this.users.get(username);
+    if (!u) throw configError(`No practice user ${username}`, "Choose a user from the list.");
+    if (!u.token)
+      return { accepted: false, message: `${username} has no OTP token to log in with.` };
+    const t = this.tokens.get(u.token)!;
+    if (t.status !== "active")
+      return {
+        accepted: false,
+        message: `Login refused: ${t.serial} is ${t.status}. Unlock it to let ${username} sign in.`,
+      };
+    t.failCount += 1;
+    if (t.failCount >= 5) {
+      t.status = "locked";
+      return {
+        accepted: true,
+        message: `Wrong code refused; that was failure 5 of 5, so ${t.serial} is now locked.`,
+      };
+    }
+    return {
+      accepted: true,
+      message: `Wrong code refused (failure ${t.failCount} of 5 before ${t.serial} locks).`,
+    };
+  }
+
+  private drift(serial: string, steps: number): null {
+    const t = this.token(serial);
+    if (!Number.isInteger(steps) || steps === 0)
+      throw configError("Drift must be a whole number of steps", "Use, for example, 10 or -3.");
+    t.device += steps;
+    return null;
+  }
+
+  // ------------------------------------------------------------- the demo directory
+
+  private seedDirectory() {
+    const user = (username: string, extra: Partial<MockUser> = {}) =>
+      this.users.set(username, {
+        username,
+        status: "active",
+        phones: [],
+        token: null,
+        fido: [],
+        cert: false,
+        device: false,
+        ...extra,
+      });
+    const token = (
+      serial: string,
+      kind: "hotp" | "totp",
+      status: PracticeTokenStatus,
+      extra: Partial<MockToken> = {},
+    ) =>
+      this.tokens.set(serial, {
+        serial,
+        kind,
+        status,
+        failCount: 0,
+        digits: 6,
+        period: kind === "totp" ? 30 : null,
+        server: kind === "hotp" ? 10 : 0,
+        device: kind === "hotp" ? 10 : 0,
+        owner: null,
+        ...extra,
+      });
+    const bind = (username: string, serial: string) => {
+      this.users.get(username)!.token = serial;
+      this.tokens.get(serial)!.owner = username;
+    };
+    user("alice", { phones: [{ number: "+60120001001", status: "active" }] });
+    user("bob", { phones: [{ number: "+60120001002", status: "active" }] });
+    user("carol");
+    user("dave");
+    user("erin");
+    user("frank");
+    user("grace");
+    user("heidi", { phones: [{ number: "+60120001008", status: "pending" }] });
+    user("ivan");
+    user("judy");
+    user("mallory");
+    user("oscar", {
+      phones: [{ number: "+60120001012", status: "active" }],
+      fido: ["FIDO-5001"],
+      cert: true,
+      device: true,
+    });
+    user("peggy", { status: "inactive", phones: [{ number: "+60120001013", status: "active" }] });
+    token("HW-2001", "hotp", "active", { server: 12, device: 12 });
+    token("HW-2002", "hotp", "locked", { server: 40, device: 40, failCount: 5 });
+    token("HW-2003", "totp", "suspended");
+    token("HW-2004", "totp", "active", { device: 20 });
+    token("HW-2005", "hotp", "active", { server: 7, device: 157 });
+    token("HW-2006", "hotp", "pending");
+    token("HW-2007", "totp", "pendingLocked", { failCount: 5 });
+    token("HW-2008", "hotp", "deactivated");
+    token("HW-2009", "totp", "active", { digits: 8 });
+    bind("bob", "HW-2001");
+    bind("carol", "HW-2002");
+    bind("dave", "HW-2003");
+    bind("erin", "HW-2004");
+    bind("frank", "HW-2005");
+    bind("ivan", "HW-2006");
+    bind("judy", "HW-2007");
+    bind("mallory", "HW-2008");
+    bind("oscar", "HW-2009");
+    for (let i = 1; i <= 5; i++)
+      token(`HW-100${i}`, "hotp", "deactivated", i === 5 ? { digits: 8 } : {});
+    for (let i = 6; i <= 9; i++)
+      token(`HW-100${i}`, "totp", "deactivated", i === 9 ? { period: 60 } : {});
+    token("HW-1010", "totp", "deactivated", { digits: 8 });
+    token("HW-9001", "hotp", "suspended");
+  }
+}
+
+function precheck(op: Operation, request: unknown) {
+  if (op === "register") {
+    const r = request as RegisterTokenRequest;
+    const c =
+      r.token?.kind === "sms"
+        ? v.phone(r.token.phone ?? "")
+        : v.serial((r.token as { serial?: string })?.serial ?? "");
+    if (!c.ok) throw inputError(c);
+  } else if (op === "sync") {
+    const r = request as SyncTokenRequest;
+    const c = v.otpPair(r.otp1 ?? "", r.otp2 ?? "");
+    if (!c.ok) throw inputError(c);
+  }
+}
+
+function tokenStatus(s: PracticeTokenStatus): [TokenStatus, number] {
+  switch (s) {
+    case "active":
+      return ["active", 1];
+    case "locked":
+    case "suspended":
+      return ["activeLocked", 2];
+    case "pending":
+      return ["pending", 3];
+    case "pendingLocked":
+      return ["pendingLocked", 4];
+    default:
+      return ["inactive", 0];
+  }
+}
+
+function profileOf(n: v.NormalisedProfile, caFile?: string | null): Profile {
+  return {
+    backend: "centagate",
+    url: n.url,
+    admin: n.admin,
+    basePath: n.basePath,
+    caFile: caFile && caFile.trim() ? caFile.trim() : null,
+    timeoutSecs: n.timeoutSecs,
+    connectTimeoutSecs: n.connectTimeoutSecs,
+  };
+}
+
+function done(summary: string): Outcome<unknown> {
+  return { code: 0, message: "Success", summary, object: null };
+}
+
+function cap(s: string) {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
