@@ -54,6 +54,9 @@ pub struct Store {
 struct Pool {
     conns: Mutex<Vec<Connection>>,
     permits: Arc<Semaphore>,
+    /// Writers queue here first, so they wait in line instead of in SQLite's busy handler
+    /// (which sleeps in growing steps). `BEGIN IMMEDIATE` still guards against other processes.
+    writer: tokio::sync::Mutex<()>,
 }
 
 /// Readers a file database gets at once (WAL lets them run beside the one writer).
@@ -135,6 +138,7 @@ impl Store {
         Ok(Store {
             pool: Arc::new(Pool {
                 permits: Arc::new(Semaphore::new(conns.len())),
+                writer: tokio::sync::Mutex::new(()),
                 conns: Mutex::new(conns),
             }),
         })
@@ -176,6 +180,7 @@ impl Store {
         T: Send + 'static,
         F: FnOnce(&Transaction) -> Result<T, StoreError> + Send + 'static,
     {
+        let _turn = self.pool.writer.lock().await;
         self.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let value = f(&tx)?;
