@@ -31,19 +31,19 @@ impl Done {
 /// Prints success: the JSON envelope on stdout, or the human text.
 pub fn success(json_mode: bool, done: &Done) {
     if json_mode {
-        println!(
-            "{}",
-            json!({"ok": true, "code": done.code, "message": done.message, "object": done.object})
+        stdout(
+            &json!({"ok": true, "code": done.code, "message": done.message, "object": done.object})
+                .to_string(),
         );
     } else {
-        println!("{}", done.human.trim_end());
+        stdout(done.human.trim_end());
     }
 }
 
 /// Prints a failure: the JSON envelope on stdout, or words on stderr.
 pub fn failure(json_mode: bool, info: &ErrorInfo) {
     if json_mode {
-        println!("{}", json!({"ok": false, "error": info}));
+        stdout(&json!({"ok": false, "error": info}).to_string());
         return;
     }
     let code = match (info.kind, info.code) {
@@ -51,16 +51,26 @@ pub fn failure(json_mode: bool, info: &ErrorInfo) {
         (ErrorKind::Transport, Some(c)) => format!(" (HTTP {c})"),
         _ => String::new(),
     };
-    eprintln!("error: {}{code}", info.title);
+    let mut text = format!("error: {}{code}\n", info.title);
     if let Some(m) = &info.server_message {
         let label = if info.kind == ErrorKind::Server {
             "server said"
         } else {
             "detail"
         };
-        eprintln!("  {label}: {m}");
+        text.push_str(&format!("  {label}: {m}\n"));
     }
-    eprintln!("  next: {}", info.hint);
+    text.push_str(&format!("  next: {}\n", info.hint));
+    // As for stdout: a closed stderr is no reason to panic.
+    let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), text.as_bytes());
+}
+
+/// Writes a line to stdout. A reader that went away (`| head`, a closed pipe) must not turn
+/// the command's result into a panic: the exit status still says what happened.
+fn stdout(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
 /// The exit status for an error's kind (see the README).

@@ -439,3 +439,37 @@ fn tokendesk_profile_picks_among_two() {
         .fails(5)
         .stderr_has("No profile named 'missing'");
 }
+
+#[test]
+fn a_reader_that_went_away_is_not_an_internal_error() {
+    // `tokendesk codes | head -0`: stdout is a pipe nobody reads any more. The command's own
+    // result decides the exit status; no panic, no "internal error".
+    let sim = Sim::demo();
+    let desk = Desk::with_secrets(PRACTICE_AUTH, PRACTICE_SECRET);
+    desk.add_profile("p", &sim.origin(), PRACTICE_ADMIN);
+    for (args, status) in [
+        (&["codes"][..], 0),
+        (&["--json", "codes"], 0),
+        (&["user", "methods", "--user", "oscar"], 0),
+        (&["--json", "token", "unlock", "--user", "bob"], 3),
+        (
+            &["--json", "token", "sync", "--user", "a", "--otp1", "1"],
+            2,
+        ),
+    ] {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let out = desk
+            .cmd(args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(status), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("internal error") && !stderr.contains("panicked"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
