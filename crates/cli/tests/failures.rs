@@ -473,3 +473,91 @@ fn a_reader_that_went_away_is_not_an_internal_error() {
         );
     }
 }
+
+#[test]
+fn profile_add_input_is_checked_before_anything_is_written() {
+    let desk = Desk::with_secrets(PRACTICE_AUTH, PRACTICE_SECRET);
+    let add = |name: &'static str, url: &'static str, extra: &[&'static str]| {
+        let mut v = vec![
+            "profile",
+            "add",
+            name,
+            "--url",
+            url,
+            "--admin",
+            "a",
+            "--no-store",
+        ];
+        v.extend_from_slice(extra);
+        v
+    };
+    for (args, field, rule) in [
+        (
+            add("a b", "https://mfa.example.com", &[]),
+            "Profile name",
+            "must be 1 to 64",
+        ),
+        (
+            add("p", "mfa.example.com", &[]),
+            "Server URL",
+            "must be a full address",
+        ),
+        (
+            add("p", "http://mfa.example.com", &[]),
+            "Server URL",
+            "plain http:// is allowed only for this computer",
+        ),
+        (
+            add("p", "https://u:pw@mfa.example.com", &[]),
+            "Server URL",
+            "must not contain a user name or password",
+        ),
+        (
+            add("p", "https://mfa.example.com", &["--timeout", "0"]),
+            "Timeout",
+            "between 1 and",
+        ),
+        (
+            add("p", "https://mfa.example.com", &["--base-path", "no-slash"]),
+            "Base path",
+            "must start with /",
+        ),
+        (
+            add(
+                "p",
+                "https://mfa.example.com",
+                &["--ca-file", "/nonexistent/ca.pem"],
+            ),
+            "CA certificate file",
+            "must be an existing file",
+        ),
+    ] {
+        desk.run(&args)
+            .fails(2)
+            .stderr_has(&format!("error: {field} is not valid"))
+            .stderr_has(rule);
+        let mut json_args = vec!["--json"];
+        json_args.extend_from_slice(&args);
+        desk.run(&json_args).json_err(2, "input", None);
+        assert!(!desk.profiles_file().exists(), "{args:?} wrote a profile");
+    }
+    desk.run(&[
+        "profile",
+        "add",
+        "p",
+        "--url",
+        "https://h",
+        "--admin",
+        " ",
+        "--no-store",
+    ])
+    .fails(2)
+    .stderr_has("Admin username is not valid");
+    // localhost and [::1] may use plain http.
+    desk.add_profile("local", "http://localhost:8790", "a");
+    desk.add_profile("v6", "http://[::1]:8790", "a");
+    desk.run(&["profile", "list"])
+        .success()
+        .stdout_has("http://localhost:8790/CentagateWS/webresources")
+        .stdout_has("http://[::1]:8790/CentagateWS/webresources");
+}
