@@ -147,11 +147,12 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
         ProfileCommand::Test { name } => {
             let p = store.choose(name.as_deref().or(chosen))?;
             let check = Session::new(p.clone()).test_connection().await?;
+            // Accepted is success (code 0); which answer proved it is kept as probeCode.
             Ok(Done {
-                code: check.code,
+                code: 0,
                 message: Some(check.summary.clone()),
                 human: format!("OK: {}", check.summary),
-                object: json!({"profile": p.name, "code": check.code}),
+                object: json!({"profile": p.name, "probeCode": check.code}),
             })
         }
     }

@@ -171,8 +171,8 @@ fn profile_test_accepted_and_refused() {
             sim.origin()
         ));
     desk.run(&["profile", "test", "p"]).success();
-    let v = desk.run(&["--json", "profile", "test", "p"]).json_ok(22002);
-    assert_eq!(v["object"], json!({"profile": "p", "code": 22002}));
+    let v = desk.run(&["--json", "profile", "test", "p"]).json_ok(0);
+    assert_eq!(v["object"], json!({"profile": "p", "probeCode": 22002}));
     assert!(v["message"].as_str().unwrap().contains("accepted"));
 
     // An admin who is also a user answers 0; the second demo admin is not a user: 22002.
