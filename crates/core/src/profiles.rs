@@ -118,6 +118,7 @@ impl ProfileDraft {
             _ => DEFAULT_BASE_PATH.to_owned(),
         };
         let admin = validate::username(Field::AdminUsername, &self.admin)?;
+        crate::centagate::client::check_admin_segment(&admin)?;
         let ca_file = match self
             .ca_file
             .as_deref()

@@ -481,3 +481,43 @@ async fn a_reused_session_signs_every_call_the_same() {
         );
     }
 }
+
+/// `.` and `..` cannot travel as a path segment (URL rules drop them, and `%2E%2E` is read as
+/// `..` again), so such an admin is refused instead of silently calling `{base}/{call}`.
+#[tokio::test]
+async fn an_admin_of_dots_is_refused_and_other_dotted_admins_are_sent() {
+    let server = TestServer::start(|_| success()).await;
+    for admin in [".", ".."] {
+        match draft(&server.url(), admin).validate() {
+            Err(Error::Input {
+                field: Field::AdminUsername,
+                ..
+            }) => {}
+            other => panic!("{admin}: expected Error::Input(AdminUsername), got {other:?}"),
+        }
+        // A profile that bypassed the form (an edited file) is refused at send time.
+        let mut p = profile(&server.url(), "placeholder");
+        p.admin = admin.to_owned();
+        let e = session(p).unlock_token(&user("alice")).await.unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::Input {
+                    field: Field::AdminUsername,
+                    ..
+                }
+            ),
+            "{admin}: {e:?}"
+        );
+    }
+    assert_eq!(server.count(), 0);
+
+    let s = session(profile(&server.url(), "..."));
+    s.unlock_token(&user("alice")).await.unwrap();
+    assert_call(
+        &server.only(),
+        "/CentagateWS/webresources/token/unlockToken/...",
+        json!({"username": "alice"}),
+        &expected_cen_token("..."),
+    );
+}

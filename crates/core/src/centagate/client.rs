@@ -13,6 +13,7 @@ use crate::profiles::Profile;
 use crate::secret::Secret;
 use crate::sign::cen_token;
 use crate::transport::HttpClient;
+use crate::validate::Field;
 
 /// The four admin calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +46,18 @@ impl Call {
     }
 }
 
+/// The admin username goes in the path as one segment; `.` and `..` cannot (URL rules drop
+/// them, so the call would silently go to `{base}/{call}` without the admin).
+pub fn check_admin_segment(admin: &str) -> Result<(), Error> {
+    if matches!(admin, "." | "..") {
+        return Err(Error::input(
+            Field::AdminUsername,
+            "must not be . or .. (it cannot be sent as a URL path segment)",
+        ));
+    }
+    Ok(())
+}
+
 /// A client for one profile with its credentials.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -57,6 +70,7 @@ pub struct Client {
 impl Client {
     /// Prepares a client: checks the URL, reads the CA file, computes the cenToken once.
     pub fn new(profile: &Profile, creds: &CentagateCredentials) -> Result<Self, Error> {
+        check_admin_segment(&profile.admin)?;
         Ok(Client {
             http: HttpClient::new(profile.transport())?,
             base: profile.base_url()?,
