@@ -521,3 +521,18 @@ async fn an_admin_of_dots_is_refused_and_other_dotted_admins_are_sent() {
         &expected_cen_token("..."),
     );
 }
+
+/// A session holds the credentials and, after its first call, the cenToken: neither may show in
+/// its debug output (the form a stray `{:?}` in a log line would take).
+#[tokio::test]
+async fn a_session_never_prints_its_credentials() {
+    let server = TestServer::start(|_| success()).await;
+    let s = session(profile(&server.url(), ODD_ADMIN));
+    s.unlock_token(&user("alice")).await.unwrap();
+    assert_eq!(server.only().json()["cenToken"], ODD_ADMIN_CEN_TOKEN);
+    let shown = format!("{s:?} {s:#?} {:?}", credentials());
+    for canary in [AUTH_TOKEN, SECRET_CODE, ODD_ADMIN_CEN_TOKEN] {
+        assert!(!shown.contains(canary), "{canary} in {shown}");
+    }
+    assert!(shown.contains("Secret(***)"), "{shown}");
+}
