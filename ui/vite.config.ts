@@ -28,10 +28,12 @@ export const CSP = [
 function e2eEntry(): Plugin {
   return {
     name: "tokendesk-e2e-entry",
-    transformIndexHtml(html) {
-      return html
-        .replace("/src/main.ts", "/src/e2e/entry.ts")
-        .replace("<!--csp-->", `<meta http-equiv="Content-Security-Policy" content="${CSP}" />`);
+    transformIndexHtml: {
+      order: "pre",
+      handler: (html) =>
+        html
+          .replace("/src/main.ts", "/src/e2e/entry.ts")
+          .replace("<!--csp-->", `<meta http-equiv="Content-Security-Policy" content="${CSP}" />`),
     },
   };
 }
