@@ -17,10 +17,15 @@ pub const ENV_SECRET_CODE: &str = "TOKENDESK_SECRET_CODE";
 /// The service name of every TokenDesk entry in the credential store.
 pub const STORE_SERVICE: &str = "tokendesk";
 
-/// The two session credentials a CENTAGATE admin call is signed with.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The two session credentials a CENTAGATE admin call is signed with. The desktop app's
+/// forms send them in (never out: this type cannot be serialised).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "Secrets")]
 pub struct CentagateCredentials {
+    #[ts(type = "string")]
     pub auth_token: Secret,
+    #[ts(type = "string")]
     pub secret_code: Secret,
 }
 

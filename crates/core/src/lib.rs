@@ -2,6 +2,7 @@
 //! clients, the return-code catalog and validation. The desktop app and the `tokendesk` CLI
 //! both call [`ops::Session`]; neither builds HTTP requests itself.
 
+pub mod activity;
 pub mod centagate;
 pub mod credentials;
 pub mod error;

@@ -76,6 +76,19 @@ fn default_connect_timeout() -> u64 {
     DEFAULT_CONNECT_TIMEOUT_SECS
 }
 
+/// A profile as a list shows it: its settings and whether its credentials are stored (never
+/// their values).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ProfileSummary {
+    pub name: String,
+    pub profile: Profile,
+    pub credentials_stored: bool,
+    /// The profile practice mode created; its server runs inside the app.
+    pub practice: bool,
+}
+
 /// What a person enters to create or edit a profile.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
