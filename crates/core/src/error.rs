@@ -206,7 +206,7 @@ impl TransportError {
             ),
             TransportError::Tls { .. } => (
                 "The server's identity could not be verified",
-                "The secure connection failed. If the server uses a private certificate authority, add its CA certificate file to the profile (--ca-file). Check the URL's host name matches the server's certificate.".to_owned(),
+                "The secure connection failed. If the server uses a private certificate authority, add its CA certificate file to the profile (--ca-file). Check the URL's host name matches the server's certificate, and that its port is the server's HTTPS port, not a plain-HTTP one.".to_owned(),
             ),
             TransportError::HttpStatus { status, .. } => (
                 "The server answered with an HTTP error",

@@ -186,9 +186,20 @@ impl HttpClient {
                 host: host.to_owned(),
                 seconds: self.settings.timeout.as_secs(),
             }
-        } else if ["certificate", "tls", "handshake", "ssl"]
-            .iter()
-            .any(|w| lower.contains(w))
+        } else if [
+            "certificate",
+            "tls",
+            "handshake",
+            "ssl",
+            // rustls's words when the other end does not speak TLS (e.g. https:// to an
+            // http port) or breaks off the handshake.
+            "corrupt message",
+            "fatal alert",
+            "peer is incompatible",
+            "peer misbehaved",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
         {
             TransportError::Tls {
                 host: host.to_owned(),

@@ -618,3 +618,19 @@ async fn tls_with_the_right_ca_but_another_name_fails() {
     ));
     assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
 }
+
+/// `https://` to a port that speaks plain HTTP (say Tomcat's 8080 instead of 8443): something
+/// answered, so it is not "unreachable" — the secure connection failed.
+#[tokio::test]
+async fn https_to_a_plain_http_port_is_a_tls_failure() {
+    let server = TestServer::start(|_| success()).await;
+    let url = format!("https://localhost:{}", server.addr.port());
+    let s = session(profile(&url, ADMIN));
+    match transport_failure(&s).await {
+        TransportError::Tls { host, .. } => {
+            assert_eq!(host, format!("localhost:{}", server.addr.port()))
+        }
+        other => panic!("expected Tls, got {other:?}"),
+    }
+    assert_eq!(server.count(), 0, "no HTTP request was made");
+}
