@@ -65,8 +65,11 @@ impl<T> Answer<T> {
 
 type Reply<T = Value> = Json<Answer<T>>;
 
-fn reply<T>(result: Result<Answer<T>, Code>) -> Reply<T> {
-    Json(result.unwrap_or_else(Answer::of))
+/// The answer to `call`, logged (call name and code only: no body, no credentials).
+fn reply<T>(call: &'static str, result: Result<Answer<T>, Code>) -> Reply<T> {
+    let answer = result.unwrap_or_else(Answer::of);
+    tracing::info!(call, code = answer.code, "answered");
+    Json(answer)
 }
 
 /// The code a store refusal or failure answers with.
@@ -171,6 +174,7 @@ async fn auth_list(
     body: Bytes,
 ) -> Reply<AuthList> {
     reply(
+        "user/auth/list",
         async {
             let fields = authorize(&state, admin, &body)?;
             let username = fields.text("username")?;
@@ -187,6 +191,7 @@ async fn register_active_token(
     body: Bytes,
 ) -> Reply {
     reply(
+        "token/registerActiveToken",
         async {
             let fields = authorize(&state, admin, &body)?;
             let username = fields.text("username")?;
@@ -217,6 +222,7 @@ async fn sync_token(
     body: Bytes,
 ) -> Reply {
     reply(
+        "token/syncToken",
         async {
             let fields = authorize(&state, admin, &body)?;
             let username = fields.text("username")?;
@@ -241,6 +247,7 @@ async fn unlock_token(
     body: Bytes,
 ) -> Reply {
     reply(
+        "token/unlockToken",
         async {
             let fields = authorize(&state, admin, &body)?;
             let username = fields.text("username")?;

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::SimError;
-use crate::token::{OtpKind, TokenStatus};
+use crate::token::{OtpKind, TokenStatus, MAX_COUNTER, MAX_DRIFT_STEPS};
 
 /// Session credentials of a CENTAGATE administrator.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -330,8 +330,20 @@ impl Fixture {
             if !(6..=8).contains(&token.digits) {
                 return bad(format!("token {}: digits must be 6, 7 or 8", token.serial));
             }
-            if token.period == 0 {
-                return bad(format!("token {}: period must be positive", token.serial));
+            if !(1..=3600).contains(&token.period) {
+                return bad(format!("token {}: period must be 1..=3600 s", token.serial));
+            }
+            let offset_ok = match token.kind {
+                OtpKind::Hotp => token.device_offset.unsigned_abs() <= MAX_COUNTER,
+                OtpKind::Totp => {
+                    token.device_offset.unsigned_abs() <= MAX_DRIFT_STEPS.unsigned_abs()
+                }
+            };
+            if token.counter > MAX_COUNTER || !offset_ok {
+                return bad(format!(
+                    "token {}: counter or offset too large",
+                    token.serial
+                ));
             }
             if token.kind == OtpKind::Hotp && token.device_offset < 0 {
                 return bad(format!(
@@ -440,6 +452,9 @@ mod tests {
             "[[tokens]]\nserial = \"T\"\nkind = \"sha9\"\nsecret = \"GEZDGNBV\"",
             "[[bindings]]\nuser = \"a\"\ntoken = \"T\"",
             "surprise = 1",
+            "[[tokens]]\nserial = \"T\"\nkind = \"hotp\"\nsecret = \"GEZDGNBV\"\ncounter = 18446744073709551615",
+            "[[tokens]]\nserial = \"T\"\nkind = \"totp\"\nsecret = \"GEZDGNBV\"\nperiod = 0",
+            "[[tokens]]\nserial = \"T\"\nkind = \"totp\"\nsecret = \"GEZDGNBV\"\ndevice_offset = -9223372036854775808",
         ];
         for case in cases {
             assert!(Fixture::from_toml_str(case).is_err(), "accepted: {case}");

@@ -15,6 +15,10 @@ pub const HOTP_SYNC_WINDOW: u64 = 1000;
 pub const TOTP_SYNC_SECONDS: u64 = 86_400;
 /// Consecutive failed logins that lock a token.
 pub const MAX_FAILED_LOGINS: u32 = 5;
+/// Largest HOTP counter the simulator handles (keeps all arithmetic far from overflow).
+pub const MAX_COUNTER: u64 = 1 << 48;
+/// Largest TOTP device-clock offset, in steps, either way.
+pub const MAX_DRIFT_STEPS: i64 = 1 << 40;
 
 /// The OTP algorithm of a hardware token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -301,20 +305,24 @@ impl Token {
     }
 
     /// Move the device away from the server: HOTP presses the button `steps` times unseen
-    /// (`steps` must not be negative), TOTP shifts the device clock by `steps` steps.
+    /// (`steps` must not be negative), TOTP shifts the device clock by `steps` steps. False if
+    /// that is impossible or beyond `MAX_COUNTER` / `MAX_DRIFT_STEPS`.
     pub fn add_drift(&mut self, steps: i64) -> bool {
         match self.kind {
             OtpKind::Hotp => match u64::try_from(steps) {
-                Ok(presses) => {
-                    self.device_counter = self.device_counter.saturating_add(presses);
+                Ok(presses) if presses <= MAX_COUNTER - self.device_counter.min(MAX_COUNTER) => {
+                    self.device_counter += presses;
                     true
                 }
-                Err(_) => false,
+                _ => false,
             },
-            OtpKind::Totp => {
-                self.device_drift = self.device_drift.saturating_add(steps);
-                true
-            }
+            OtpKind::Totp => match self.device_drift.checked_add(steps) {
+                Some(drift) if drift.unsigned_abs() <= MAX_DRIFT_STEPS.unsigned_abs() => {
+                    self.device_drift = drift;
+                    true
+                }
+                _ => false,
+            },
         }
     }
 }
@@ -428,6 +436,23 @@ mod tests {
         t.device_drift = -(reach - 5);
         let shown = t.device_codes(NOW, 1);
         assert!(t.resync(&shown.current, &shown.next[0], NOW));
+    }
+
+    #[test]
+    fn drift_limits() {
+        let mut h = token(OtpKind::Hotp);
+        assert!(!h.add_drift(-1));
+        assert!(!h.add_drift(i64::MAX));
+        assert!(h.add_drift(5));
+        assert_eq!(h.device_counter, 5);
+        let mut t = token(OtpKind::Totp);
+        assert!(!t.add_drift(i64::MAX));
+        assert!(!t.add_drift(i64::MIN));
+        assert!(t.add_drift(-7));
+        assert_eq!(t.device_drift, -7);
+        // Codes are still computed at the extremes.
+        assert!(t.add_drift(-MAX_DRIFT_STEPS + 7));
+        assert_eq!(t.device_codes(NOW, 1).current.len(), 6);
     }
 
     #[test]
