@@ -210,6 +210,17 @@ async fn practice_lock_suspend_and_errors() {
         "HOTP devices do not go back"
     );
     assert_eq!(
+        drift(&sim, "HW-2004", i64::MAX).await.0,
+        409,
+        "absurd drift refused"
+    );
+    assert_eq!(
+        drift(&sim, "HW-2004", i64::MIN).await.0,
+        409,
+        "absurd drift refused"
+    );
+    assert_eq!(practice_get(&sim, "/tokens/HW-2004/codes").await.0, 200);
+    assert_eq!(
         practice_post(&sim, "/tokens/HW-2001/drift", json!({"steps": "x"}))
             .await
             .0,
