@@ -232,6 +232,33 @@ async fn an_http_502_html_page_is_an_http_status_with_a_plain_excerpt() {
     assert_eq!(server.count(), 1);
 }
 
+/// Any status other than 2xx is a transport failure quoting the status — even when the body
+/// looks like a CENTAGATE success, and when there is no body at all (a wrong base path).
+#[tokio::test]
+async fn a_non_2xx_status_is_refused_whatever_the_body() {
+    for (status, body, want) in [
+        (
+            500,
+            r#"{"code":0,"message":"Success"}"#,
+            r#"{"code":0,"message":"Success"}"#,
+        ),
+        (404, "", "(empty)"),
+        (401, "Unauthorized", "Unauthorized"),
+    ] {
+        let server = TestServer::start(move |_| raw(status, "application/json", body)).await;
+        let s = session(profile(&server.url(), ADMIN));
+        match transport_failure(&s).await {
+            TransportError::HttpStatus {
+                status: got,
+                excerpt,
+            } => {
+                assert_eq!((got, excerpt.as_str()), (status, want))
+            }
+            other => panic!("HTTP {status}: expected HttpStatus, got {other:?}"),
+        }
+    }
+}
+
 /// A proxy that echoes the request (with its cenToken) in an error page: the excerpt shown to
 /// the administrator must not carry the signature.
 #[tokio::test]
