@@ -462,6 +462,16 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_example_parses() {
+        let readme = include_str!("../README.md");
+        let start = readme.find("```toml\n").expect("a TOML example") + "```toml\n".len();
+        let len = readme[start..].find("```").expect("closed");
+        let fixture = Fixture::from_toml_str(&readme[start..start + len]).unwrap();
+        assert_eq!(fixture.phones[0].number, "+60120001012");
+        assert_eq!(fixture.users[0].certs.len(), 1);
+    }
+
+    #[test]
     fn phone_normalisation() {
         assert_eq!(
             normalize_phone(" +60 12-000 1001 ").as_deref(),

@@ -22,6 +22,7 @@ mod faults;
 mod fixture;
 mod otp;
 mod practice;
+mod quirks;
 mod server;
 mod store;
 mod token;
@@ -36,6 +37,7 @@ pub use fixture::{
     TokenSpec, UserSpec, UserStatus,
 };
 pub use otp::{hotp, totp};
+pub use quirks::AnswerStyle;
 pub use server::{default_db_path, spawn, SimConfig, SimHandle};
 pub use store::DbLocation;
 pub use token::{OtpKind, TokenStatus};

@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
-use tokendesk_sim::{default_db_path, spawn, DbLocation, FailMode, Faults, Fixture, SimConfig};
+use tokendesk_sim::{
+    default_db_path, spawn, AnswerStyle, DbLocation, FailMode, Faults, Fixture, SimConfig,
+};
 
 /// The TokenDesk practice server: a CENTAGATE stand-in with real OTP tokens.
 #[derive(Debug, Parser)]
@@ -47,6 +49,9 @@ struct Args {
     /// Probability (0..=1) that the connection is dropped mid-answer.
     #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = parse_rate)]
     close_rate: f64,
+    /// Answer loosely, as some real servers do: code as a string, object as JSON in a string.
+    #[arg(long)]
+    loose_answers: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -136,6 +141,11 @@ fn config(args: Args) -> Result<SimConfig, String> {
                 FailModeArg::Http500 => FailMode::Http500,
             },
             close_rate: args.close_rate,
+        },
+        answers: if args.loose_answers {
+            AnswerStyle::Loose
+        } else {
+            AnswerStyle::Strict
         },
     })
 }

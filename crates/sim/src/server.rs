@@ -16,6 +16,7 @@ use crate::error::SimError;
 use crate::faults::{self, Faults};
 use crate::fixture::{AdminCredentials, Fixture};
 use crate::practice;
+use crate::quirks::{self, AnswerStyle};
 use crate::store::{DbLocation, Store};
 
 /// How to run a practice server.
@@ -29,6 +30,8 @@ pub struct SimConfig {
     /// Serve the practice controls under `/practice`.
     pub practice: bool,
     pub faults: Faults,
+    /// Strict (as documented) or loose (code as a string, object as JSON in a string).
+    pub answers: AnswerStyle,
 }
 
 impl Default for SimConfig {
@@ -41,6 +44,7 @@ impl Default for SimConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             practice: false,
             faults: Faults::default(),
+            answers: AnswerStyle::Strict,
         }
     }
 }
@@ -160,12 +164,14 @@ impl SimHandle {
     }
 }
 
-/// Build the router for `state`.
-pub fn router(state: AppState, practice: bool, faults: Faults) -> Router {
-    let mut app = centagate::routes().route_layer(middleware::from_fn_with_state(
-        Arc::new(faults),
-        faults::inject,
-    ));
+/// Build the router for `state`. Faults wrap everything else on the vendor routes.
+pub fn router(state: AppState, practice: bool, faults: Faults, answers: AnswerStyle) -> Router {
+    let mut app = centagate::routes()
+        .route_layer(middleware::from_fn_with_state(answers, quirks::apply))
+        .route_layer(middleware::from_fn_with_state(
+            Arc::new(faults),
+            faults::inject,
+        ));
     if practice {
         app = app.merge(practice::routes());
     }
@@ -188,7 +194,12 @@ pub async fn spawn(config: SimConfig) -> Result<SimHandle, SimError> {
         source,
     })?;
     let admin = fixture.first_admin().clone();
-    let app = router(AppState { store, fixture }, config.practice, config.faults);
+    let app = router(
+        AppState { store, fixture },
+        config.practice,
+        config.faults,
+        config.answers,
+    );
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

@@ -371,3 +371,25 @@ async fn vendor_paths_need_put() {
     assert_eq!(response.status(), 404);
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn loose_answers_look_like_some_real_servers() {
+    let sim = spawn(SimConfig {
+        fixture: Fixture::demo(),
+        answers: tokendesk_sim::AnswerStyle::Loose,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let answer = list(&sim, "alice").await;
+    assert_eq!(answer["code"], "0", "{answer}");
+    assert_eq!(answer["message"], "Success");
+    let object: Value = serde_json::from_str(answer["object"].as_str().unwrap()).unwrap();
+    assert_eq!(object["tokenList"][0]["sn"], "+60120001001");
+    let answer = list(&sim, "nobody").await;
+    assert_eq!(
+        answer,
+        json!({"code": "22002", "message": "User not found", "object": null})
+    );
+    sim.shutdown().await;
+}
