@@ -125,6 +125,16 @@ impl Store {
             if seeded.is_none() {
                 seed(&tx, fixture)?;
                 tx.execute("INSERT INTO meta (key, value) VALUES ('seeded', '1')", [])?;
+                tracing::info!(
+                    users = fixture.users.len(),
+                    tokens = fixture.tokens.len(),
+                    "new database seeded from the fixture"
+                );
+            } else {
+                tracing::info!(
+                    "existing database: its state is kept and the fixture's users are not loaded \
+                     (POST /practice/reset or a new --db to start over)"
+                );
             }
             tx.commit()?;
         }

@@ -34,8 +34,17 @@ fn start(args: &[&str]) -> Program {
         .spawn()
         .expect("tokendesk-sim starts");
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).expect("a start-up line");
+    // Read the line on a thread so a program that never prints cannot hang the test run.
+    let (sent, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = stdout.read_line(&mut line);
+        let _ = sent.send((stdout, line));
+    });
+    let Ok((stdout, line)) = received.recv_timeout(std::time::Duration::from_secs(120)) else {
+        let _ = child.kill();
+        panic!("no start-up line (watchdog)");
+    };
     let line: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
     Program {
         child,
