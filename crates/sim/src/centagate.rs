@@ -2,7 +2,7 @@
 //! username as the last path segment, and always HTTP 200 with `{code, message, object}`.
 
 use axum::body::Bytes;
-use axum::extract::rejection::PathRejection;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::routing::put;
 use axum::{Json, Router};
@@ -144,11 +144,13 @@ enum TokenType {
 fn authorize(
     state: &AppState,
     admin: Result<Path<String>, PathRejection>,
-    body: &[u8],
+    body: &Result<Bytes, BytesRejection>,
 ) -> Result<Fields, Code> {
     let Ok(Path(admin)) = admin else {
         return Err(Code::PermissionNotAllowed);
     };
+    // An unreadable body (too large, cut off) is invalid input like malformed JSON.
+    let body = body.as_ref().map_err(|_| Code::InvalidInput)?;
     let fields = Fields::parse(body)?;
     let cen_token = fields.text("cenToken")?;
     if !state.admin_signed(&admin, &cen_token) {
@@ -171,7 +173,7 @@ fn otp_field(fields: &Fields, name: &str) -> Result<String, Code> {
 async fn auth_list(
     State(state): State<AppState>,
     admin: Result<Path<String>, PathRejection>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Reply<AuthList> {
     reply(
         "user/auth/list",
@@ -188,7 +190,7 @@ async fn auth_list(
 async fn register_active_token(
     State(state): State<AppState>,
     admin: Result<Path<String>, PathRejection>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Reply {
     reply(
         "token/registerActiveToken",
@@ -219,7 +221,7 @@ async fn register_active_token(
 async fn sync_token(
     State(state): State<AppState>,
     admin: Result<Path<String>, PathRejection>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Reply {
     reply(
         "token/syncToken",
@@ -244,7 +246,7 @@ async fn sync_token(
 async fn unlock_token(
     State(state): State<AppState>,
     admin: Result<Path<String>, PathRejection>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Reply {
     reply(
         "token/unlockToken",

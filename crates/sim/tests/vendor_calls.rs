@@ -393,3 +393,19 @@ async fn loose_answers_look_like_some_real_servers() {
     );
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn oversized_bodies_are_invalid_input() {
+    let sim = demo().await;
+    let padding = "x".repeat(3 * 1024 * 1024);
+    let body = json!({"username": "bob", "cenToken": sim.admin().cen_token(), "pad": padding});
+    let answer = put_raw(
+        &sim,
+        "user/auth/list",
+        &sim.admin().username.clone(),
+        body.to_string(),
+    )
+    .await;
+    assert_code(&answer, 10002);
+    sim.shutdown().await;
+}
