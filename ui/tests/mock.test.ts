@@ -1,0 +1,168 @@
+// The fake backend used by the e2e run must behave like the contract says, or the e2e tests
+// prove nothing.
+import { describe, expect, it } from "vitest";
+import { MockBackend, fakeCode } from "../src/mock/backend";
+import type {
+  ErrorInfo,
+  Outcome,
+  PracticeCodes,
+  PracticeUser,
+  ProfileSummary,
+} from "../src/lib/types";
+
+const draft = (name: string, url = "https://mfa.example.com") => ({
+  name,
+  url,
+  admin: "helpdesk",
+  basePath: null,
+  caFile: null,
+  timeoutSecs: null,
+});
+
+async function rejects(p: Promise<unknown>): Promise<ErrorInfo> {
+  try {
+    await p;
+  } catch (e) {
+    return e as ErrorInfo;
+  }
+  throw new Error("did not reject");
+}
+
+function practice(now = () => 1_800_000_000_000) {
+  const b = new MockBackend({ now });
+  return { b, ready: b.handle("practice_start") };
+}
+
+describe("mock backend", () => {
+  it("stores profiles and never returns secrets", async () => {
+    const b = new MockBackend();
+    const saved = (await b.handle("save_profile", {
+      draft: draft(" prod "),
+      secrets: { authToken: "CANARY1", secretCode: "CANARY2" },
+      replace: false,
+    })) as ProfileSummary;
+    expect(saved).toMatchObject({ name: "prod", credentialsStored: true, practice: false });
+    expect(saved.profile.basePath).toBe("/CentagateWS/webresources");
+    const all = JSON.stringify(await b.handle("list_profiles"));
+    expect(all).not.toContain("CANARY");
+    expect(
+      (
+        await rejects(
+          b.handle("save_profile", { draft: draft("prod"), secrets: null, replace: false }),
+        )
+      ).title,
+    ).toBe("A profile named 'prod' already exists");
+    expect(
+      await rejects(
+        b.handle("save_profile", { draft: draft("bad name"), secrets: null, replace: false }),
+      ),
+    ).toMatchObject({
+      kind: "input",
+      title: "Profile name is not valid",
+    });
+  });
+
+  it("locks a token after five failed logins and unlocks it", async () => {
+    const { b, ready } = practice();
+    await ready;
+    for (let i = 1; i <= 5; i++) await b.handle("practice_fail_login", { username: "bob" });
+    const users = (await b.handle("practice_users")) as PracticeUser[];
+    expect(users.find((u) => u.username === "bob")?.token).toMatchObject({
+      status: "locked",
+      failCount: 5,
+    });
+    const out = (await b.handle("unlock_token", {
+      profile: "Practice",
+      request: { username: "bob" },
+    })) as Outcome<unknown>;
+    expect(out.summary).toBe("Unlocked the OTP token of bob; it is active again.");
+    const again = await rejects(
+      b.handle("unlock_token", { profile: "Practice", request: { username: "bob" } }),
+    );
+    expect(again).toMatchObject({
+      kind: "server",
+      code: 29017,
+      title: "The token is not locked or suspended",
+    });
+  });
+
+  it("resyncs a drifted token with the codes the practice panel shows", async () => {
+    const { b, ready } = practice();
+    await ready;
+    await b.handle("practice_drift", { serial: "HW-2001", steps: 30 });
+    const c = (await b.handle("practice_codes", { serial: "HW-2001" })) as PracticeCodes;
+    const wrong = await rejects(
+      b.handle("sync_token", {
+        profile: "Practice",
+        request: { username: "bob", otp1: c.next[0], otp2: c.current },
+      }),
+    );
+    expect(wrong.code).toBe(54002);
+    const ok = (await b.handle("sync_token", {
+      profile: "Practice",
+      request: { username: "bob", otp1: c.current, otp2: c.next[0] },
+    })) as Outcome<unknown>;
+    expect(ok.summary).toContain("Resynchronised the OTP token of bob");
+    const after = (await b.handle("practice_codes", { serial: "HW-2001" })) as PracticeCodes;
+    expect(after.current).toBe(c.next[1]);
+  });
+
+  it("counts TOTP codes down with the clock", async () => {
+    let now = 1_800_000_010_000;
+    const { b, ready } = practice(() => now);
+    await ready;
+    const c1 = (await b.handle("practice_codes", { serial: "HW-2004" })) as PracticeCodes;
+    expect(c1.secondsRemaining).toBe(20);
+    now += 20_000;
+    const c2 = (await b.handle("practice_codes", { serial: "HW-2004" })) as PracticeCodes;
+    expect(c2.current).toBe(c1.next[0]);
+    expect(c2.secondsRemaining).toBe(30);
+  });
+
+  it("answers with the catalog's words, transport failures by host, config problems", async () => {
+    const b = new MockBackend({
+      profiles: [
+        { draft: draft("ok"), secrets: { authToken: "t", secretCode: "s" } },
+        {
+          draft: draft("down", "https://down.example.com"),
+          secrets: { authToken: "t", secretCode: "s" },
+        },
+        { draft: draft("nosecrets"), secrets: null },
+      ],
+    });
+    const req = (profile: string, username = "nobody") => ({ profile, request: { username } });
+    expect(await rejects(b.handle("list_methods", req("ok")))).toMatchObject({
+      kind: "server",
+      code: 22002,
+      title: "No such user",
+    });
+    expect(await rejects(b.handle("list_methods", req("down")))).toMatchObject({
+      kind: "transport",
+      title: "The server could not be reached",
+    });
+    expect(await rejects(b.handle("list_methods", req("nosecrets")))).toMatchObject({
+      kind: "config",
+    });
+    expect(await rejects(b.handle("list_methods", req("ok", " ")))).toMatchObject({
+      kind: "input",
+      title: "Username is not valid",
+    });
+    expect(await rejects(b.handle("practice_users"))).toMatchObject({
+      kind: "config",
+      title: "Practice mode is not running",
+    });
+    const log = (await b.handle("activity")) as { ok: boolean; operation: string }[];
+    expect(log.map((e) => [e.operation, e.ok])).toEqual([
+      ["listMethods", false],
+      ["listMethods", false],
+      ["listMethods", false],
+      ["listMethods", false],
+    ]);
+  });
+
+  it("has stable fake codes", () => {
+    expect(fakeCode("HW-1", 5, 6)).toBe(fakeCode("HW-1", 5, 6));
+    expect(fakeCode("HW-1", 5, 6)).toMatch(/^\d{6}$/);
+    expect(fakeCode("HW-1", 5, 8)).toMatch(/^\d{8}$/);
+  });
+});
