@@ -17,6 +17,7 @@
 mod auth;
 mod centagate;
 mod codes;
+mod controls;
 mod error;
 mod faults;
 mod fixture;
@@ -30,6 +31,7 @@ mod token;
 pub use auth::cen_token;
 pub use centagate::BASE_PATH;
 pub use codes::Code;
+pub use controls::{CodesView, Controls, LoginView, MAX_NEXT_CODES};
 pub use error::SimError;
 pub use faults::{FailMode, Faults};
 pub use fixture::{
@@ -40,4 +42,5 @@ pub use otp::{hotp, totp};
 pub use quirks::AnswerStyle;
 pub use server::{default_db_path, spawn, SimConfig, SimHandle};
 pub use store::DbLocation;
-pub use token::{OtpKind, TokenStatus};
+pub use store::{PhoneView, StoreError, TokenView, UserView};
+pub use token::{DeviceCodes, OtpKind, TokenStatus};

@@ -10,18 +10,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 
+use crate::controls::{CodesView, Controls, LoginView};
 use crate::server::AppState;
-use crate::store::{StoreError, TokenView};
-use crate::token::{DeviceCodes, LoginOutcome, Token};
+use crate::store::{StoreError, TokenView, UserView};
 
 /// The path prefix of every practice route.
 pub const PREFIX: &str = "/practice";
-
-/// Most codes `GET .../codes?count=N` returns after the current one.
-const MAX_NEXT_CODES: usize = 20;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -71,37 +68,28 @@ fn serial(path: Result<Path<String>, PathRejection>) -> Result<String, Failure> 
 
 type Answer<T> = Result<Json<T>, Failure>;
 
-async fn users(State(state): State<AppState>) -> Answer<Vec<crate::store::UserView>> {
-    Ok(Json(state.store.users().await?))
+fn controls(state: &AppState) -> Controls {
+    Controls::new(state.store.clone(), state.fixture.clone())
+}
+
+async fn users(State(state): State<AppState>) -> Answer<Vec<UserView>> {
+    Ok(Json(controls(&state).users().await?))
 }
 
 async fn tokens(State(state): State<AppState>) -> Answer<Vec<TokenView>> {
-    Ok(Json(state.store.tokens().await?))
+    Ok(Json(controls(&state).tokens().await?))
 }
 
 async fn token(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
 ) -> Answer<TokenView> {
-    let token = state.store.token(serial(path)?).await?;
-    Ok(Json(TokenView::from(&token)))
+    Ok(Json(controls(&state).token(&serial(path)?).await?))
 }
 
 #[derive(Deserialize)]
 struct CodesQuery {
     count: Option<usize>,
-}
-
-/// What `GET /practice/tokens/{serial}/codes` answers.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CodesView {
-    serial: String,
-    kind: crate::token::OtpKind,
-    digits: u32,
-    period: Option<u64>,
-    #[serde(flatten)]
-    codes: DeviceCodes,
 }
 
 async fn codes(
@@ -110,15 +98,8 @@ async fn codes(
     query: Result<Query<CodesQuery>, QueryRejection>,
 ) -> Answer<CodesView> {
     let Query(query) = query.map_err(bad_request)?;
-    let count = query.count.unwrap_or(3).min(MAX_NEXT_CODES);
-    let token: Token = state.store.token(serial(path)?).await?;
-    Ok(Json(CodesView {
-        codes: token.device_codes(state.now(), count),
-        serial: token.serial,
-        kind: token.kind,
-        digits: token.digits,
-        period: (token.kind == crate::token::OtpKind::Totp).then_some(token.period),
-    }))
+    let count = query.count.unwrap_or(3);
+    Ok(Json(controls(&state).codes(&serial(path)?, count).await?))
 }
 
 #[derive(Deserialize)]
@@ -128,89 +109,28 @@ struct LoginRequest {
     code: String,
 }
 
-/// What `POST /practice/login` answers (HTTP 200 whether or not the code was accepted).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct LoginView {
-    accepted: bool,
-    /// `accepted`, `rejected` or `notUsable`.
-    outcome: &'static str,
-    message: String,
-    token: TokenView,
-}
-
+/// `POST /practice/login` answers HTTP 200 whether or not the code was accepted.
 async fn login(State(state): State<AppState>, body: Bytes) -> Answer<LoginView> {
     let request: LoginRequest = json_body(&body)?;
-    let code = request.code.trim().to_string();
-    let (token, outcome) = state
-        .store
-        .login(request.username, code, state.now())
-        .await?;
-    let (accepted, name, message) = match outcome {
-        LoginOutcome::Accepted => (true, "accepted", "code accepted".to_string()),
-        LoginOutcome::Rejected { fail_count, locked } => (
-            false,
-            "rejected",
-            if locked {
-                format!("wrong code; {fail_count} failures in a row locked the token")
-            } else {
-                format!("wrong code ({fail_count} in a row)")
-            },
-        ),
-        LoginOutcome::NotUsable { status } => (
-            false,
-            "notUsable",
-            format!("the token is {}", status.as_str()),
-        ),
-    };
-    Ok(Json(LoginView {
-        accepted,
-        outcome: name,
-        message,
-        token: TokenView::from(&token),
-    }))
+    Ok(Json(
+        controls(&state)
+            .login(&request.username, &request.code)
+            .await?,
+    ))
 }
 
 async fn lock(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
 ) -> Answer<TokenView> {
-    let token = state
-        .store
-        .update_token(serial(path)?, |t| {
-            if t.lock() {
-                Ok(())
-            } else {
-                Err(format!(
-                    "cannot lock {} while it is {}",
-                    t.serial,
-                    t.status.as_str()
-                ))
-            }
-        })
-        .await?;
-    Ok(Json(TokenView::from(&token)))
+    Ok(Json(controls(&state).lock(&serial(path)?).await?))
 }
 
 async fn suspend(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
 ) -> Answer<TokenView> {
-    let token = state
-        .store
-        .update_token(serial(path)?, |t| {
-            if t.suspend() {
-                Ok(())
-            } else {
-                Err(format!(
-                    "cannot suspend {} while it is {}",
-                    t.serial,
-                    t.status.as_str()
-                ))
-            }
-        })
-        .await?;
-    Ok(Json(TokenView::from(&token)))
+    Ok(Json(controls(&state).suspend(&serial(path)?).await?))
 }
 
 #[derive(Deserialize)]
@@ -226,23 +146,10 @@ async fn drift(
 ) -> Answer<TokenView> {
     let serial = serial(path)?;
     let DriftRequest { steps } = json_body(&body)?;
-    let token = state
-        .store
-        .update_token(serial, move |t| {
-            if t.add_drift(steps) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "{} is an HOTP token: its device cannot go back",
-                    t.serial
-                ))
-            }
-        })
-        .await?;
-    Ok(Json(TokenView::from(&token)))
+    Ok(Json(controls(&state).drift(&serial, steps).await?))
 }
 
 async fn reset(State(state): State<AppState>) -> Result<StatusCode, Failure> {
-    state.store.reset(state.fixture.clone()).await?;
+    controls(&state).reset().await?;
     Ok(StatusCode::NO_CONTENT)
 }

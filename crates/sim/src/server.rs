@@ -3,7 +3,6 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::{middleware, Router};
 use serde::Serialize;
@@ -12,6 +11,7 @@ use tokio::task::JoinHandle;
 
 use crate::auth::cen_token_matches;
 use crate::centagate::{self, BASE_PATH};
+use crate::controls::Controls;
 use crate::error::SimError;
 use crate::faults::{self, Faults};
 use crate::fixture::{AdminCredentials, Fixture};
@@ -75,10 +75,7 @@ impl AppState {
 
     /// Seconds since the Unix epoch.
     pub fn now(&self) -> u64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0)
+        crate::controls::now()
     }
 }
 
@@ -88,6 +85,7 @@ pub struct SimHandle {
     addr: SocketAddr,
     admin: AdminCredentials,
     practice: bool,
+    controls: Controls,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -112,6 +110,12 @@ impl SimHandle {
     pub fn practice_url(&self) -> Option<String> {
         self.practice
             .then(|| format!("{}{}", self.origin(), practice::PREFIX))
+    }
+
+    /// The practice controls, for a program that embeds the server (the desktop app's
+    /// practice panel); available whether or not the `/practice` routes are served.
+    pub fn controls(&self) -> Controls {
+        self.controls.clone()
     }
 
     /// The first administrator of the fixture.
@@ -194,6 +198,7 @@ pub async fn spawn(config: SimConfig) -> Result<SimHandle, SimError> {
         source,
     })?;
     let admin = fixture.first_admin().clone();
+    let controls = Controls::new(store.clone(), fixture.clone());
     let app = router(
         AppState { store, fixture },
         config.practice,
@@ -213,6 +218,7 @@ pub async fn spawn(config: SimConfig) -> Result<SimHandle, SimError> {
         addr,
         admin,
         practice: config.practice,
+        controls,
         stop: Some(stop),
         task: Some(task),
     })

@@ -1,0 +1,209 @@
+//! The practice controls as a library: read a token's codes, log a user in (or fail to, on
+//! purpose), lock, suspend or drift a token, start over. The `/practice` routes and the
+//! desktop app's practice panel both use this, so they behave the same.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::fixture::Fixture;
+use crate::store::{Store, StoreError, TokenView, UserView};
+use crate::token::{DeviceCodes, LoginOutcome, OtpKind, Token};
+
+/// Most codes [`Controls::codes`] returns after the current one.
+pub const MAX_NEXT_CODES: usize = 20;
+
+/// The practice controls of one running server.
+#[derive(Clone)]
+pub struct Controls {
+    store: Store,
+    fixture: Arc<Fixture>,
+}
+
+/// What a token's display shows now and next.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodesView {
+    pub serial: String,
+    pub kind: OtpKind,
+    pub digits: u32,
+    pub period: Option<u64>,
+    #[serde(flatten)]
+    pub codes: DeviceCodes,
+}
+
+/// The result of a practice login.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginView {
+    pub accepted: bool,
+    /// `accepted`, `rejected` or `notUsable`.
+    pub outcome: &'static str,
+    pub message: String,
+    pub token: TokenView,
+}
+
+/// Seconds since the Unix epoch.
+pub(crate) fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl std::fmt::Debug for Controls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Controls")
+    }
+}
+
+impl Controls {
+    pub(crate) fn new(store: Store, fixture: Arc<Fixture>) -> Self {
+        Controls { store, fixture }
+    }
+
+    /// Every user with their phone and OTP token.
+    pub async fn users(&self) -> Result<Vec<UserView>, StoreError> {
+        self.store.users().await
+    }
+
+    /// Every hardware token, bound or in stock.
+    pub async fn tokens(&self) -> Result<Vec<TokenView>, StoreError> {
+        self.store.tokens().await
+    }
+
+    /// One token.
+    pub async fn token(&self, serial: &str) -> Result<TokenView, StoreError> {
+        Ok(TokenView::from(&self.store.token(serial.to_owned()).await?))
+    }
+
+    /// The code a token shows now and the `count` after it (at most [`MAX_NEXT_CODES`]).
+    pub async fn codes(&self, serial: &str, count: usize) -> Result<CodesView, StoreError> {
+        let token: Token = self.store.token(serial.to_owned()).await?;
+        Ok(CodesView {
+            codes: token.device_codes(now(), count.min(MAX_NEXT_CODES)),
+            serial: token.serial,
+            kind: token.kind,
+            digits: token.digits,
+            period: (token.kind == OtpKind::Totp).then_some(token.period),
+        })
+    }
+
+    /// A user logs in with `code` (auth window 10 for HOTP, ±1 step for TOTP; 5 failures in a
+    /// row lock the token).
+    pub async fn login(&self, username: &str, code: &str) -> Result<LoginView, StoreError> {
+        let (token, outcome) = self
+            .store
+            .login(username.to_owned(), code.trim().to_owned(), now())
+            .await?;
+        let (accepted, name, message) = match outcome {
+            LoginOutcome::Accepted => (true, "accepted", "code accepted".to_string()),
+            LoginOutcome::Rejected { fail_count, locked } => (
+                false,
+                "rejected",
+                if locked {
+                    format!("wrong code; {fail_count} failures in a row locked the token")
+                } else {
+                    format!("wrong code ({fail_count} in a row)")
+                },
+            ),
+            LoginOutcome::NotUsable { status } => (
+                false,
+                "notUsable",
+                format!("the token is {}", status.as_str()),
+            ),
+        };
+        Ok(LoginView {
+            accepted,
+            outcome: name,
+            message,
+            token: TokenView::from(&token),
+        })
+    }
+
+    /// A user logs in with a wrong code: one that the token will not show within the login
+    /// window, so it always counts as a failure.
+    pub async fn fail_login(&self, username: &str) -> Result<LoginView, StoreError> {
+        let users = self.store.users().await?;
+        let serial = users
+            .iter()
+            .find(|u| u.username == username)
+            .ok_or_else(|| StoreError::UnknownUser(username.to_owned()))?
+            .token
+            .as_ref()
+            .map(|t| t.serial.clone())
+            .ok_or_else(|| StoreError::Conflict(format!("{username} has no OTP token")))?;
+        let token = self.store.token(serial).await?;
+        let window = token.device_codes(now(), MAX_NEXT_CODES);
+        let taken: Vec<&String> = std::iter::once(&window.current)
+            .chain(&window.next)
+            .collect();
+        let wrong = (0..)
+            .map(|i: u64| {
+                format!(
+                    "{:0width$}",
+                    (i * 7_919) % 10u64.pow(token.digits),
+                    width = token.digits as usize
+                )
+            })
+            .find(|c| !taken.contains(&c))
+            .expect("a code outside a window of 21 exists");
+        self.login(username, &wrong).await
+    }
+
+    /// Locks an active token, as too many failures would.
+    pub async fn lock(&self, serial: &str) -> Result<TokenView, StoreError> {
+        self.update(serial, |t| t.lock(), "lock").await
+    }
+
+    /// Suspends an active or locked token.
+    pub async fn suspend(&self, serial: &str) -> Result<TokenView, StoreError> {
+        self.update(serial, |t| t.suspend(), "suspend").await
+    }
+
+    /// Moves a token's device away from the server: HOTP presses ahead (positive steps),
+    /// TOTP clock steps either way.
+    pub async fn drift(&self, serial: &str, steps: i64) -> Result<TokenView, StoreError> {
+        let token = self
+            .store
+            .update_token(serial.to_owned(), move |t| {
+                if t.add_drift(steps) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{} is an HOTP token: its device cannot go back",
+                        t.serial
+                    ))
+                }
+            })
+            .await?;
+        Ok(TokenView::from(&token))
+    }
+
+    /// Puts every user and token back as the fixture has them.
+    pub async fn reset(&self) -> Result<(), StoreError> {
+        self.store.reset(self.fixture.clone()).await
+    }
+
+    async fn update(
+        &self,
+        serial: &str,
+        change: fn(&mut Token) -> bool,
+        verb: &'static str,
+    ) -> Result<TokenView, StoreError> {
+        let token = self
+            .store
+            .update_token(serial.to_owned(), move |t| {
+                if change(t) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "cannot {verb} {} while it is {}",
+                        t.serial,
+                        t.status.as_str()
+                    ))
+                }
+            })
+            .await?;
+        Ok(TokenView::from(&token))
+    }
+}
