@@ -176,6 +176,8 @@ describe("profiles", () => {
       assert.ok(await item.getByRole("radio").isChecked(), "the new profile is selected");
       await main(page).getByText("On kl-prod").waitFor();
       await shot(page, "03-profile-added");
+      // Focus lands where the person types next: the username.
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "find-username");
     }));
 
   it("edits with write-only secrets, removes after confirmation, Esc closes dialogs", async () =>
