@@ -25,7 +25,7 @@ export const CSP = [
  * (Tauri's mockIPC), and add the CSP meta tag. The production build never references
  * src/mock or src/e2e.
  */
-function e2eEntry(): Plugin {
+function e2eEntry(withCsp: boolean): Plugin {
   return {
     name: "tokendesk-e2e-entry",
     transformIndexHtml: {
@@ -33,13 +33,17 @@ function e2eEntry(): Plugin {
       handler: (html) =>
         html
           .replace("/src/main.ts", "/src/e2e/entry.ts")
-          .replace("<!--csp-->", `<meta http-equiv="Content-Security-Policy" content="${CSP}" />`),
+          .replace(
+            "<!--csp-->",
+            withCsp ? `<meta http-equiv="Content-Security-Policy" content="${CSP}" />` : "",
+          ),
     },
   };
 }
 
-export default defineConfig(({ mode }) => ({
-  plugins: [svelte(), svelteTesting(), ...(mode === "e2e" ? [e2eEntry()] : [])],
+export default defineConfig(({ mode, command }) => ({
+  // The dev server injects styles with <style> elements, so `dev:mock` runs without the CSP.
+  plugins: [svelte(), svelteTesting(), ...(mode === "e2e" ? [e2eEntry(command === "build")] : [])],
   clearScreen: false,
   base: "./",
   server: { port: 1420, strictPort: true },

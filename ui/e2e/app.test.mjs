@@ -111,6 +111,12 @@ describe("profiles", () => {
     withApp({}, async (page) => {
       await side(page).getByText("No profiles yet").waitFor();
       await main(page).getByText("Choose a server profile first.").waitFor();
+      // The page runs under the strict CSP (any violation fails the test in withApp).
+      const csp = await page
+        .locator('meta[http-equiv="Content-Security-Policy"]')
+        .getAttribute("content");
+      assert.match(csp ?? "", /script-src 'self';/);
+      assert.doesNotMatch(csp ?? "", /unsafe/);
       await shot(page, "01-first-run");
       await axe(page, "first run");
 
