@@ -174,3 +174,48 @@ describe("the app over the mock backend", () => {
     expect(screen.getByText("22002")).toBeInTheDocument();
   });
 });
+
+describe("ProfileDialog", () => {
+  it("adds a profile: rules as typed, secrets sent once, backend errors shown", async () => {
+    const { default: ProfileDialog } = await import("../src/components/ProfileDialog.svelte");
+    const user = userEvent.setup();
+    const { backend, exchanges } = installMock();
+    const onsaved = vi.fn();
+    render(ProfileDialog, { editing: null, onsaved, onclose: () => {} });
+    expect(screen.getByLabelText("Profile name")).toHaveFocus();
+    await user.type(screen.getByLabelText("Server URL"), "http://mfa.example.com");
+    expect(
+      screen.getByText(
+        "Server URL: must use https:// — plain http:// is allowed only for this computer (localhost, 127.0.0.1, [::1])",
+      ),
+    ).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Add profile" }));
+    expect(screen.getByLabelText("Profile name")).toHaveFocus();
+    expect(exchanges).toHaveLength(0);
+
+    await user.type(screen.getByLabelText("Profile name"), "prod");
+    await user.clear(screen.getByLabelText("Server URL"));
+    await user.type(screen.getByLabelText("Server URL"), "https://mfa.example.com");
+    await user.type(screen.getByLabelText("Admin username"), "helpdesk");
+    await user.type(screen.getByLabelText("Auth token"), "tok");
+    await user.type(screen.getByLabelText("Secret code"), "sec");
+    backend.storeAvailable = false;
+    await user.keyboard("{Enter}");
+    expect(await screen.findByText("No credential store is available")).toBeInTheDocument();
+    backend.storeAvailable = true;
+    await user.click(screen.getByRole("button", { name: "Add profile" }));
+    await waitFor(() => expect(onsaved).toHaveBeenCalled());
+    expect(onsaved.mock.calls[0][0]).toMatchObject({ name: "prod", credentialsStored: true });
+    expect(exchanges.at(-1)?.args).toMatchObject({
+      draft: {
+        name: "prod",
+        url: "https://mfa.example.com",
+        admin: "helpdesk",
+        basePath: null,
+        timeoutSecs: null,
+      },
+      secrets: { authToken: "tok", secretCode: "sec" },
+      replace: false,
+    });
+  });
+});
