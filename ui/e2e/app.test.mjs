@@ -155,6 +155,9 @@ describe("profiles", () => {
       await field(d, "Auth token").fill("x");
       await field(d, "Auth token").fill("");
       await expectMsg("Auth token: must not be empty");
+      await field(d, "Secret code").fill("x");
+      await field(d, "Secret code").fill("");
+      await expectMsg("Secret code: must not be empty");
       await shot(page, "02-profile-dialog-errors");
       await axe(page, "profile dialog with errors");
 
@@ -686,6 +689,11 @@ describe("keyboard", () => {
       await main(page).getByText("The OTP token HW-2002 is locked").waitFor();
       await page.keyboard.press("Enter"); // focus is on Unlock token
       await main(page).getByText("Unlocked the OTP token of carol").waitFor();
+      // Focus stayed on the button (it is never disabled under the person's feet).
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.textContent?.trim()),
+        "Unlock token",
+      );
 
       // Every control on the user screen has an accessible name and is focusable by Tab.
       const unnamed = await page.evaluate(() =>
