@@ -758,6 +758,15 @@ describe("themes and sizes", () => {
       await page.getByRole("table", { name: "Practice users" }).waitFor();
       await shot(page, "30-dark-practice");
       await axe(page, "dark practice");
+      await button(side(page), "Add profile").click();
+      await field(page.getByRole("dialog"), "Server URL").fill("http://mfa.example.com");
+      await shot(page, "30b-dark-dialog");
+      await axe(page, "dark dialog");
+      await page.keyboard.press("Escape");
+      await button(page, "Find a user").click();
+      await findUser(page, "nobody");
+      await shot(page, "30c-dark-error");
+      await axe(page, "dark error");
       await page.getByLabel("Theme").selectOption("light");
       assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "light");
       assert.notEqual(await bg(), dark);
