@@ -66,9 +66,9 @@ export type PracticeStatus = {
   origin: string | null;
 };
 
-/** The practice server's own token states ("pending"/"pendingLocked" for tokens awaiting activation). */
+/** The practice server's own token states, as tokendesk-sim serialises them (snake_case). */
 export type PracticeTokenStatus =
-  "deactivated" | "active" | "locked" | "suspended" | "pending" | "pendingLocked";
+  "deactivated" | "active" | "locked" | "suspended" | "pending" | "pending_locked";
 
 export type PracticeToken = {
   serial: string;
@@ -100,9 +100,10 @@ export type PracticeCodes = {
 };
 
 /**
- * The answer to one practice login with a wrong code. `accepted` is true when the server
- * counted the attempt (the token could take logins), false when it refused it outright (the
- * token is already locked, suspended or not active); `message` says what happened.
+ * The answer to one practice login with a wrong code (tokendesk-sim's LoginView; its other
+ * fields may come along and are ignored). `accepted` is whether the login succeeded — false for
+ * a wrong code; `message` says what happened (the failure count, the lock, or why the token
+ * could not take a login). The UI shows `message`.
  */
 export type LoginAttempt = { accepted: boolean; message: string };
 

@@ -629,7 +629,7 @@ export class MockBackend {
     if (!u.token) throw serverError(29001, "unlock");
     const t = this.tokens.get(u.token)!;
     if (t.status === "locked" || t.status === "suspended") t.status = "active";
-    else if (t.status === "pendingLocked") t.status = "pending";
+    else if (t.status === "pending_locked") t.status = "pending";
     else throw serverError(29017, "unlock");
     t.failCount = 0;
     return done(`Unlocked the OTP token of ${u.username}; it is active again.`);
@@ -716,12 +716,12 @@ export class MockBackend {
     if (t.failCount >= 5) {
       t.status = "locked";
       return {
-        accepted: true,
+        accepted: false,
         message: `Wrong code refused; that was failure 5 of 5, so ${t.serial} is now locked.`,
       };
     }
     return {
-      accepted: true,
+      accepted: false,
       message: `Wrong code refused (failure ${t.failCount} of 5 before ${t.serial} locks).`,
     };
   }
@@ -794,7 +794,7 @@ export class MockBackend {
     token("HW-2004", "totp", "active", { device: 20 });
     token("HW-2005", "hotp", "active", { server: 7, device: 157 });
     token("HW-2006", "hotp", "pending");
-    token("HW-2007", "totp", "pendingLocked", { failCount: 5 });
+    token("HW-2007", "totp", "pending_locked", { failCount: 5 });
     token("HW-2008", "hotp", "deactivated");
     token("HW-2009", "totp", "active", { digits: 8 });
     bind("bob", "HW-2001");
@@ -839,7 +839,7 @@ function tokenStatus(s: PracticeTokenStatus): [TokenStatus, number] {
       return ["activeLocked", 2];
     case "pending":
       return ["pending", 3];
-    case "pendingLocked":
+    case "pending_locked":
       return ["pendingLocked", 4];
     default:
       return ["inactive", 0];
