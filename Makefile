@@ -36,8 +36,10 @@ help:
 	@echo 'make lint     rustfmt check + clippy -D warnings'
 	@echo 'one test:     $(WITH_SECRETS) cargo test -p tokendesk-core NAME   (or make test-rust CARGO_TEST_ARGS=...)'
 
+# The desktop app (the workspace root package) builds against WebKitGTK, so the app group
+# is part of every build now.
 deps:
-	@scripts/install-deps.sh
+	@scripts/install-deps.sh base app
 
 deps-app:
 	@scripts/install-deps.sh base app
@@ -73,9 +75,9 @@ test-rust:
 # them into a scratch folder and compare, so a changed, added or removed type fails the run.
 test-bindings:
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	TS_RS_EXPORT_DIR="$$tmp" $(CARGO) test -q -p tokendesk-core --lib export_bindings >/dev/null; \
+	TS_RS_EXPORT_DIR="$$tmp" $(CARGO) test -q -p tokendesk-core -p tokendesk-app --lib export_bindings >/dev/null; \
 	if diff -r "$$tmp" ui/src/bindings; then echo "ui/src/bindings is up to date"; \
-	else echo "ui/src/bindings is stale: run 'cargo test -p tokendesk-core --lib export_bindings' and commit the result"; exit 1; fi
+	else echo "ui/src/bindings is stale: run 'cargo test -p tokendesk-core -p tokendesk-app --lib export_bindings' and commit the result"; exit 1; fi
 
 run: deps
 	@echo "Practice server: http://127.0.0.1:$(SIM_PORT)  (Ctrl-C stops it; data is in memory only)"

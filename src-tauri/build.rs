@@ -1,0 +1,26 @@
+fn main() {
+    let commands = &[
+        "list_profiles",
+        "save_profile",
+        "remove_profile",
+        "test_profile",
+        "list_methods",
+        "register_token",
+        "sync_token",
+        "unlock_token",
+        "activity",
+        "practice_status",
+        "practice_start",
+        "practice_stop",
+        "practice_users",
+        "practice_codes",
+        "practice_fail_login",
+        "practice_drift",
+    ];
+    // Every app command is listed so the capability file can grant exactly these to the
+    // main window and nothing else.
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("src-tauri/capabilities/*.json")
+        .app_manifest(tauri_build::AppManifest::new().commands(commands));
+    tauri_build::try_build(attributes).expect("tauri build step");
+}

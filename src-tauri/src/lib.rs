@@ -1,0 +1,55 @@
+//! The TokenDesk desktop app's shell: Tauri commands over tokendesk-core. Thin on purpose —
+//! every admin action goes through `tokendesk_core::ops::Session`, exactly as the CLI's do.
+
+mod commands;
+mod state;
+
+use state::AppState;
+
+/// Starts the app. `TOKENDESK_PRACTICE=1` starts practice mode at launch.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(
+            "warn,tokendesk_core=info,tokendesk_app=info",
+        ))
+        .with_writer(std::io::stderr)
+        .init();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .manage(AppState::new())
+        .setup(|app| {
+            if std::env::var_os("TOKENDESK_PRACTICE").is_some_and(|v| v == "1") {
+                let handle = tauri::Manager::state::<AppState>(app).inner().clone();
+                tauri::async_runtime::spawn(async move {
+                    if let Err(e) = handle.start_practice().await {
+                        tracing::error!(error = %e, "practice mode did not start");
+                    }
+                });
+            }
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::profiles::list_profiles,
+            commands::profiles::save_profile,
+            commands::profiles::remove_profile,
+            commands::profiles::test_profile,
+            commands::tokens::list_methods,
+            commands::tokens::register_token,
+            commands::tokens::sync_token,
+            commands::tokens::unlock_token,
+            commands::tokens::activity,
+            commands::practice::practice_status,
+            commands::practice::practice_start,
+            commands::practice::practice_stop,
+            commands::practice::practice_users,
+            commands::practice::practice_codes,
+            commands::practice::practice_fail_login,
+            commands::practice::practice_drift,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("TokenDesk could not start: {e}");
+        std::process::exit(1);
+    }
+}

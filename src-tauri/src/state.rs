@@ -1,0 +1,122 @@
+//! What the app's commands share: the profile store, one session per profile (credentials are
+//! read once), the session's activity, and the embedded practice server when it runs.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokendesk_core::activity::ActivityLog;
+use tokendesk_core::credentials::CentagateCredentials;
+use tokendesk_core::ops::Session;
+use tokendesk_core::profiles::{ProfileDraft, ProfileStore};
+use tokendesk_core::{Error, Secret};
+use tokendesk_sim::{Fixture, SimConfig, SimHandle};
+
+/// The name of the profile practice mode adds while its server runs. It lives in memory only.
+pub const PRACTICE_PROFILE: &str = "Practice";
+
+/// The embedded practice server and its ready-made session.
+pub struct Practice {
+    pub server: SimHandle,
+    pub session: Arc<Session>,
+}
+
+/// Shared state of all commands; cheap to clone.
+#[derive(Clone, Default)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    sessions: Mutex<HashMap<String, Arc<Session>>>,
+    activity: ActivityLog,
+    practice: tokio::sync::Mutex<Option<Practice>>,
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The profiles file (in `TOKENDESK_CONFIG_DIR` or the platform config folder).
+    pub fn store(&self) -> Result<ProfileStore, Error> {
+        ProfileStore::open_default()
+    }
+
+    pub fn activity(&self) -> &ActivityLog {
+        &self.inner.activity
+    }
+
+    /// The session for a profile: the practice one, or a cached one over the stored profile.
+    pub async fn session(&self, name: &str) -> Result<Arc<Session>, Error> {
+        if name == PRACTICE_PROFILE {
+            if let Some(p) = self.inner.practice.lock().await.as_ref() {
+                return Ok(p.session.clone());
+            }
+        }
+        if let Some(s) = self.sessions().get(name) {
+            return Ok(s.clone());
+        }
+        let session = Arc::new(Session::new(self.store()?.get(name)?));
+        self.sessions().insert(name.to_owned(), session.clone());
+        Ok(session)
+    }
+
+    /// Forgets a profile's session after its settings or credentials changed.
+    pub fn forget_session(&self, name: &str) {
+        self.sessions().remove(name);
+    }
+
+    fn sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Session>>> {
+        self.inner
+            .sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The practice server and session, while practice mode runs.
+    pub async fn practice(&self) -> tokio::sync::MutexGuard<'_, Option<Practice>> {
+        self.inner.practice.lock().await
+    }
+
+    /// Starts the practice server on 127.0.0.1 with the demo users (no-op when running).
+    pub async fn start_practice(&self) -> Result<(), Error> {
+        let mut guard = self.inner.practice.lock().await;
+        if guard.is_some() {
+            return Ok(());
+        }
+        let config = SimConfig {
+            fixture: Fixture::demo(),
+            practice: true,
+            ..SimConfig::default()
+        };
+        let server = tokendesk_sim::spawn(config).await.map_err(|e| {
+            Error::Config(tokendesk_core::ConfigError::Io {
+                path: "practice server".into(),
+                detail: e.to_string(),
+            })
+        })?;
+        let admin = server.admin().clone();
+        let profile = ProfileDraft {
+            name: PRACTICE_PROFILE.into(),
+            url: server.origin(),
+            admin: admin.username.clone(),
+            ..ProfileDraft::default()
+        }
+        .validate()?;
+        let creds = CentagateCredentials::new(
+            Secret::new(admin.auth_token),
+            Secret::new(admin.secret_code),
+        )?;
+        let session = Arc::new(Session::with_credentials(profile, creds));
+        *guard = Some(Practice { server, session });
+        Ok(())
+    }
+
+    /// Stops the practice server; its data goes with it.
+    pub async fn stop_practice(&self) {
+        if let Some(p) = self.inner.practice.lock().await.take() {
+            p.server.shutdown().await;
+        }
+    }
+}
