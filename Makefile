@@ -25,11 +25,12 @@ WITH_SECRETS := scripts/with-secret-service.sh
 TEST_STEPS ?= fmt clippy rust bindings
 KEEP_GOING ?= 1
 
-.PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run bench fmt lint
+.PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run run-sim bench fmt lint
 
 help:
 	@echo 'make test     install missing deps, then: $(TEST_STEPS) (Rust tests inside a private Secret Service)'
-	@echo 'make run      install missing deps, build and start the practice server on 127.0.0.1:$(SIM_PORT)'
+	@echo 'make run      install missing deps, build and open the desktop app in practice mode'
+	@echo 'make run-sim  install missing deps, build and start the practice server on 127.0.0.1:$(SIM_PORT)'
 	@echo 'make deps     install missing Debian packages (scripts/install-deps.sh); deps-app: the desktop app'"'"'s'
 	@echo 'make bench    cargo bench --workspace'
 	@echo 'make fmt      cargo fmt --all'
@@ -79,7 +80,20 @@ test-bindings:
 	if diff -r "$$tmp" ui/src/bindings; then echo "ui/src/bindings is up to date"; \
 	else echo "ui/src/bindings is stale: run 'cargo test -p tokendesk-core -p tokendesk-app --lib export_bindings' and commit the result"; exit 1; fi
 
+# The desktop app in practice mode (its embedded practice server with demo users). Without a
+# display (a server, a container) it starts the practice server for the CLI instead.
 run: deps
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "No display found (DISPLAY/WAYLAND_DISPLAY unset): starting the practice server for the CLI instead."; \
+	  exec $(MAKE) --no-print-directory run-sim; \
+	fi
+	npm --prefix ui ci --no-audit --no-fund
+	npm --prefix ui run build
+	@echo "Building the app (release; the first build takes several minutes)..."
+	$(CARGO) build --release -p tokendesk-app --features custom-protocol
+	TOKENDESK_PRACTICE=1 "$${CARGO_TARGET_DIR:-target}/release/tokendesk-app"
+
+run-sim: deps
 	@echo "Practice server: http://127.0.0.1:$(SIM_PORT)  (Ctrl-C stops it; data is in memory only)"
 	@echo "Its first output line gives TOKENDESK_AUTH_TOKEN=... TOKENDESK_SECRET_CODE=...; in another terminal:"
 	@echo "  export TOKENDESK_AUTH_TOKEN=<from that line> TOKENDESK_SECRET_CODE=<from that line>"
