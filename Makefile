@@ -22,7 +22,7 @@ WITH_SECRETS := scripts/with-secret-service.sh
 # `make test` runs these steps in order, each as the target test-<step>. All steps run even
 # when one fails (KEEP_GOING=0 stops at the first failure); a summary follows.
 # To add a step (UI tests, e2e, ...): append its name here and write a test-<name> target.
-TEST_STEPS ?= fmt clippy rust bindings
+TEST_STEPS ?= fmt ui clippy rust bindings
 KEEP_GOING ?= 1
 
 .PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run run-sim bench fmt lint
@@ -60,6 +60,11 @@ test: deps
 	  echo "make test: FAILED -- failing steps: $${failed[*]}; succeeded: $${passed[*]:-none} ($${secs}s)"; \
 	  exit 1; \
 	fi
+
+# The web frontend: npm ci, type check, prettier, Vitest, build (ui/dist, which the app embeds),
+# and Playwright with Debian's chromium against the built UI (mock IPC), with an axe scan.
+test-ui:
+	ui/scripts/ci.sh
 
 test-fmt:
 	$(CARGO) fmt --all -- --check

@@ -19,9 +19,9 @@ pub struct PracticeStatus {
     pub origin: Option<String>,
 }
 
-/// A practice token's state, as the panel shows it.
+/// A practice token's state, as the panel shows it (the practice server's snake_case names).
 #[derive(Debug, Clone, Copy, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum PracticeTokenStatus {
     Deactivated,
@@ -84,6 +84,7 @@ pub struct PracticeCodes {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct LoginAttempt {
+    /// Whether the login succeeded (never, for a deliberately wrong code).
     pub accepted: bool,
     pub message: String,
 }

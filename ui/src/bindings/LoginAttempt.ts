@@ -3,4 +3,8 @@
 /**
  * The answer to a practice login.
  */
-export type LoginAttempt = { accepted: boolean, message: string, };
+export type LoginAttempt = { 
+/**
+ * Whether the login succeeded (never, for a deliberately wrong code).
+ */
+accepted: boolean, message: string, };
