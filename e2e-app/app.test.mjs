@@ -4,6 +4,9 @@
 // The tests run in order and share one app: each builds on what the one before changed.
 import { describe, before, after, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { startApp, helpers, SCREENSHOT_DIR } from "./harness.mjs";
 
 const ADMIN = "practice-admin";
@@ -102,6 +105,25 @@ describe("TokenDesk desktop app (tauri-driver)", { concurrency: false }, () => {
       `${origin} answered and accepted the credentials of ${ADMIN}.`,
     );
     await h.shot("03-profile-added-and-tested");
+    // The profile file has the profile and no secret; the Secret Service has the entry.
+    const toml = readFileSync(join(app.configDir, "profiles.toml"), "utf8");
+    assert.ok(toml.includes(PROFILE) && toml.includes(origin), toml);
+    assert.ok(!toml.includes(AUTH_TOKEN) && !toml.includes(SECRET_CODE), "no secret in the file");
+    // secret-tool prints each item's secret on stdout and its attributes on stderr.
+    const found = spawnSync("secret-tool", ["search", "--all", "service", "tokendesk"], {
+      encoding: "utf8",
+    });
+    assert.equal(found.status, 0, `secret-tool: ${found.error ?? found.stderr}`);
+    const all = `${found.stdout}\n${found.stderr}`;
+    assert.match(
+      all,
+      new RegExp(`profile:${PROFILE}`),
+      "the profile's entry in the Secret Service",
+    );
+    assert.ok(
+      found.stdout.includes(AUTH_TOKEN) && found.stdout.includes(SECRET_CODE),
+      "the stored secret holds the auth token and secret code",
+    );
   });
 
   step("finds a user and lists their methods", async () => {
@@ -139,7 +161,9 @@ describe("TokenDesk desktop app (tauri-driver)", { concurrency: false }, () => {
 
   step("registers a hardware token from stock to the same user", async () => {
     await (
-      await h.el("//fieldset[legend[normalize-space()='Token type']]//label[contains(.,'Hardware')]")
+      await h.el(
+        "//fieldset[legend[normalize-space()='Token type']]//label[contains(.,'Hardware')]",
+      )
     ).click();
     await h.type("Token serial", "HW-1001");
     await h.click("Register hardware token");
@@ -161,7 +185,9 @@ describe("TokenDesk desktop app (tauri-driver)", { concurrency: false }, () => {
     await h.waitText(`${row}/td[3]`, "locked");
     const failBtn = await h.button("Fail login for bob");
     assert.equal(await failBtn.isEnabled(), false, "Fail login is disabled once locked");
-    const notice = await (await h.el("//p[@role='status' and contains(@class,'notice')]")).getText();
+    const notice = await (
+      await h.el("//p[@role='status' and contains(@class,'notice')]")
+    ).getText();
     assert.ok(notice.length > 0, "the practice panel says what the login did");
     await h.shot("09-practice-token-locked");
   });
@@ -265,7 +291,11 @@ describe("TokenDesk desktop app (tauri-driver)", { concurrency: false }, () => {
         const s = /** @type {Element} */ (document.scrollingElement);
         return { docScroll: s.scrollHeight - s.clientHeight, window: innerHeight };
       });
-      assert.equal(m.docScroll, 0, `the document overflows the ${m.window}px window by ${m.docScroll}px`);
+      assert.equal(
+        m.docScroll,
+        0,
+        `the document overflows the ${m.window}px window by ${m.docScroll}px`,
+      );
     },
   );
 

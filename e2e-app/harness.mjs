@@ -53,7 +53,9 @@ async function waitForPorts(ports, child, log, timeoutMs = 30_000) {
     const up = await Promise.all(ports.map(accepts));
     if (up.every(Boolean)) return;
     if (Date.now() > until)
-      throw new Error(`ports ${ports.join(", ")} not accepting after ${timeoutMs} ms:\n${log.join("")}`);
+      throw new Error(
+        `ports ${ports.join(", ")} not accepting after ${timeoutMs} ms:\n${log.join("")}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -29,7 +29,7 @@ case ":$PATH:" in *":$cargo_bin:"*) ;; *) export PATH="$cargo_bin:$PATH" ;; esac
 
 # ---------------------------------------------------------------- Debian packages
 missing=()
-for c in WebKitWebDriver xvfb-run xauth dbus-run-session gnome-keyring-daemon node npm pkg-config; do
+for c in WebKitWebDriver xvfb-run xauth dbus-run-session dbus-send gnome-keyring-daemon secret-tool node npm pkg-config; do
   command -v "$c" >/dev/null 2>&1 || missing+=("$c")
 done
 if [[ ${#missing[@]} -gt 0 ]]; then
