@@ -231,7 +231,7 @@ pub async fn practice_fail_login(
         .await
         .map_err(practice_error)?;
     Ok(LoginAttempt {
-        accepted: a.outcome == "rejected",
+        accepted: a.accepted,
         message: a.message,
     })
 }
