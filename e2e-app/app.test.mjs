@@ -192,6 +192,23 @@ describe("TokenDesk desktop app (tauri-driver)", { concurrency: false }, () => {
     await h.shot("09-practice-token-locked");
   });
 
+  step(
+    "a practice login with a wrong code is reported as not accepted (IPC contract)",
+    async () => {
+      // What the panel's "Fail login" gets back from the shell, called the way the UI calls it.
+      const r = await browser.executeAsync((done) => {
+        const w = /** @type {any} */ (window);
+        w.__TAURI_INTERNALS__.invoke("practice_fail_login", { username: "oscar" }).then(
+          (v) => done({ ok: v }),
+          (e) => done({ err: String(e?.title ?? e) }),
+        );
+      });
+      assert.deepEqual(Object.keys(r), ["ok"], JSON.stringify(r));
+      assert.equal(r.ok.accepted, false, `a wrong code must not be accepted: ${JSON.stringify(r)}`);
+      assert.match(r.ok.message, /wrong code/);
+    },
+  );
+
   step("unlocks the locked token", async () => {
     await find("bob");
     await h.waitRow(methodsTable("bob"), "HW-2001", ["OTP token", "HW-2001", "locked"]);
