@@ -4,7 +4,7 @@
 use serde::Serialize;
 use tauri::State;
 use tokendesk_core::{ConfigError, Error};
-use tokendesk_sim::{Controls, StoreError};
+use tokendesk_sim::{Controls, OtpKind, StoreError, TokenStatus};
 use ts_rs::TS;
 
 use crate::state::{AppState, PRACTICE_PROFILE};
@@ -19,28 +19,18 @@ pub struct PracticeStatus {
     pub origin: Option<String>,
 }
 
-/// A practice token's state, as the panel shows it (the practice server's snake_case names).
-#[derive(Debug, Clone, Copy, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum PracticeTokenStatus {
-    Deactivated,
-    Active,
-    Locked,
-    Suspended,
-    Pending,
-    PendingLocked,
-}
-
 /// A practice user's OTP token (its secret stays in the server).
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct PracticeToken {
     pub serial: String,
-    /// `hotp` or `totp`.
-    pub kind: String,
-    pub status: PracticeTokenStatus,
+    #[ts(type = "\"hotp\" | \"totp\"")]
+    pub kind: OtpKind,
+    #[ts(
+        type = "\"deactivated\" | \"active\" | \"locked\" | \"suspended\" | \"pending\" | \"pending_locked\""
+    )]
+    pub status: TokenStatus,
     pub fail_count: u32,
     pub digits: u32,
     pub period: Option<u64>,
@@ -72,7 +62,8 @@ pub struct PracticeUser {
 #[ts(export)]
 pub struct PracticeCodes {
     pub serial: String,
-    pub kind: String,
+    #[ts(type = "\"hotp\" | \"totp\"")]
+    pub kind: OtpKind,
     pub current: String,
     pub next: Vec<String>,
     /// TOTP: seconds until `current` changes.
@@ -87,20 +78,6 @@ pub struct LoginAttempt {
     /// Whether the login succeeded (never, for a deliberately wrong code).
     pub accepted: bool,
     pub message: String,
-}
-
-impl From<tokendesk_sim::TokenStatus> for PracticeTokenStatus {
-    fn from(s: tokendesk_sim::TokenStatus) -> Self {
-        use tokendesk_sim::TokenStatus as S;
-        match s {
-            S::Deactivated => Self::Deactivated,
-            S::Active => Self::Active,
-            S::Locked => Self::Locked,
-            S::Suspended => Self::Suspended,
-            S::Pending => Self::Pending,
-            S::PendingLocked => Self::PendingLocked,
-        }
-    }
 }
 
 fn practice_error(e: StoreError) -> Error {
@@ -190,8 +167,8 @@ pub async fn practice_users(state: State<'_, AppState>) -> Result<Vec<PracticeUs
             }),
             token: u.token.map(|t| PracticeToken {
                 serial: t.serial,
-                kind: t.kind.as_str().to_owned(),
-                status: t.status.into(),
+                kind: t.kind,
+                status: t.status,
                 fail_count: t.fail_count,
                 digits: t.digits,
                 period: t.period,
@@ -212,7 +189,7 @@ pub async fn practice_codes(
         .map_err(practice_error)?;
     Ok(PracticeCodes {
         serial: c.serial,
-        kind: c.kind.as_str().to_owned(),
+        kind: c.kind,
         current: c.codes.current,
         next: c.codes.next,
         seconds_remaining: c.codes.seconds_remaining,

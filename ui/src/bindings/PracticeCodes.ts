@@ -3,7 +3,7 @@
 /**
  * What a practice token shows now and next.
  */
-export type PracticeCodes = { serial: string, kind: string, current: string, next: Array<string>, 
+export type PracticeCodes = { serial: string, kind: "hotp" | "totp", current: string, next: Array<string>, 
 /**
  * TOTP: seconds until `current` changes.
  */
