@@ -16,7 +16,6 @@ pub fn run() {
         .init();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_window_state::Builder::default().build())
-        .plugin(tauri_plugin_clipboard_manager::init())
         .manage(AppState::new())
         .setup(|app| {
             if std::env::var_os("TOKENDESK_PRACTICE").is_some_and(|v| v == "1") {
