@@ -22,7 +22,7 @@ WITH_SECRETS := scripts/with-secret-service.sh
 # `make test` runs these steps in order, each as the target test-<step>. All steps run even
 # when one fails (KEEP_GOING=0 stops at the first failure); a summary follows.
 # To add a step (UI tests, e2e, ...): append its name here and write a test-<name> target.
-TEST_STEPS ?= fmt ui clippy rust bindings
+TEST_STEPS ?= fmt ui clippy rust e2e bindings
 KEEP_GOING ?= 1
 
 .PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run run-sim bench fmt lint
@@ -65,6 +65,11 @@ test: deps
 # and Playwright with Debian's chromium against the built UI (mock IPC), with an axe scan.
 test-ui:
 	ui/scripts/ci.sh
+
+# The real app in a real window: tauri-driver + WebKitWebDriver + WebdriverIO under Xvfb with a
+# throwaway Secret Service, against the app's embedded practice server (screenshots saved).
+test-e2e:
+	scripts/e2e-app.sh
 
 test-fmt:
 	$(CARGO) fmt --all -- --check
