@@ -9,6 +9,11 @@ fn every_code_the_practice_server_answers_has_the_catalogs_vendor_text() {
     for code in Code::ALL {
         let entry = catalog::entry(i64::from(code.number()))
             .unwrap_or_else(|| panic!("code {} is not in the catalog", code.number()));
-        assert_eq!(code.message(), entry.vendor_text, "vendor text of {}", code.number());
+        assert_eq!(
+            code.message(),
+            entry.vendor_text,
+            "vendor text of {}",
+            code.number()
+        );
     }
 }
