@@ -108,6 +108,8 @@ describe("ErrorCard", () => {
     expect(screen.getByText("Check the URL.")).toBeInTheDocument();
     expect(screen.getByText("502")).toBeInTheDocument();
     expect(screen.getByText("HTTP 502")).toBeInTheDocument();
+    expect(screen.getByText("Detail")).toBeInTheDocument();
+    expect(screen.queryByText("Server message")).toBeNull();
     await user.click(screen.getByRole("button", { name: "Copy details" }));
     const text = await navigator.clipboard.readText();
     expect(text).toContain("Code: 502");
@@ -127,6 +129,8 @@ describe("ErrorCard", () => {
         serverMessage: null,
       },
     });
+    expect(screen.queryByText("Code")).toBeNull();
+    expect(screen.queryByText("none")).toBeNull();
     await user.click(screen.getByRole("button", { name: "Copy details" }));
     const box = await screen.findByLabelText(/select the details and copy them/);
     expect((box as HTMLTextAreaElement).value).toContain("No credential store is available");
