@@ -4,30 +4,14 @@
 mod commands;
 mod state;
 
-use state::AppState;
+pub use state::{AppState, PRACTICE_PROFILE};
 
-/// Starts the app. `TOKENDESK_PRACTICE=1` starts practice mode at launch.
-pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(
-            "warn,tokendesk_core=info,tokendesk_app=info",
-        ))
-        .with_writer(std::io::stderr)
-        .init();
-    let result = tauri::Builder::default()
+/// The app's plugins, state and commands on any Tauri runtime: the real one in [`run`], the
+/// mock one in the command-layer tests, so both go through the same IPC handler and ACL.
+pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(AppState::new())
-        .setup(|app| {
-            if std::env::var_os("TOKENDESK_PRACTICE").is_some_and(|v| v == "1") {
-                let handle = tauri::Manager::state::<AppState>(app).inner().clone();
-                tauri::async_runtime::spawn(async move {
-                    if let Err(e) = handle.start_practice().await {
-                        tracing::error!(error = %e, "practice mode did not start");
-                    }
-                });
-            }
-            Ok(())
-        })
         .invoke_handler(tauri::generate_handler![
             commands::profiles::list_profiles,
             commands::profiles::save_profile,
@@ -46,7 +30,34 @@ pub fn run() {
             commands::practice::practice_fail_login,
             commands::practice::practice_drift,
         ])
-        .run(tauri::generate_context!());
+}
+
+/// The app's configuration (tauri.conf.json, capabilities, embedded UI) for any runtime.
+pub fn context<R: tauri::Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
+
+/// Starts the app. `TOKENDESK_PRACTICE=1` starts practice mode at launch.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(
+            "warn,tokendesk_core=info,tokendesk_app=info",
+        ))
+        .with_writer(std::io::stderr)
+        .init();
+    let result = builder(tauri::Builder::default())
+        .setup(|app| {
+            if std::env::var_os("TOKENDESK_PRACTICE").is_some_and(|v| v == "1") {
+                let handle = tauri::Manager::state::<AppState>(app).inner().clone();
+                tauri::async_runtime::spawn(async move {
+                    if let Err(e) = handle.start_practice().await {
+                        tracing::error!(error = %e, "practice mode did not start");
+                    }
+                });
+            }
+            Ok(())
+        })
+        .run(context());
     if let Err(e) = result {
         eprintln!("TokenDesk could not start: {e}");
         std::process::exit(1);
