@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::fixture::Fixture;
-use crate::store::{Store, StoreError, TokenView, UserView};
+use crate::fixture::{Fixture, SecurIdMethod};
+use crate::store::{SecurIdLookup, SecurIdUser, Store, StoreError, TokenView, UserView};
 use crate::token::{DeviceCodes, LoginOutcome, OtpKind, Token};
 
 /// Most codes [`Controls::codes`] returns after the current one.
@@ -177,6 +177,56 @@ impl Controls {
             })
             .await?;
         Ok(TokenView::from(&token))
+    }
+
+    /// Every user's SecurID identity with its lock states (users without one are left out).
+    pub async fn securid_users(&self) -> Result<Vec<SecurIdUser>, StoreError> {
+        self.store.securid_users().await
+    }
+
+    /// One SecurID identity, named by its user id, email address or username.
+    pub async fn securid_user(&self, who: &str) -> Result<SecurIdUser, StoreError> {
+        self.store
+            .securid_user(SecurIdLookup::Any(who.trim().to_owned()))
+            .await
+    }
+
+    /// Locks a method's tokencodes, as too many wrong codes would. `who`: user id, email or
+    /// username. A method that is off cannot be locked ([`StoreError::Conflict`]).
+    pub async fn securid_lock(
+        &self,
+        who: &str,
+        method: SecurIdMethod,
+    ) -> Result<SecurIdUser, StoreError> {
+        self.store
+            .update_securid(SecurIdLookup::Any(who.trim().to_owned()), move |u| {
+                if !u.has(method) {
+                    return Err(format!("{} has the {method} method off", u.email));
+                }
+                u.set_locked(method, true);
+                Ok(())
+            })
+            .await
+    }
+
+    /// Marks a method stuck (or not): while stuck and locked, the unlock call leaves it
+    /// locked and answers HTTP 500 with the lock states.
+    pub async fn securid_set_stuck(
+        &self,
+        who: &str,
+        method: SecurIdMethod,
+        stuck: bool,
+    ) -> Result<SecurIdUser, StoreError> {
+        self.store
+            .update_securid(SecurIdLookup::Any(who.trim().to_owned()), move |u| {
+                u.stuck.retain(|m| *m != method);
+                if stuck {
+                    u.stuck.push(method);
+                    u.stuck.sort();
+                }
+                Ok(())
+            })
+            .await
     }
 
     /// Puts every user and token back as the fixture has them.

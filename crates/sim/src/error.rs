@@ -22,6 +22,8 @@ pub enum SimError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    SecurIdKey(#[from] crate::securid_auth::KeyError),
     #[error("no platform data directory for the default database; pass --db PATH or --memory")]
     NoDataDir,
 }

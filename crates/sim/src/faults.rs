@@ -1,6 +1,6 @@
 //! Fault injection for reliability tests: added latency, failed answers (code 10004 or an
 //! HTTP 500 HTML page) and connections dropped in the middle of an answer. Applies to the
-//! vendor routes only.
+//! vendor routes only (the SecurID routes get latency and dropped connections).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -64,8 +64,8 @@ fn chance(p: f64) -> bool {
     p > 0.0 && (p >= 1.0 || rand::rng().random_bool(p))
 }
 
-/// Axum middleware applying `faults` to each request.
-pub async fn inject(State(faults): State<Arc<Faults>>, request: Request, next: Next) -> Response {
+/// Sleep for the configured latency plus jitter.
+async fn delay(faults: &Faults) {
     let delay = faults.latency
         + if faults.jitter.is_zero() {
             Duration::ZERO
@@ -76,6 +76,27 @@ pub async fn inject(State(faults): State<Arc<Faults>>, request: Request, next: N
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
+}
+
+/// Axum middleware for the SecurID routes: latency, jitter and dropped connections only
+/// (`fail_rate` makes CENTAGATE-shaped failures, so it stays on the CENTAGATE routes).
+pub async fn inject_transport(
+    State(faults): State<Arc<Faults>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    delay(&faults).await;
+    let response = next.run(request).await;
+    if chance(faults.close_rate) {
+        tracing::info!("fault injected: connection dropped mid-answer");
+        return truncated(response).await;
+    }
+    response
+}
+
+/// Axum middleware applying `faults` to each request.
+pub async fn inject(State(faults): State<Arc<Faults>>, request: Request, next: Next) -> Response {
+    delay(&faults).await;
     if chance(faults.fail_rate) {
         let http500 = match faults.fail_mode {
             FailMode::DbError => false,

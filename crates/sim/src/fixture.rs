@@ -87,6 +87,171 @@ pub struct UserSpec {
     /// FIDO key serials, reported as type 3 entries of `tokenList` (status active).
     #[serde(default)]
     pub fido: Vec<String>,
+    /// The user's identity on the practice RSA SecurID Cloud Access Service (none: the SecurID
+    /// API does not know them).
+    #[serde(default)]
+    pub securid: Option<SecurIdSpec>,
+}
+
+/// A SecurID authentication method whose tokencodes can be locked and unlocked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum SecurIdMethod {
+    /// Authenticate OTP (the tokencode of the SecurID app or a hardware token).
+    Token,
+    /// SMS tokencode.
+    Sms,
+    /// Voice tokencode.
+    Voice,
+}
+
+impl SecurIdMethod {
+    /// Every method, in the order the API reports them.
+    pub const ALL: [SecurIdMethod; 3] = [
+        SecurIdMethod::Token,
+        SecurIdMethod::Sms,
+        SecurIdMethod::Voice,
+    ];
+
+    /// The name on the wire: `TOKEN`, `SMS` or `VOICE`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecurIdMethod::Token => "TOKEN",
+            SecurIdMethod::Sms => "SMS",
+            SecurIdMethod::Voice => "VOICE",
+        }
+    }
+
+    /// Exactly `TOKEN`, `SMS` or `VOICE` (as the API takes them: case matters).
+    pub fn parse(text: &str) -> Option<SecurIdMethod> {
+        SecurIdMethod::ALL.into_iter().find(|m| m.as_str() == text)
+    }
+}
+
+impl fmt::Display for SecurIdMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A SecurID user's `userStatus`: `Enabled` or `Disabled` (a fixture may write them in lower
+/// case too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum SecurIdStatus {
+    #[default]
+    #[serde(alias = "enabled")]
+    Enabled,
+    #[serde(alias = "disabled")]
+    Disabled,
+}
+
+impl SecurIdStatus {
+    /// As the API writes it: `Enabled` or `Disabled`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecurIdStatus::Enabled => "Enabled",
+            SecurIdStatus::Disabled => "Disabled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SecurIdStatus> {
+        match text {
+            "Enabled" => Some(SecurIdStatus::Enabled),
+            "Disabled" => Some(SecurIdStatus::Disabled),
+            _ => None,
+        }
+    }
+}
+
+/// A user's identity on the practice SecurID Cloud Access Service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurIdSpec {
+    /// The API's user id (uuid form); default: derived from the username, the same every time.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// `emailAddress`; lookups match it without regard to case.
+    pub email: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    #[serde(default)]
+    pub status: SecurIdStatus,
+    #[serde(default = "default_identity_source")]
+    pub identity_source: String,
+    #[serde(default)]
+    pub mark_deleted: bool,
+    #[serde(default)]
+    pub high_risk: bool,
+    /// SMS tokencode on, to this number (normalised like CENTAGATE phones); absent: off.
+    #[serde(default)]
+    pub sms: Option<String>,
+    /// Voice tokencode on, to this number; absent: off.
+    #[serde(default)]
+    pub voice: Option<String>,
+    /// Methods whose tokencodes are locked (SMS and VOICE only when that method is on).
+    #[serde(default)]
+    pub locked: Vec<SecurIdMethod>,
+    /// Methods whose unlock fails while they are locked: the unlock call then answers HTTP 500
+    /// with the lock states (practice for partial failures).
+    #[serde(default)]
+    pub stuck: Vec<SecurIdMethod>,
+}
+
+/// The `identitySource` a SecurID identity gets unless the fixture names one.
+pub const DEFAULT_IDENTITY_SOURCE: &str = "Practice Directory";
+
+fn default_identity_source() -> String {
+    DEFAULT_IDENTITY_SOURCE.to_string()
+}
+
+impl SecurIdSpec {
+    /// The user id: the fixture's, or one derived from `username` (uuid form, version 4 bits).
+    pub fn user_id(&self, username: &str) -> String {
+        self.id
+            .clone()
+            .unwrap_or_else(|| derived_securid_id(username))
+    }
+
+    /// Whether the fixture turns `method` on (TOKEN always is).
+    pub fn has(&self, method: SecurIdMethod) -> bool {
+        match method {
+            SecurIdMethod::Token => true,
+            SecurIdMethod::Sms => self.sms.is_some(),
+            SecurIdMethod::Voice => self.voice.is_some(),
+        }
+    }
+}
+
+/// A stable uuid-form id for `username`: SHA-256 of a fixed prefix and the name.
+pub fn derived_securid_id(username: &str) -> String {
+    use sha2::Digest;
+    let mut bytes: [u8; 16] = sha2::Sha256::digest(format!("tokendesk-sim securid {username}"))
+        [..16]
+        .try_into()
+        .unwrap_or([0; 16]);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex = hex::encode(bytes);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// Whether `text` has the form of a SecurID user id: 8-4-4-4-12 hexadecimal digits.
+pub fn is_securid_id(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, len)| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// A mobile device as `user/auth/list` reports it.
@@ -252,6 +417,19 @@ impl Fixture {
                 SimError::Fixture(format!("phone {:?} is not a phone number", phone.number))
             })?;
         }
+        for user in &mut fixture.users {
+            let Some(securid) = user.securid.as_mut() else {
+                continue;
+            };
+            for number in [&mut securid.sms, &mut securid.voice].into_iter().flatten() {
+                *number = normalize_phone(number).ok_or_else(|| {
+                    SimError::Fixture(format!(
+                        "SecurID number {number:?} of {:?} is not a phone number",
+                        user.username
+                    ))
+                })?;
+            }
+        }
         fixture.validate()?;
         Ok(fixture)
     }
@@ -299,6 +477,40 @@ impl Fixture {
                     return bad(format!(
                         "device status of {:?} must be 0..=2",
                         user.username
+                    ));
+                }
+            }
+        }
+        let mut securid_ids = HashSet::new();
+        let mut emails = HashSet::new();
+        for user in &self.users {
+            let Some(securid) = &user.securid else {
+                continue;
+            };
+            let name = &user.username;
+            let id = securid.user_id(name);
+            if !is_securid_id(&id) {
+                return bad(format!(
+                    "SecurID id {id:?} of {name:?} is not 8-4-4-4-12 hex digits"
+                ));
+            }
+            if !securid_ids.insert(id.to_ascii_lowercase()) {
+                return bad(format!("SecurID id {id:?} listed twice"));
+            }
+            let email = securid.email.trim();
+            if email.is_empty() || !email.contains('@') || email != securid.email {
+                return bad(format!(
+                    "SecurID email {:?} of {name:?} is not an email address",
+                    securid.email
+                ));
+            }
+            if !emails.insert(email.to_lowercase()) {
+                return bad(format!("SecurID email {email:?} listed twice"));
+            }
+            for method in &securid.locked {
+                if !securid.has(*method) {
+                    return bad(format!(
+                        "{name:?}: {method} is locked but that method is off"
                     ));
                 }
             }

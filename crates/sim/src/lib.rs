@@ -1,9 +1,12 @@
-//! `tokendesk-sim`: the TokenDesk practice server, a faithful stand-in for a CENTAGATE server.
+//! `tokendesk-sim`: the TokenDesk practice server, a faithful stand-in for a CENTAGATE server
+//! and for the help-desk calls of RSA SecurID Cloud Access Service.
 //!
-//! It speaks the four vendor calls (`user/auth/list`, `token/registerActiveToken`,
+//! It speaks the four CENTAGATE calls (`user/auth/list`, `token/registerActiveToken`,
 //! `token/syncToken`, `token/unlockToken`) exactly as documented, with real HOTP/TOTP tokens,
-//! fail counters, locks, drift and resync underneath, state in SQLite, optional practice
-//! controls under `/practice` and optional fault injection. See crates/sim/README.md.
+//! fail counters, locks, drift and resync underneath, and the SecurID User Details and Unlock
+//! User Tokencodes calls with the vendor's JWT checks and an optional rate limit; state in
+//! SQLite, optional practice controls under `/practice` and optional fault injection. See
+//! crates/sim/README.md.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), tokendesk_sim::SimError> {
@@ -24,6 +27,9 @@ mod fixture;
 mod otp;
 mod practice;
 mod quirks;
+mod rate_limit;
+mod securid;
+mod securid_auth;
 mod server;
 mod store;
 mod token;
@@ -35,12 +41,18 @@ pub use controls::{CodesView, Controls, LoginView, MAX_NEXT_CODES};
 pub use error::SimError;
 pub use faults::{FailMode, Faults};
 pub use fixture::{
-    AdminCredentials, BindingSpec, CertSpec, DeviceSpec, Fixture, PhoneSpec, PhoneStatus,
-    TokenSpec, UserSpec, UserStatus,
+    derived_securid_id, is_securid_id, AdminCredentials, BindingSpec, CertSpec, DeviceSpec,
+    Fixture, PhoneSpec, PhoneStatus, SecurIdMethod, SecurIdSpec, SecurIdStatus, TokenSpec,
+    UserSpec, UserStatus, DEFAULT_IDENTITY_SOURCE,
 };
 pub use otp::{hotp, totp};
 pub use quirks::AnswerStyle;
-pub use server::{default_db_path, spawn, SimConfig, SimHandle};
+pub use rate_limit::RateLimit;
+pub use securid_auth::{
+    JwtRejection, KeyError, KeyFile, SecurIdKey, CLOCK_SKEW_SECS, MAX_TOKEN_LIFETIME_SECS,
+    PRACTICE_ACCESS_ID, PRACTICE_CUSTOMER_NAME, PRACTICE_KEY_PEM, SECURID_API_PATH,
+};
+pub use server::{default_db_path, spawn, SecurIdConfig, SimConfig, SimHandle};
 pub use store::DbLocation;
-pub use store::{PhoneView, StoreError, TokenView, UserView};
+pub use store::{PhoneView, SecurIdUser, StoreError, TokenView, UserView};
 pub use token::{DeviceCodes, OtpKind, TokenStatus};

@@ -1,5 +1,6 @@
-//! `tokendesk-sim`: run the practice CENTAGATE server. Prints one JSON line (base URL and the
-//! admin's credentials) to stdout, then logs to stderr until Ctrl-C or SIGTERM.
+//! `tokendesk-sim`: run the practice CENTAGATE and SecurID server. Prints one JSON line (base
+//! URL, the admin's credentials, the SecurID adminRestApiUrl and access ID) to stdout, then
+//! logs to stderr until Ctrl-C or SIGTERM.
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -9,10 +10,12 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use tokendesk_sim::{
-    default_db_path, spawn, AnswerStyle, DbLocation, FailMode, Faults, Fixture, SimConfig,
+    default_db_path, spawn, AnswerStyle, DbLocation, FailMode, Faults, Fixture, RateLimit,
+    SecurIdConfig, SecurIdKey, SimConfig,
 };
 
-/// The TokenDesk practice server: a CENTAGATE stand-in with real OTP tokens.
+/// The TokenDesk practice server: a CENTAGATE stand-in with real OTP tokens, and the help-desk
+/// calls of RSA SecurID Cloud Access Service.
 #[derive(Debug, Parser)]
 #[command(name = "tokendesk-sim", version)]
 struct Args {
@@ -52,6 +55,20 @@ struct Args {
     /// Answer loosely, as some real servers do: code as a string, object as JSON in a string.
     #[arg(long)]
     loose_answers: bool,
+    /// SecurID: accept tokens signed with this key (the vendor's JSON key file, or an RSA
+    /// private key PEM) instead of the built-in public practice key.
+    #[arg(long, value_name = "FILE")]
+    securid_key: Option<PathBuf>,
+    /// SecurID: once listening, write the key file (vendor format, this server's
+    /// adminRestApiUrl) to FILE, before the start-up line is printed.
+    #[arg(long, value_name = "FILE")]
+    write_key_file: Option<PathBuf>,
+    /// SecurID: answer 429 beyond N calls a second (bursts up to N; 0 refuses every call).
+    #[arg(long, value_name = "N")]
+    rate_limit: Option<u32>,
+    /// SecurID: send no Retry-After header with 429 answers.
+    #[arg(long, requires = "rate_limit")]
+    no_retry_after: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -97,7 +114,7 @@ fn listen_addr(listen: &str, port: Option<u16>) -> Result<SocketAddr, String> {
     Ok(addr)
 }
 
-fn config(args: Args) -> Result<SimConfig, String> {
+fn config(args: &Args) -> Result<SimConfig, String> {
     let listen = listen_addr(&args.listen, args.port)?;
     if !listen.ip().is_loopback() {
         tracing::warn!(
@@ -117,7 +134,7 @@ fn config(args: Args) -> Result<SimConfig, String> {
     let db = if args.memory {
         DbLocation::Memory
     } else {
-        DbLocation::Path(match args.db {
+        DbLocation::Path(match args.db.clone() {
             Some(path) => path,
             None => default_db_path().map_err(|e| e.to_string())?,
         })
@@ -146,6 +163,16 @@ fn config(args: Args) -> Result<SimConfig, String> {
             AnswerStyle::Loose
         } else {
             AnswerStyle::Strict
+        },
+        securid: SecurIdConfig {
+            key: match &args.securid_key {
+                Some(path) => SecurIdKey::load(path).map_err(|e| e.to_string())?,
+                None => SecurIdKey::practice(),
+            },
+            rate_limit: args.rate_limit.map(|per_second| RateLimit {
+                per_second,
+                retry_after: !args.no_retry_after,
+            }),
         },
     })
 }
@@ -183,7 +210,7 @@ async fn main() -> ExitCode {
         )
         .init();
     let args = Args::parse();
-    let config = match config(args) {
+    let config = match config(&args) {
         Ok(config) => config,
         Err(e) => {
             eprintln!("tokendesk-sim: {e}");
@@ -200,6 +227,14 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(path) = &args.write_key_file {
+        if let Err(e) = sim.write_securid_key_file(path) {
+            eprintln!("tokendesk-sim: {e}");
+            sim.shutdown().await;
+            return ExitCode::FAILURE;
+        }
+        tracing::info!(path = %path.display(), "SecurID key file written");
+    }
     let mut stdout = std::io::stdout().lock();
     let printed = writeln!(stdout, "{}", sim.startup_line()).and_then(|_| stdout.flush());
     drop(stdout);

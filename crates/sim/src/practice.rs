@@ -1,5 +1,5 @@
 //! Practice controls under `/practice` (only with `practice = true`): read the codes a token
-//! shows, log users in, lock, suspend or drift tokens, start over. Plain JSON, proper HTTP
+//! shows, log users in, lock, suspend or drift tokens, lock SecurID methods, start over. Plain JSON, proper HTTP
 //! statuses, no cenToken: they serve the practice panel on the machine the server binds to.
 
 use axum::body::Bytes;
@@ -14,8 +14,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::controls::{CodesView, Controls, LoginView};
+use crate::fixture::SecurIdMethod;
+use crate::securid_auth::KeyFile;
 use crate::server::AppState;
-use crate::store::{StoreError, TokenView, UserView};
+use crate::store::{SecurIdUser, StoreError, TokenView, UserView};
 
 /// The path prefix of every practice route.
 pub const PREFIX: &str = "/practice";
@@ -31,6 +33,11 @@ pub fn routes() -> Router<AppState> {
         .route("/practice/tokens/{serial}/drift", post(drift))
         .route("/practice/login", post(login))
         .route("/practice/reset", post(reset))
+        .route("/practice/securid/users", get(securid_users))
+        .route("/practice/securid/users/{who}", get(securid_user))
+        .route("/practice/securid/users/{who}/lock", post(securid_lock))
+        .route("/practice/securid/users/{who}/stuck", post(securid_stuck))
+        .route("/practice/securid/key-file", get(securid_key_file))
 }
 
 /// A practice failure: an HTTP status and `{"error": ...}`.
@@ -152,4 +159,62 @@ async fn drift(
 async fn reset(State(state): State<AppState>) -> Result<StatusCode, Failure> {
     controls(&state).reset().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn securid_users(State(state): State<AppState>) -> Answer<Vec<SecurIdUser>> {
+    Ok(Json(controls(&state).securid_users().await?))
+}
+
+async fn securid_user(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Answer<SecurIdUser> {
+    Ok(Json(controls(&state).securid_user(&serial(path)?).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LockRequest {
+    method: SecurIdMethod,
+}
+
+async fn securid_lock(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Answer<SecurIdUser> {
+    let who = serial(path)?;
+    let LockRequest { method } = json_body(&body)?;
+    Ok(Json(controls(&state).securid_lock(&who, method).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StuckRequest {
+    method: SecurIdMethod,
+    #[serde(default = "yes")]
+    stuck: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+async fn securid_stuck(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Answer<SecurIdUser> {
+    let who = serial(path)?;
+    let StuckRequest { method, stuck } = json_body(&body)?;
+    Ok(Json(
+        controls(&state)
+            .securid_set_stuck(&who, method, stuck)
+            .await?,
+    ))
+}
+
+/// The server's SecurID key file (the practice key is public: this is practice data).
+async fn securid_key_file(State(state): State<AppState>) -> Json<KeyFile> {
+    Json(state.securid.verifier.key_file())
 }

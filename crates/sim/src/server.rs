@@ -17,7 +17,19 @@ use crate::faults::{self, Faults};
 use crate::fixture::{AdminCredentials, Fixture};
 use crate::practice;
 use crate::quirks::{self, AnswerStyle};
+use crate::rate_limit::{Limiter, RateLimit};
+use crate::securid::{self, SecurIdService};
+use crate::securid_auth::{write_key_file, KeyFile, SecurIdKey, Verifier, SECURID_API_PATH};
 use crate::store::{DbLocation, Store};
+
+/// How the practice SecurID Cloud Access Service behaves.
+#[derive(Debug, Clone, Default)]
+pub struct SecurIdConfig {
+    /// The API key whose tokens are accepted (default: the built-in, public practice key).
+    pub key: SecurIdKey,
+    /// Answer 429 beyond this many SecurID calls a second (`None`: no limit).
+    pub rate_limit: Option<RateLimit>,
+}
 
 /// How to run a practice server.
 #[derive(Debug, Clone)]
@@ -32,6 +44,8 @@ pub struct SimConfig {
     pub faults: Faults,
     /// Strict (as documented) or loose (code as a string, object as JSON in a string).
     pub answers: AnswerStyle,
+    /// The SecurID API's key and rate limit.
+    pub securid: SecurIdConfig,
 }
 
 impl Default for SimConfig {
@@ -45,6 +59,7 @@ impl Default for SimConfig {
             practice: false,
             faults: Faults::default(),
             answers: AnswerStyle::Strict,
+            securid: SecurIdConfig::default(),
         }
     }
 }
@@ -62,6 +77,7 @@ pub fn default_db_path() -> Result<PathBuf, SimError> {
 pub struct AppState {
     pub store: Store,
     pub fixture: Arc<Fixture>,
+    pub securid: Arc<SecurIdService>,
 }
 
 impl AppState {
@@ -86,6 +102,7 @@ pub struct SimHandle {
     admin: AdminCredentials,
     practice: bool,
     controls: Controls,
+    securid_key: SecurIdKey,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -118,6 +135,42 @@ impl SimHandle {
         self.controls.clone()
     }
 
+    /// The SecurID adminRestApiUrl: origin + `/AdminInterface/restapi/v1` (every token's
+    /// `aud`).
+    pub fn securid_url(&self) -> String {
+        format!("{}{SECURID_API_PATH}", self.origin())
+    }
+
+    /// The SecurID access ID tokens must name as `sub`.
+    pub fn securid_access_id(&self) -> &str {
+        self.securid_key.access_id()
+    }
+
+    /// The SecurID API key the server accepts tokens from (the public practice key unless
+    /// configured otherwise).
+    pub fn securid_key(&self) -> &SecurIdKey {
+        &self.securid_key
+    }
+
+    /// The key file for this server in the vendor's format, its `adminRestApiUrl` naming this
+    /// server's address.
+    pub fn securid_key_file(&self) -> KeyFile {
+        self.securid_key.key_file(&self.securid_url())
+    }
+
+    /// [`SimHandle::securid_key_file`] as the JSON text of a downloaded key file.
+    pub fn securid_key_file_json(&self) -> String {
+        self.securid_key_file().to_json()
+    }
+
+    /// Write the key file to `path` (owner-only permissions on Unix).
+    pub fn write_securid_key_file(
+        &self,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<(), SimError> {
+        Ok(write_key_file(&self.securid_key_file(), path.as_ref())?)
+    }
+
     /// The first administrator of the fixture.
     pub fn admin(&self) -> &AdminCredentials {
         &self.admin
@@ -134,11 +187,19 @@ impl SimHandle {
         }
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
+        struct SecurId<'a> {
+            admin_rest_api_url: String,
+            #[serde(rename = "accessID")]
+            access_id: &'a str,
+        }
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
         struct Line<'a> {
             base_url: String,
             origin: String,
             admin: Admin<'a>,
             practice: bool,
+            securid: SecurId<'a>,
         }
         serde_json::to_string(&Line {
             base_url: self.base_url(),
@@ -149,6 +210,10 @@ impl SimHandle {
                 secret_code: &self.admin.secret_code,
             },
             practice: self.practice,
+            securid: SecurId {
+                admin_rest_api_url: self.securid_url(),
+                access_id: self.securid_key.access_id(),
+            },
         })
         .unwrap_or_default()
     }
@@ -168,14 +233,23 @@ impl SimHandle {
     }
 }
 
-/// Build the router for `state`. Faults wrap everything else on the vendor routes.
+/// Build the router for `state`. Faults wrap everything else on the vendor routes; on the
+/// SecurID routes latency comes first, then the rate limit and the JWT check.
 pub fn router(state: AppState, practice: bool, faults: Faults, answers: AnswerStyle) -> Router {
+    let faults = Arc::new(faults);
+    let securid_routes = securid::routes()
+        .route_layer(middleware::from_fn_with_state(
+            state.securid.clone(),
+            securid::guard,
+        ))
+        .route_layer(middleware::from_fn_with_state(
+            faults.clone(),
+            faults::inject_transport,
+        ));
     let mut app = centagate::routes()
         .route_layer(middleware::from_fn_with_state(answers, quirks::apply))
-        .route_layer(middleware::from_fn_with_state(
-            Arc::new(faults),
-            faults::inject,
-        ));
+        .route_layer(middleware::from_fn_with_state(faults, faults::inject))
+        .merge(securid_routes);
     if practice {
         app = app.merge(practice::routes());
     }
@@ -199,8 +273,20 @@ pub async fn spawn(config: SimConfig) -> Result<SimHandle, SimError> {
     })?;
     let admin = fixture.first_admin().clone();
     let controls = Controls::new(store.clone(), fixture.clone());
+    let securid_key = config.securid.key.clone();
+    let securid = Arc::new(SecurIdService {
+        verifier: Verifier::new(
+            securid_key.clone(),
+            format!("http://{addr}{SECURID_API_PATH}"),
+        ),
+        limiter: config.securid.rate_limit.map(Limiter::new),
+    });
     let app = router(
-        AppState { store, fixture },
+        AppState {
+            store,
+            fixture,
+            securid,
+        },
         config.practice,
         config.faults,
         config.answers,
@@ -219,6 +305,7 @@ pub async fn spawn(config: SimConfig) -> Result<SimHandle, SimError> {
         admin,
         practice: config.practice,
         controls,
+        securid_key,
         stop: Some(stop),
         task: Some(task),
     })

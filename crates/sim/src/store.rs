@@ -14,7 +14,10 @@ use tokio::sync::Semaphore;
 
 use crate::codes::Code;
 use crate::error::SimError;
-use crate::fixture::{decode_secret, CertSpec, DeviceSpec, Fixture, PhoneStatus, UserStatus};
+use crate::fixture::{
+    decode_secret, CertSpec, DeviceSpec, Fixture, PhoneStatus, SecurIdMethod, SecurIdStatus,
+    UserStatus,
+};
 use crate::token::{LoginOutcome, OtpKind, Token, TokenStatus};
 
 /// Where the database lives.
@@ -92,7 +95,28 @@ CREATE TABLE IF NOT EXISTS tokens (
     fail_count     INTEGER NOT NULL,
     username       TEXT UNIQUE REFERENCES users(username) ON DELETE SET NULL
 );
+CREATE TABLE IF NOT EXISTS securid_users (
+    id              TEXT PRIMARY KEY,
+    username        TEXT NOT NULL UNIQUE REFERENCES users(username) ON DELETE CASCADE,
+    email           TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    first_name      TEXT NOT NULL,
+    last_name       TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    identity_source TEXT NOT NULL,
+    mark_deleted    INTEGER NOT NULL,
+    high_risk       INTEGER NOT NULL,
+    sms_number      TEXT,
+    voice_number    TEXT,
+    token_locked    INTEGER NOT NULL,
+    sms_locked      INTEGER NOT NULL,
+    voice_locked    INTEGER NOT NULL,
+    stuck           TEXT NOT NULL
+);
 ";
+
+const SECURID_COLUMNS: &str = "id, username, email, first_name, last_name, status, \
+                               identity_source, mark_deleted, high_risk, sms_number, \
+                               voice_number, token_locked, sms_locked, voice_locked, stuck";
 
 const TOKEN_COLUMNS: &str = "serial, kind, secret, digits, period, counter, drift, last_step, \
                              device_counter, device_drift, status, fail_count, username";
@@ -135,6 +159,24 @@ impl Store {
                     "existing database: its state is kept and the fixture's users are not loaded \
                      (POST /practice/reset or a new --db to start over)"
                 );
+            }
+            let securid_seeded: Option<String> = tx
+                .query_row(
+                    "SELECT value FROM meta WHERE key = 'securid_seeded'",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if securid_seeded.is_none() {
+                // A database from before the SecurID identities: give the fixture's users
+                // that it still has their SecurID identity (a new one got them just above).
+                if seeded.is_some() {
+                    seed_securid(&tx, fixture)?;
+                }
+                tx.execute(
+                    "INSERT INTO meta (key, value) VALUES ('securid_seeded', '1')",
+                    [],
+                )?;
             }
             tx.commit()?;
         }
@@ -362,6 +404,66 @@ impl Store {
         .await
     }
 
+    // ------------------------------------------------------------------ SecurID calls
+
+    /// One SecurID user.
+    pub async fn securid_user(&self, by: SecurIdLookup) -> Result<SecurIdUser, StoreError> {
+        self.read(move |tx| find_securid(tx, &by)).await
+    }
+
+    /// Unlock `methods` of the user with id `id`. A method that is off or not locked stays
+    /// unlocked; a locked method marked stuck stays locked. Returns the user afterwards and
+    /// whether every method asked for is now unlocked.
+    pub async fn securid_unlock(
+        &self,
+        id: String,
+        methods: Vec<SecurIdMethod>,
+    ) -> Result<(SecurIdUser, bool), StoreError> {
+        self.write(move |tx| {
+            let mut user = find_securid(tx, &SecurIdLookup::Id(id))?;
+            let mut all = true;
+            for method in methods {
+                if user.stuck.contains(&method) && user.locked(method) {
+                    all = false;
+                } else {
+                    user.set_locked(method, false);
+                }
+            }
+            save_securid(tx, &user)?;
+            Ok((user, all))
+        })
+        .await
+    }
+
+    /// Every SecurID user, by username.
+    pub async fn securid_users(&self) -> Result<Vec<SecurIdUser>, StoreError> {
+        self.read(|tx| {
+            let sql = format!("SELECT {SECURID_COLUMNS} FROM securid_users ORDER BY username");
+            let users = tx
+                .prepare(&sql)?
+                .query_map([], securid_from_row)?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(users)
+        })
+        .await
+    }
+
+    /// Apply a practice control to a SecurID user; `change` explains why when it does not
+    /// apply.
+    pub async fn update_securid(
+        &self,
+        by: SecurIdLookup,
+        change: impl FnOnce(&mut SecurIdUser) -> Result<(), String> + Send + 'static,
+    ) -> Result<SecurIdUser, StoreError> {
+        self.write(move |tx| {
+            let mut user = find_securid(tx, &by)?;
+            change(&mut user).map_err(StoreError::Conflict)?;
+            save_securid(tx, &user)?;
+            Ok(user)
+        })
+        .await
+    }
+
     // ------------------------------------------------------------------ practice controls
 
     /// Every user with what is bound to them.
@@ -448,7 +550,10 @@ impl Store {
     /// Throw all users, phones and tokens away and load `fixture` again.
     pub async fn reset(&self, fixture: Arc<Fixture>) -> Result<(), StoreError> {
         self.write(move |tx| {
-            tx.execute_batch("DELETE FROM tokens; DELETE FROM phones; DELETE FROM users;")?;
+            tx.execute_batch(
+                "DELETE FROM securid_users; DELETE FROM tokens; DELETE FROM phones; \
+                 DELETE FROM users;",
+            )?;
             seed(tx, &fixture)?;
             Ok(())
         })
@@ -530,7 +635,134 @@ fn seed(tx: &Transaction, fixture: &Fixture) -> rusqlite::Result<()> {
             rusqlite::params_from_iter(token_params(&token)),
         )?;
     }
+    seed_securid(tx, fixture)?;
     Ok(())
+}
+
+/// Insert the SecurID identities of the fixture's users (those the database has).
+fn seed_securid(tx: &Transaction, fixture: &Fixture) -> rusqlite::Result<()> {
+    for user in &fixture.users {
+        let Some(spec) = &user.securid else {
+            continue;
+        };
+        let row = SecurIdUser {
+            id: spec.user_id(&user.username).to_ascii_lowercase(),
+            username: user.username.clone(),
+            email: spec.email.clone(),
+            first_name: spec.first_name.clone(),
+            last_name: spec.last_name.clone(),
+            status: spec.status,
+            identity_source: spec.identity_source.clone(),
+            mark_deleted: spec.mark_deleted,
+            high_risk: spec.high_risk,
+            sms_number: spec.sms.clone(),
+            voice_number: spec.voice.clone(),
+            token_locked: spec.locked.contains(&SecurIdMethod::Token),
+            sms_locked: spec.locked.contains(&SecurIdMethod::Sms),
+            voice_locked: spec.locked.contains(&SecurIdMethod::Voice),
+            stuck: {
+                let mut stuck = spec.stuck.clone();
+                stuck.sort();
+                stuck.dedup();
+                stuck
+            },
+        };
+        tx.execute(
+            &format!(
+                "INSERT OR IGNORE INTO securid_users ({SECURID_COLUMNS}) \
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15 \
+                 WHERE EXISTS (SELECT 1 FROM users WHERE username = ?2)"
+            ),
+            rusqlite::params_from_iter(securid_params(&row)),
+        )?;
+    }
+    Ok(())
+}
+
+fn securid_params(u: &SecurIdUser) -> [Box<dyn rusqlite::ToSql>; 15] {
+    [
+        Box::new(u.id.clone()),
+        Box::new(u.username.clone()),
+        Box::new(u.email.clone()),
+        Box::new(u.first_name.clone()),
+        Box::new(u.last_name.clone()),
+        Box::new(u.status.as_str()),
+        Box::new(u.identity_source.clone()),
+        Box::new(u.mark_deleted),
+        Box::new(u.high_risk),
+        Box::new(u.sms_number.clone()),
+        Box::new(u.voice_number.clone()),
+        Box::new(u.token_locked),
+        Box::new(u.sms_locked),
+        Box::new(u.voice_locked),
+        Box::new(serde_json::to_string(&u.stuck).unwrap_or_else(|_| "[]".into())),
+    ]
+}
+
+fn securid_from_row(row: &Row) -> rusqlite::Result<SecurIdUser> {
+    let status: String = row.get(5)?;
+    let stuck: String = row.get(14)?;
+    Ok(SecurIdUser {
+        id: row.get(0)?,
+        username: row.get(1)?,
+        email: row.get(2)?,
+        first_name: row.get(3)?,
+        last_name: row.get(4)?,
+        status: SecurIdStatus::parse(&status).ok_or_else(|| bad_column(5, "SecurID status"))?,
+        identity_source: row.get(6)?,
+        mark_deleted: row.get(7)?,
+        high_risk: row.get(8)?,
+        sms_number: row.get(9)?,
+        voice_number: row.get(10)?,
+        token_locked: row.get(11)?,
+        sms_locked: row.get(12)?,
+        voice_locked: row.get(13)?,
+        stuck: serde_json::from_str(&stuck).map_err(|_| bad_column(14, "SecurID stuck list"))?,
+    })
+}
+
+fn save_securid(tx: &Transaction, user: &SecurIdUser) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE securid_users SET username = ?2, email = ?3, first_name = ?4, last_name = ?5, \
+         status = ?6, identity_source = ?7, mark_deleted = ?8, high_risk = ?9, \
+         sms_number = ?10, voice_number = ?11, token_locked = ?12, sms_locked = ?13, \
+         voice_locked = ?14, stuck = ?15 WHERE id = ?1",
+        rusqlite::params_from_iter(securid_params(user)),
+    )?;
+    Ok(())
+}
+
+/// How a SecurID user is looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurIdLookup {
+    /// `emailAddress`, without regard to case.
+    Email(String),
+    /// The username, exactly.
+    Username(String),
+    /// The user id (uuid form, without regard to case).
+    Id(String),
+    /// A practice control's name for a user: id, email or username, whichever matches.
+    Any(String),
+}
+
+fn find_securid(tx: &Transaction, by: &SecurIdLookup) -> Result<SecurIdUser, StoreError> {
+    let (condition, value) = match by {
+        SecurIdLookup::Email(v) => ("email = ?1", v),
+        SecurIdLookup::Username(v) => ("username = ?1", v),
+        SecurIdLookup::Id(v) => ("id = lower(?1)", v),
+        SecurIdLookup::Any(v) => (
+            "id = lower(?1) OR email = ?1 OR username = ?1 ORDER BY id = lower(?1) DESC, \
+             username = ?1 DESC LIMIT 1",
+            v,
+        ),
+    };
+    tx.query_row(
+        &format!("SELECT {SECURID_COLUMNS} FROM securid_users WHERE {condition}"),
+        [value],
+        securid_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::UnknownUser(value.clone()))
 }
 
 fn token_params(t: &Token) -> [Box<dyn rusqlite::ToSql>; 13] {
@@ -774,6 +1006,66 @@ impl From<&Token> for TokenView {
             drift: (!hotp).then_some(t.drift),
             device_drift: (!hotp).then_some(t.device_drift),
             secret: data_encoding::BASE32_NOPAD.encode(&t.secret),
+        }
+    }
+}
+
+/// A user's identity on the practice SecurID service, with the lock state of each method.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecurIdUser {
+    /// The API's user id (uuid form, lower case).
+    pub id: String,
+    /// The practice user (CENTAGATE username) this identity belongs to.
+    pub username: String,
+    #[serde(rename = "emailAddress")]
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    #[serde(rename = "userStatus")]
+    pub status: SecurIdStatus,
+    pub identity_source: String,
+    pub mark_deleted: bool,
+    #[serde(rename = "highRiskUser")]
+    pub high_risk: bool,
+    /// `None`: the SMS method is off.
+    pub sms_number: Option<String>,
+    /// `None`: the voice method is off.
+    pub voice_number: Option<String>,
+    #[serde(rename = "isTokenLocked")]
+    pub token_locked: bool,
+    #[serde(rename = "isSmsLocked")]
+    pub sms_locked: bool,
+    #[serde(rename = "isVoiceLocked")]
+    pub voice_locked: bool,
+    /// Locked methods whose unlock fails (the unlock call answers 500), sorted.
+    pub stuck: Vec<SecurIdMethod>,
+}
+
+impl SecurIdUser {
+    /// Whether `method` is on (TOKEN always is).
+    pub fn has(&self, method: SecurIdMethod) -> bool {
+        match method {
+            SecurIdMethod::Token => true,
+            SecurIdMethod::Sms => self.sms_number.is_some(),
+            SecurIdMethod::Voice => self.voice_number.is_some(),
+        }
+    }
+
+    /// Whether `method`'s tokencodes are locked.
+    pub fn locked(&self, method: SecurIdMethod) -> bool {
+        match method {
+            SecurIdMethod::Token => self.token_locked,
+            SecurIdMethod::Sms => self.sms_locked,
+            SecurIdMethod::Voice => self.voice_locked,
+        }
+    }
+
+    pub(crate) fn set_locked(&mut self, method: SecurIdMethod, locked: bool) {
+        match method {
+            SecurIdMethod::Token => self.token_locked = locked,
+            SecurIdMethod::Sms => self.sms_locked = locked,
+            SecurIdMethod::Voice => self.voice_locked = locked,
         }
     }
 }
