@@ -121,11 +121,16 @@ impl Default for SecurIdKey {
 impl SecurIdKey {
     /// The built-in practice key ([`PRACTICE_KEY_PEM`], access ID [`PRACTICE_ACCESS_ID`]).
     pub fn practice() -> SecurIdKey {
-        let mut key = SecurIdKey::from_pem(PRACTICE_ACCESS_ID, PRACTICE_KEY_PEM)
-            .expect("the built-in practice key is a valid RSA key");
-        key.customer_name = PRACTICE_CUSTOMER_NAME.into();
-        key.description = PRACTICE_DESCRIPTION.into();
-        key
+        static PRACTICE: std::sync::OnceLock<SecurIdKey> = std::sync::OnceLock::new();
+        PRACTICE
+            .get_or_init(|| {
+                let mut key = SecurIdKey::from_pem(PRACTICE_ACCESS_ID, PRACTICE_KEY_PEM)
+                    .expect("the built-in practice key is a valid RSA key");
+                key.customer_name = PRACTICE_CUSTOMER_NAME.into();
+                key.description = PRACTICE_DESCRIPTION.into();
+                key
+            })
+            .clone()
     }
 
     /// A key from an access ID and an RSA private key in PEM (PKCS#8 or PKCS#1).

@@ -201,6 +201,96 @@ async fn state_survives_a_restart_of_the_program() {
     );
 }
 
+/// A SecurID lookup signed with the key file's key, sub and aud.
+async fn securid_lookup(key_file: &Value, email: &str) -> reqwest::Response {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let claims = json!({
+        "sub": key_file["accessID"],
+        "aud": key_file["adminRestApiUrl"],
+        "iat": now,
+        "exp": now + 600,
+    });
+    let key =
+        jsonwebtoken::EncodingKey::from_rsa_pem(key_file["accessKey"].as_str().unwrap().as_bytes())
+            .unwrap();
+    let jwt = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+        &claims,
+        &key,
+    )
+    .unwrap();
+    http()
+        .post(format!(
+            "{}/users/lookup",
+            key_file["adminRestApiUrl"].as_str().unwrap()
+        ))
+        .bearer_auth(jwt)
+        .json(&json!({ "email": email }))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn securid_flags_write_the_key_file_and_limit_the_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("key.json");
+    let program = start(&[
+        "--demo",
+        "--memory",
+        "--write-key-file",
+        path.to_str().unwrap(),
+    ]);
+    // The file is there by the time the start-up line is.
+    let key_file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let origin = program.line["origin"].as_str().unwrap();
+    let api = format!("{origin}/AdminInterface/restapi/v1");
+    assert_eq!(key_file["adminRestApiUrl"], api);
+    assert_eq!(program.line["securid"]["adminRestApiUrl"], api);
+    assert_eq!(
+        program.line["securid"]["accessID"], key_file["accessID"],
+        "{}",
+        program.line
+    );
+    let response = securid_lookup(&key_file, "alice@example.com").await;
+    assert_eq!(response.status(), 200);
+    let details: Value = response.json().await.unwrap();
+    assert_eq!(details["firstName"], "Alice");
+    assert!(program.terminate().0.success());
+
+    // The key written above, given back with --securid-key, and a rate limit of 0 a second.
+    let program = start(&[
+        "--demo",
+        "--memory",
+        "--securid-key",
+        path.to_str().unwrap(),
+        "--rate-limit",
+        "0",
+    ]);
+    let mut key_file = key_file;
+    key_file["adminRestApiUrl"] = program.line["securid"]["adminRestApiUrl"].clone();
+    let response = securid_lookup(&key_file, "alice@example.com").await;
+    assert_eq!(response.status(), 429);
+    assert_eq!(response.headers()["retry-after"], "1");
+    drop(program);
+
+    let program = start(&[
+        "--demo",
+        "--memory",
+        "--securid-key",
+        path.to_str().unwrap(),
+        "--rate-limit",
+        "100",
+        "--no-retry-after",
+    ]);
+    key_file["adminRestApiUrl"] = program.line["securid"]["adminRestApiUrl"].clone();
+    let response = securid_lookup(&key_file, "alice@example.com").await;
+    assert_eq!(response.status(), 200);
+}
+
 #[test]
 fn bad_flags_are_refused() {
     let run = |args: &[&str]| {
@@ -217,6 +307,10 @@ fn bad_flags_are_refused() {
         &["--memory", "--db", "x.sqlite3"],
         &["--demo", "--fixture", "x.toml"],
         &["--memory", "--listen", "not-an-address"],
+        &["--memory", "--rate-limit", "-1"],
+        &["--memory", "--no-retry-after"],
+        &["--memory", "--securid-key", "/nonexistent/key.json"],
+        &["--memory", "--write-key-file", "/nonexistent/dir/key.json"],
     ] {
         let out = run(args);
         assert!(!out.status.success(), "{args:?} accepted");
