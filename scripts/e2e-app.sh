@@ -10,7 +10,8 @@
 # 2.x (cargo install) when missing; npm ci of ui/ (when its lock changed) and the UI build
 # (ui/dist, which the binary embeds); cargo build -p tokendesk-app --features custom-protocol
 # (debug, target/ of the repo or $CARGO_TARGET_DIR); npm ci of e2e-app/ (when its lock changed);
-# then xvfb-run -a scripts/with-secret-service.sh node --test e2e-app/app.test.mjs.
+# cargo build -p tokendesk-sim (the canary test's server); then
+# xvfb-run -a scripts/with-secret-service.sh node --test e2e-app/*.test.mjs.
 # Screenshots go to $SCREENSHOT_DIR (default e2e-app/screenshots/RUN-TIMESTAMP, git-ignored).
 # Builds run under `nice -n 19`. E2E_VERBOSE=1 shows tauri-driver's and WebdriverIO's logs.
 set -euo pipefail
@@ -62,12 +63,16 @@ log "building the app (debug, --features custom-protocol)"
 nice -n 19 cargo build -p tokendesk-app --features custom-protocol
 app="${CARGO_TARGET_DIR:-$repo/target}/debug/tokendesk-app"
 [[ -x $app ]] || { log "not built: $app"; exit 1; }
+# The canary test runs its own practice server (an administrator with canary credentials).
+log "building the practice server (debug)"
+nice -n 19 cargo build -p tokendesk-sim
+sim="${CARGO_TARGET_DIR:-$repo/target}/debug/tokendesk-sim"
 
 # ---------------------------------------------------------------- the tests
 npm_ci_if_needed e2e-app
 export SCREENSHOT_DIR=${SCREENSHOT_DIR:-$repo/e2e-app/screenshots/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$SCREENSHOT_DIR"
-export TOKENDESK_APP_BINARY=$app NO_AT_BRIDGE=1
+export TOKENDESK_APP_BINARY=$app TOKENDESK_SIM_BINARY=$sim NO_AT_BRIDGE=1
 built=$(date +%s)
 log "deps and builds took $((built - start)) s; running the tests (screenshots: $SCREENSHOT_DIR)"
 
@@ -77,7 +82,7 @@ log "deps and builds took $((built - start)) s; running the tests (screenshots: 
 set +e
 xvfb-run -a -s "-screen 0 1440x900x24" \
   scripts/with-secret-service.sh \
-  node --test --test-concurrency=1 --test-reporter=spec e2e-app/app.test.mjs
+  node --test --test-concurrency=1 --test-reporter=spec e2e-app/*.test.mjs
 rc=$?
 set -e
 end=$(date +%s)

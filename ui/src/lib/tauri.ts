@@ -62,11 +62,24 @@ function safeJson(v: unknown): string {
   }
 }
 
+declare global {
+  interface Window {
+    /**
+     * Set only by the end-to-end canary test (e2e-app/canary.test.mjs): it is then handed
+     * every answer the webview receives, to prove no secret is among them.
+     */
+    __tokendeskIpcLog?: { command: string; ok?: unknown; error?: unknown }[];
+  }
+}
+
 async function call<T>(command: CommandName, args?: Record<string, unknown>): Promise<T> {
   try {
-    return await invoke<T>(command, args);
-  } catch (e) {
-    throw toErrorInfo(e, command);
+    const ok = await invoke<T>(command, args);
+    window.__tokendeskIpcLog?.push({ command, ok });
+    return ok;
+  } catch (error) {
+    window.__tokendeskIpcLog?.push({ command, error });
+    throw toErrorInfo(error, command);
   }
 }
 
