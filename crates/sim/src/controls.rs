@@ -229,7 +229,7 @@ impl Controls {
             .await
     }
 
-    /// Puts every user and token back as the fixture has them.
+    /// Puts every user, token and SecurID identity back as the fixture has them.
     pub async fn reset(&self) -> Result<(), StoreError> {
         self.store.reset(self.fixture.clone()).await
     }

@@ -681,6 +681,62 @@ mod tests {
         let fixture = Fixture::from_toml_str(&readme[start..start + len]).unwrap();
         assert_eq!(fixture.phones[0].number, "+60120001012");
         assert_eq!(fixture.users[0].certs.len(), 1);
+        let securid = fixture.users[0]
+            .securid
+            .as_ref()
+            .expect("a SecurID identity");
+        assert_eq!(securid.sms.as_deref(), Some("+60120001012"));
+        assert_eq!(securid.locked, vec![SecurIdMethod::Token]);
+        assert_eq!(securid.status, SecurIdStatus::Enabled);
+    }
+
+    #[test]
+    fn securid_identities_are_checked() {
+        let user =
+            |securid: &str| format!("[[users]]\nusername = \"a\"\n[users.securid]\n{securid}");
+        let ok = Fixture::from_toml_str(&user(
+            "email = \"a@example.com\"\nstatus = \"disabled\"\nvoice = \"+60 1 2345 678\"\nlocked = [\"VOICE\", \"TOKEN\"]",
+        ))
+        .unwrap();
+        let spec = ok.users[0].securid.as_ref().unwrap();
+        assert_eq!(spec.status, SecurIdStatus::Disabled);
+        assert_eq!(spec.voice.as_deref(), Some("+6012345678"));
+        assert_eq!(spec.identity_source, DEFAULT_IDENTITY_SOURCE);
+        assert_eq!(spec.user_id("a"), derived_securid_id("a"));
+        assert!(is_securid_id(&derived_securid_id("a")));
+        assert_ne!(derived_securid_id("a"), derived_securid_id("b"));
+        for bad in [
+            user(""),
+            user("email = \"not an email\""),
+            user("email = \"a@example.com\"\nlocked = [\"SMS\"]"),
+            user("email = \"a@example.com\"\nlocked = [\"EMAIL\"]"),
+            user("email = \"a@example.com\"\nsms = \"call me\""),
+            user("email = \"a@example.com\"\nid = \"12345\""),
+            user("email = \"a@example.com\"\nstatus = \"Locked\""),
+            user("email = \"a@example.com\"\nsurprise = 1"),
+            format!(
+                "{}\n[[users]]\nusername = \"b\"\n[users.securid]\nemail = \"A@example.com\"",
+                user("email = \"a@example.com\"")
+            ),
+            format!(
+                "{}\n[[users]]\nusername = \"b\"\n[users.securid]\nemail = \"b@example.com\"\nid = \"{}\"",
+                user("email = \"a@example.com\""),
+                derived_securid_id("a").to_uppercase()
+            ),
+        ] {
+            assert!(Fixture::from_toml_str(&bad).is_err(), "accepted: {bad}");
+        }
+    }
+
+    #[test]
+    fn securid_method_names() {
+        for method in SecurIdMethod::ALL {
+            assert_eq!(SecurIdMethod::parse(method.as_str()), Some(method));
+        }
+        assert_eq!(SecurIdMethod::parse("sms"), None);
+        assert!(is_securid_id("F10D0514-7dd1-4a13-a30e-236d0e65b56a"));
+        assert!(!is_securid_id("f10d0514-7dd1-4a13-a30e-236d0e65b56"));
+        assert!(!is_securid_id("f10d0514-7dd1-4a13-a30e236d0e65b56a0"));
     }
 
     #[test]
