@@ -465,6 +465,10 @@ async fn tokens_within_the_rules_are_accepted() {
             with(json!({ "iat": now + 30, "exp": now + 330 })),
         ),
         ("extra claims", with(json!({ "jti": "abc", "iss": "x" }))),
+        (
+            "aud as an array holding the URL",
+            with(json!({ "aud": [sim.securid_url()] })),
+        ),
     ] {
         let answer = lookup_with(&sim, &sign(&claims), json!({ "username": "alice" })).await;
         assert_eq!(answer.status, 200, "{what}: {}", answer.body);
@@ -659,6 +663,49 @@ async fn rate_limit_zero_refuses_everything_before_the_token_check() {
     // The CENTAGATE side is not limited.
     let list = common::list(&sim, "alice").await;
     assert_eq!(common::code(&list), 0);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn dropped_connections_reach_the_securid_routes_but_failures_do_not() {
+    let sim = spawn(SimConfig {
+        fixture: Fixture::demo(),
+        faults: tokendesk_sim::Faults {
+            close_rate: 1.0,
+            ..tokendesk_sim::Faults::default()
+        },
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let outcome = match http()
+        .post(format!("{}/users/lookup", sim.securid_url()))
+        .bearer_auth(token(&sim))
+        .json(&json!({ "username": "alice" }))
+        .send()
+        .await
+    {
+        Ok(response) => response.bytes().await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    assert!(outcome.is_err(), "connection dropped mid-answer");
+    sim.shutdown().await;
+
+    let sim = spawn(SimConfig {
+        fixture: Fixture::demo(),
+        faults: tokendesk_sim::Faults {
+            fail_rate: 1.0,
+            ..tokendesk_sim::Faults::default()
+        },
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let answer = lookup(&sim, json!({ "username": "alice" })).await;
+    assert_eq!(
+        answer.status, 200,
+        "fail_rate is CENTAGATE-shaped: not here"
+    );
     sim.shutdown().await;
 }
 
