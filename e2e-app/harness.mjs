@@ -64,14 +64,15 @@ async function waitForPorts(ports, child, log, timeoutMs = 30_000) {
  * Starts tauri-driver and a session on the app in practice mode, with a fresh config folder.
  * The app inherits tauri-driver's environment (through WebKitWebDriver).
  */
-export async function startApp() {
+export async function startApp({ home = "", keepHome = false } = {}) {
   if (!existsSync(APP)) throw new Error(`${APP} is missing: build it (scripts/e2e-app.sh)`);
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const home = mkdtempSync(join(tmpdir(), "tokendesk-e2e-app-"));
+  // `home` reuses the folders of an earlier launch (with `keepHome`, `stop` leaves them).
+  home ||= mkdtempSync(join(tmpdir(), "tokendesk-e2e-app-"));
   const configDir = join(home, "tokendesk");
   const xdgConfig = join(home, "xdg-config"); // the window-state plugin's file goes here
-  mkdirSync(configDir);
-  mkdirSync(xdgConfig);
+  mkdirSync(configDir, { recursive: true });
+  mkdirSync(xdgConfig, { recursive: true });
   const port = await freePort();
   let nativePort = await freePort();
   while (nativePort === port) nativePort = await freePort();
@@ -122,9 +123,9 @@ export async function startApp() {
     }
     driver.kill("SIGTERM");
     await new Promise((r) => (driver.exitCode !== null ? r(undefined) : driver.once("exit", r)));
-    rmSync(home, { recursive: true, force: true });
+    if (!keepHome) rmSync(home, { recursive: true, force: true });
   };
-  return { browser, stop, configDir, log };
+  return { browser, stop, home, configDir, xdgConfig, log };
 }
 
 /** Helpers bound to one session. */

@@ -3,6 +3,7 @@
 
 mod commands;
 mod state;
+mod window_memory;
 
 pub use state::{AppState, PRACTICE_PROFILE};
 
@@ -12,6 +13,9 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
     builder
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(AppState::new())
+        .on_window_event(|window, event| {
+            window_memory::on_event(tauri::Manager::app_handle(window), event)
+        })
         .invoke_handler(tauri::generate_handler![
             commands::profiles::list_profiles,
             commands::profiles::save_profile,
