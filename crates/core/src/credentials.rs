@@ -1,13 +1,19 @@
-//! CENTAGATE credentials (auth token + secret code) and where they live: the operating
-//! system's credential store (Secret Service, Keychain, Credential Manager) through
-//! keyring-core, or — for automation — the environment. Never a file, never memory only.
+//! Credentials and where they live: the operating system's credential store (Secret Service,
+//! Keychain, Credential Manager) through keyring-core, or — for automation — the environment.
+//! Never a file TokenDesk writes, never memory only.
+//!
+//! A CENTAGATE profile's entry holds its auth token and secret code; a SecurID profile's
+//! entry (same service, same `profile:NAME` user) holds its whole API key file.
 
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ConfigError, Error};
+use crate::profiles::Profile;
 use crate::secret::Secret;
+use crate::securid::key::SecurIdKey;
+use crate::securid::ENV_KEY_FILE;
 use crate::validate::Field;
 
 /// Environment variable carrying the auth token for automation.
@@ -174,6 +180,36 @@ impl SecretStore {
         )
     }
 
+    /// Stores (or replaces) a SecurID profile's API key (the whole key file).
+    pub fn save_securid(self, profile: &str, key: &SecurIdKey) -> Result<(), Error> {
+        self.entry(profile)?
+            .set_password(key.to_stored_json().expose())
+            .map_err(store_error)
+    }
+
+    /// Reads a SecurID profile's API key.
+    pub fn load_securid(self, profile: &str) -> Result<SecurIdKey, Error> {
+        let blob = match self.entry(profile)?.get_password() {
+            Ok(b) => Secret::new(b),
+            Err(keyring_core::Error::NoEntry) => {
+                return Err(ConfigError::KeyMissing {
+                    profile: profile.to_owned(),
+                }
+                .into())
+            }
+            Err(e) => return Err(store_error(e)),
+        };
+        // The parser's words name what is wrong without quoting the key.
+        SecurIdKey::from_json(blob.expose()).map_err(|e| {
+            ConfigError::StoreFailed {
+                detail: format!(
+                    "the stored entry for profile '{profile}' is not a usable SecurID API key ({e})"
+                ),
+            }
+            .into()
+        })
+    }
+
     /// True when credentials are stored for the profile.
     pub fn has(self, profile: &str) -> Result<bool, Error> {
         match self.entry(profile)?.get_password() {
@@ -191,6 +227,18 @@ impl SecretStore {
             Err(e) => Err(store_error(e)),
         }
     }
+}
+
+/// The SecurID API key to use for `profile`: the key file named by
+/// `TOKENDESK_SECURID_KEY_FILE` when set, else the stored one. Either must belong to the
+/// profile (same access ID and URL).
+pub fn resolve_securid(profile: &Profile) -> Result<SecurIdKey, Error> {
+    let key = match std::env::var_os(ENV_KEY_FILE).filter(|v| !v.is_empty()) {
+        Some(path) => SecurIdKey::from_file(std::path::Path::new(&path))?,
+        None => SecretStore::open()?.load_securid(&profile.name)?,
+    };
+    profile.check_key(&key)?;
+    Ok(key)
 }
 
 /// The credentials to use for `profile`: the environment's when set, else the store's.

@@ -6,6 +6,9 @@ use ts_rs::TS;
 
 use crate::centagate::catalog;
 use crate::ops::Operation;
+use crate::profiles::Backend;
+use crate::securid;
+use crate::securid::users::{MethodLocks, UnlockMethod};
 use crate::validate::Field;
 
 /// Everything that can go wrong, by who must act on it.
@@ -14,19 +17,36 @@ pub enum Error {
     /// Rejected before sending: nothing left the machine.
     #[error("{}: {rule}", field.label())]
     Input { field: Field, rule: String },
-    /// The server answered with a non-zero return code.
+    /// The server answered with a non-zero return code (CENTAGATE), or a non-2xx HTTP
+    /// status (SecurID, where `code` is the status and `operation` is always given).
     #[error("server refused with code {code}")]
     Server {
         code: i64,
         operation: Option<Operation>,
         server_message: Option<String>,
     },
+    /// A SecurID unlock answered HTTP 500: not every method was unlocked. Carries the lock
+    /// status of all three methods the server reported after trying, so a caller can show
+    /// them beside the failure. Its kind is `Server` and its code 500.
+    #[error("the unlock did not complete (HTTP 500): {}", .0.locks.words())]
+    UnlockIncomplete(Box<UnlockIncomplete>),
     /// The server could not be reached, or its answer was not understood.
     #[error(transparent)]
     Transport(#[from] TransportError),
     /// A local profile or credential-store problem.
     #[error(transparent)]
     Config(#[from] ConfigError),
+}
+
+/// What a SecurID unlock that failed part-way left behind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnlockIncomplete {
+    /// The methods that were asked to be unlocked.
+    pub requested: Vec<UnlockMethod>,
+    /// The status of all three methods after the attempt, as the server reported it.
+    pub locks: MethodLocks,
+    /// The server's own message, when it sent one.
+    pub server_message: Option<String>,
 }
 
 /// Why talking to the server failed.
@@ -44,6 +64,13 @@ pub enum TransportError {
     Redirected { location: String },
     #[error("the answer is not a CENTAGATE answer: {reason}: {excerpt}")]
     NotUnderstood { reason: String, excerpt: String },
+    /// A 2xx answer of a backend other than CENTAGATE that could not be read.
+    #[error("the answer is not a {service} answer: {reason}: {excerpt}")]
+    UnexpectedAnswer {
+        service: String,
+        reason: String,
+        excerpt: String,
+    },
     #[error("the answer is larger than {limit} bytes")]
     TooLarge { limit: usize },
     #[error("the connection broke while reading the answer: {detail}")]
@@ -77,6 +104,12 @@ pub enum ConfigError {
     HalfEnvironment,
     #[error("CA certificate file {path}: {detail}")]
     CaFile { path: String, detail: String },
+    #[error("no SecurID API key is stored for profile '{profile}'")]
+    KeyMissing { profile: String },
+    #[error("the SecurID API key cannot be used: {detail}")]
+    KeyUnusable { detail: String },
+    #[error("the SecurID API key does not belong to profile '{profile}': {detail}")]
+    KeyMismatch { profile: String, detail: String },
     #[error("profile '{profile}' is for {backend}, which cannot {action}")]
     Unsupported {
         profile: String,
@@ -125,7 +158,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Input { .. } => ErrorKind::Input,
-            Error::Server { .. } => ErrorKind::Server,
+            Error::Server { .. } | Error::UnlockIncomplete(_) => ErrorKind::Server,
             Error::Transport(_) => ErrorKind::Transport,
             Error::Config(_) => ErrorKind::Config,
         }
@@ -147,13 +180,26 @@ impl Error {
                 operation,
                 server_message,
             } => {
-                let d = catalog::describe(*code, *operation);
+                let d = describe(*code, *operation);
                 ErrorInfo {
                     kind,
                     code: Some(*code),
                     title: d.title,
                     hint: d.hint,
                     server_message: server_message.clone().or(d.vendor_text.map(str::to_owned)),
+                }
+            }
+            Error::UnlockIncomplete(u) => {
+                let d = securid::catalog::describe(500, Some(Operation::UnlockMethods));
+                ErrorInfo {
+                    kind,
+                    code: Some(500),
+                    title: d.title,
+                    hint: format!("Now: {}. {}", u.locks.words(), d.hint),
+                    server_message: u
+                        .server_message
+                        .clone()
+                        .or(d.vendor_text.map(str::to_owned)),
                 }
             }
             Error::Transport(t) => {
@@ -176,6 +222,25 @@ impl Error {
                     server_message: None,
                 }
             }
+        }
+    }
+}
+
+/// The catalog words for a server answer: SecurID's HTTP-status catalog for SecurID
+/// operations, CENTAGATE's return codes otherwise.
+fn describe(code: i64, operation: Option<Operation>) -> catalog::Described {
+    match operation {
+        Some(op) if op.backend() == Backend::SecurId => securid::catalog::describe(code, Some(op)),
+        _ => catalog::describe(code, operation),
+    }
+}
+
+impl Error {
+    /// The lock statuses a failed SecurID unlock reported, when it reported them.
+    pub fn method_locks(&self) -> Option<&MethodLocks> {
+        match self {
+            Error::UnlockIncomplete(u) => Some(&u.locks),
+            _ => None,
         }
     }
 }
@@ -219,6 +284,10 @@ impl TransportError {
             TransportError::NotUnderstood { .. } => (
                 "The answer was not a CENTAGATE answer",
                 "Something answered, but not the CENTAGATE web services. Check the profile's URL and base path; a proxy or login page may be in the way.".to_owned(),
+            ),
+            TransportError::UnexpectedAnswer { service, .. } => (
+                "The answer was not understood",
+                format!("Something answered, but not as the {service} does. Check the profile's URL (the adminRestApiUrl of the API key file); a proxy or login page may be in the way."),
             ),
             TransportError::TooLarge { .. } => (
                 "The answer was too large",
@@ -280,6 +349,18 @@ impl ConfigError {
             ConfigError::CaFile { path, detail } => (
                 "The profile's CA certificate file cannot be used".into(),
                 format!("{path}: {detail}. Give a PEM file holding the CA certificate of the server's issuer."),
+            ),
+            ConfigError::KeyMissing { profile } => (
+                format!("No SecurID API key stored for profile '{profile}'"),
+                format!("Import the API key file again (remove the profile and add it with the key file), or set {} to the key file's path.", securid::ENV_KEY_FILE),
+            ),
+            ConfigError::KeyUnusable { detail } => (
+                "The SecurID API key cannot be used".into(),
+                format!("{detail}. Import a fresh API key file from the Cloud Administration Console."),
+            ),
+            ConfigError::KeyMismatch { profile, detail } => (
+                format!("The SecurID API key is not the one of profile '{profile}'"),
+                format!("{detail}. Use the key file this profile was made from, or make a new profile from this key file."),
             ),
             ConfigError::Unsupported { backend, action, .. } => (
                 format!("{backend} cannot {action}"),

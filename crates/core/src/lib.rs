@@ -9,9 +9,10 @@ pub mod error;
 pub mod ops;
 pub mod profiles;
 pub mod secret;
+pub mod securid;
 pub mod sign;
 pub mod transport;
 pub mod validate;
 
-pub use error::{ConfigError, Error, ErrorInfo, ErrorKind, TransportError};
+pub use error::{ConfigError, Error, ErrorInfo, ErrorKind, TransportError, UnlockIncomplete};
 pub use secret::Secret;

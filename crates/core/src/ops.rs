@@ -1,6 +1,12 @@
 //! The admin operations: one path for each, shared by the desktop app and the CLI.
-//! Validate → (load credentials) → sign → send → interpret. Nothing is sent when the input
-//! is invalid, and credentials are not even read.
+//! Check the profile's backend offers it → validate → (load credentials) → sign → send →
+//! interpret. Nothing is sent when the input is invalid, and credentials are not even read.
+//!
+//! CENTAGATE profiles offer register, resync, unlock and list methods; SecurID Cloud
+//! profiles offer user lookup and unlock tokencodes. Asking a profile for an operation its
+//! backend lacks is a `Config` error ([`ConfigError::Unsupported`]) before anything else.
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -12,7 +18,12 @@ use crate::centagate::client::{Call, Client};
 use crate::centagate::methods::AuthMethods;
 use crate::credentials::{self, CentagateCredentials};
 use crate::error::{ConfigError, Error};
-use crate::profiles::Profile;
+use crate::profiles::{Backend, Profile};
+use crate::securid;
+use crate::securid::jwt::{Clock, SystemClock};
+use crate::securid::key::SecurIdKey;
+use crate::securid::retry::{RateLimitObserver, RetryPolicy};
+use crate::securid::users::{LookupUserRequest, MethodLocks, SecurIdUser, UnlockMethodsRequest};
 use crate::validate::{self, Field};
 
 /// An admin operation, as the catalog and the activity list name it.
@@ -24,6 +35,10 @@ pub enum Operation {
     Sync,
     Unlock,
     ListMethods,
+    /// SecurID: find a user by email address or username.
+    LookupUser,
+    /// SecurID: unlock a user's token, SMS or voice tokencodes.
+    UnlockMethods,
 }
 
 impl Operation {
@@ -34,6 +49,18 @@ impl Operation {
             Operation::Sync => "resync",
             Operation::Unlock => "unlock",
             Operation::ListMethods => "list methods",
+            Operation::LookupUser => "look up a user",
+            Operation::UnlockMethods => "unlock tokencodes",
+        }
+    }
+
+    /// The backend that offers the operation.
+    pub fn backend(self) -> Backend {
+        match self {
+            Operation::Register | Operation::Sync | Operation::Unlock | Operation::ListMethods => {
+                Backend::Centagate
+            }
+            Operation::LookupUser | Operation::UnlockMethods => Backend::SecurId,
         }
     }
 }
@@ -153,7 +180,11 @@ pub struct ConnectionCheck {
 pub struct Session {
     profile: Profile,
     given: Option<CentagateCredentials>,
+    given_key: Option<SecurIdKey>,
     client: OnceCell<Client>,
+    securid: OnceCell<securid::client::Client>,
+    retry: RetryPolicy,
+    clock: Arc<dyn Clock>,
 }
 
 impl Session {
@@ -162,22 +193,174 @@ impl Session {
         Session {
             profile,
             given: None,
+            given_key: None,
             client: OnceCell::new(),
+            securid: OnceCell::new(),
+            retry: RetryPolicy::default(),
+            clock: Arc::new(SystemClock),
         }
     }
 
     /// A session with credentials supplied by the caller (tests, practice mode).
     pub fn with_credentials(profile: Profile, creds: CentagateCredentials) -> Self {
         Session {
-            profile,
             given: Some(creds),
-            client: OnceCell::new(),
+            ..Session::new(profile)
         }
+    }
+
+    /// A SecurID session with the API key supplied by the caller (just imported, tests,
+    /// practice mode). The key must belong to the profile; that is checked on first use.
+    pub fn with_securid_key(profile: Profile, key: SecurIdKey) -> Self {
+        Session {
+            given_key: Some(key),
+            ..Session::new(profile)
+        }
+    }
+
+    /// Calls `observer` before each wait when the server rate-limits (HTTP 429), e.g. to
+    /// print "rate limited by the server, retrying in 2 s (attempt 2 of 4)".
+    pub fn on_rate_limit(mut self, observer: RateLimitObserver) -> Self {
+        self.retry.observer = Some(observer);
+        self
+    }
+
+    /// Replaces how 429 answers are retried (attempts, waits, sleeper, jitter); an
+    /// observer already set is kept unless the policy brings its own.
+    pub fn with_retry_policy(mut self, mut policy: RetryPolicy) -> Self {
+        if policy.observer.is_none() {
+            policy.observer = self.retry.observer.take();
+        }
+        self.retry = policy;
+        self
+    }
+
+    /// Replaces the clock the SecurID tokens are dated with (tests).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// The profile this session talks to.
     pub fn profile(&self) -> &Profile {
         &self.profile
+    }
+
+    /// Refuses an operation the profile's backend does not offer.
+    fn require(&self, operation: Operation) -> Result<(), Error> {
+        if self.profile.backend == operation.backend() {
+            return Ok(());
+        }
+        Err(ConfigError::Unsupported {
+            profile: self.profile.name.clone(),
+            backend: self.profile.backend.label().to_owned(),
+            action: operation.label().to_owned(),
+        }
+        .into())
+    }
+
+    async fn securid(&self) -> Result<&securid::client::Client, Error> {
+        self.securid
+            .get_or_try_init(|| async {
+                let key = match &self.given_key {
+                    Some(k) => {
+                        self.profile.check_key(k)?;
+                        k.clone()
+                    }
+                    None => {
+                        let profile = self.profile.clone();
+                        tokio::task::spawn_blocking(move || credentials::resolve_securid(&profile))
+                            .await
+                            .map_err(|e| ConfigError::StoreFailed {
+                                detail: e.to_string(),
+                            })??
+                    }
+                };
+                securid::client::Client::new(
+                    &self.profile,
+                    &key,
+                    self.clock.clone(),
+                    self.retry.clone(),
+                )
+            })
+            .await
+    }
+
+    /// SecurID: finds a user by email address or username (User Details), with their ID
+    /// and whether SMS and voice tokencodes are on. `code` is the HTTP status.
+    pub async fn lookup_user(
+        &self,
+        req: &LookupUserRequest,
+    ) -> Result<Outcome<SecurIdUser>, Error> {
+        self.require(Operation::LookupUser)?;
+        let req = req.validate()?;
+        let user = self.securid().await?.lookup_user(&req).await?;
+        let on: Vec<&str> = [("SMS", user.sms_on), ("voice", user.voice_on)]
+            .into_iter()
+            .filter_map(|(w, on)| on.then_some(w))
+            .collect();
+        let summary = format!(
+            "Found {} ({}){}; SMS and voice: {}.",
+            user.name,
+            user.id,
+            user.status
+                .as_deref()
+                .map(|s| format!(", {s}"))
+                .unwrap_or_default(),
+            if on.is_empty() {
+                "off".to_owned()
+            } else {
+                format!("{} on", on.join(" and "))
+            }
+        );
+        Ok(Outcome {
+            code: 200,
+            message: None,
+            summary,
+            object: user,
+        })
+    }
+
+    /// SecurID: unlocks the chosen tokencode methods of a user (by the ID a lookup gave) and
+    /// reports the lock status of all three. `code` is the HTTP status. When the server
+    /// answers 500 the error is [`Error::UnlockIncomplete`], which still carries the
+    /// statuses ([`Error::method_locks`]).
+    pub async fn unlock_methods(
+        &self,
+        req: &UnlockMethodsRequest,
+    ) -> Result<Outcome<MethodLocks>, Error> {
+        self.require(Operation::UnlockMethods)?;
+        let req = req.validate()?;
+        let locks = self.securid().await?.unlock_methods(&req).await?;
+        let asked: Vec<&str> = req.methods.iter().map(|m| m.label()).collect();
+        let still: Vec<&str> = req
+            .methods
+            .iter()
+            .filter(|m| locks.is_locked(**m))
+            .map(|m| m.label())
+            .collect();
+        let summary = if still.is_empty() {
+            format!(
+                "Unlocked {} for user {}. Now: {}.",
+                asked.join(", "),
+                locks.user_id,
+                locks.words()
+            )
+        } else {
+            format!(
+                "Asked to unlock {} for user {}, but {} still locked. Now: {}.",
+                asked.join(", "),
+                locks.user_id,
+                still.join(", "),
+                locks.words()
+            )
+        };
+        Ok(Outcome {
+            code: 200,
+            message: None,
+            summary,
+            object: locks,
+        })
     }
 
     async fn client(&self) -> Result<&Client, Error> {
@@ -216,6 +399,7 @@ impl Session {
         &self,
         req: &RegisterTokenRequest,
     ) -> Result<Outcome<Value>, Error> {
+        self.require(Operation::Register)?;
         let v = req.validate()?;
         let (token_type, what) = match v.token {
             NewToken::Sms { .. } => ("1", "SMS number"),
@@ -240,6 +424,7 @@ impl Session {
 
     /// Resynchronises the user's OTP token with two consecutive codes.
     pub async fn sync_token(&self, req: &SyncTokenRequest) -> Result<Outcome<Value>, Error> {
+        self.require(Operation::Sync)?;
         let username = validate::username(Field::Username, &req.username)?;
         let (otp1, otp2) = validate::otp_pair(&req.otp1, &req.otp2)?;
         let a = self
@@ -262,6 +447,7 @@ impl Session {
 
     /// Unlocks (or unsuspends) the user's OTP token.
     pub async fn unlock_token(&self, req: &UserRequest) -> Result<Outcome<Value>, Error> {
+        self.require(Operation::Unlock)?;
         let username = validate::username(Field::Username, &req.username)?;
         let a = self
             .send(Call::UnlockToken, &[("username", &username)])
@@ -274,6 +460,7 @@ impl Session {
 
     /// Lists the authentication methods bound to a user.
     pub async fn list_methods(&self, req: &UserRequest) -> Result<Outcome<AuthMethods>, Error> {
+        self.require(Operation::ListMethods)?;
         let username = validate::username(Field::Username, &req.username)?;
         let a = self
             .send(Call::ListAuthMethods, &[("username", &username)])
@@ -295,9 +482,14 @@ impl Session {
         })
     }
 
-    /// Proves the server answers and accepts the credentials: a methods lookup of the admin's
-    /// own username, where 0 or 22002 (no such user) mean accepted and 10001 means refused.
+    /// Proves the server answers and accepts the credentials. CENTAGATE: a methods lookup of
+    /// the admin's own username, where 0 or 22002 (no such user) mean accepted and 10001
+    /// means refused. SecurID: a user lookup of an address that cannot exist, where 200 or
+    /// 404 mean accepted and 403 refused.
     pub async fn test_connection(&self) -> Result<ConnectionCheck, Error> {
+        if self.profile.backend == Backend::SecurId {
+            return self.test_securid().await;
+        }
         let admin = self.profile.admin.clone();
         match self
             .send(Call::ListAuthMethods, &[("username", &admin)])
@@ -315,6 +507,22 @@ impl Session {
         }
     }
 
+    async fn test_securid(&self) -> Result<ConnectionCheck, Error> {
+        let probe = LookupUserRequest::email(SECURID_PROBE_EMAIL);
+        let code = match self.securid().await?.lookup_user(&probe).await {
+            Ok(_) => 200,
+            Err(Error::Server { code: 404, .. }) => 404,
+            Err(e) => return Err(e),
+        };
+        Ok(ConnectionCheck {
+            code,
+            summary: format!(
+                "{}{} answered and accepted the API key of access ID {}.",
+                self.profile.url, self.profile.base_path, self.profile.admin
+            ),
+        })
+    }
+
     fn accepted(&self) -> String {
         format!(
             "{} answered and accepted the credentials of {}.",
@@ -322,6 +530,9 @@ impl Session {
         )
     }
 }
+
+/// The address a SecurID connection test looks up: `.invalid` cannot belong to anyone.
+pub const SECURID_PROBE_EMAIL: &str = "tokendesk-connection-check@example.invalid";
 
 fn outcome(a: Answer, summary: String) -> Outcome<Value> {
     Outcome {

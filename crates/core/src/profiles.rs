@@ -11,6 +11,8 @@ use ts_rs::TS;
 use url::Url;
 
 use crate::error::{ConfigError, Error};
+use crate::secret::Secret;
+use crate::securid::key::SecurIdKey;
 use crate::transport::{check_url, TransportSettings};
 use crate::validate::{self, Field};
 
@@ -31,6 +33,9 @@ const MAX_TIMEOUT_SECS: u64 = 600;
 pub enum Backend {
     #[default]
     Centagate,
+    /// RSA SecurID Cloud Access Service (its Cloud Administration REST API).
+    #[serde(rename = "securid")]
+    SecurId,
 }
 
 impl Backend {
@@ -38,11 +43,15 @@ impl Backend {
     pub fn label(self) -> &'static str {
         match self {
             Backend::Centagate => "CENTAGATE",
+            Backend::SecurId => "SecurID Cloud",
         }
     }
 }
 
 /// One server profile. Holds no secret.
+///
+/// For a SecurID profile, `url` and `base_path` are the key file's `adminRestApiUrl` split
+/// into origin and path, `admin` is the key's access ID, and `customer_name` the tenant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -53,7 +62,8 @@ pub struct Profile {
     pub backend: Backend,
     /// Scheme, host and port, e.g. `https://mfa.example.com:8443`.
     pub url: String,
-    /// The admin username the server signs requests for.
+    /// The admin username the server signs requests for (CENTAGATE), or the API key's
+    /// access ID (SecurID).
     pub admin: String,
     #[serde(default = "default_base_path")]
     pub base_path: String,
@@ -64,6 +74,10 @@ pub struct Profile {
     pub timeout_secs: u64,
     #[serde(default = "default_connect_timeout")]
     pub connect_timeout_secs: u64,
+    /// The SecurID tenant's name (`customerName` of the key file); absent for CENTAGATE.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub customer_name: Option<String>,
 }
 
 fn default_base_path() -> String {
@@ -132,32 +146,8 @@ impl ProfileDraft {
         };
         let admin = validate::username(Field::AdminUsername, &self.admin)?;
         crate::centagate::client::check_admin_segment(&admin)?;
-        let ca_file = match self
-            .ca_file
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            Some(p) => Some(
-                std::fs::canonicalize(p)
-                    .ok()
-                    .filter(|p| p.is_file())
-                    .ok_or_else(|| {
-                        Error::input(
-                            Field::CaFile,
-                            format!("must be an existing file ({p} was not found)"),
-                        )
-                    })?,
-            ),
-            None => None,
-        };
-        let timeout_secs = self.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS);
-        if !(1..=MAX_TIMEOUT_SECS).contains(&timeout_secs) {
-            return Err(Error::input(
-                Field::Timeout,
-                format!("must be between 1 and {MAX_TIMEOUT_SECS} seconds"),
-            ));
-        }
+        let ca_file = ca_file(self.ca_file.as_deref())?;
+        let timeout_secs = timeout(self.timeout_secs)?;
         Ok(Profile {
             name,
             backend: Backend::Centagate,
@@ -167,7 +157,113 @@ impl ProfileDraft {
             ca_file,
             timeout_secs,
             connect_timeout_secs: DEFAULT_CONNECT_TIMEOUT_SECS.min(timeout_secs),
+            customer_name: None,
         })
+    }
+}
+
+/// An optional CA file: it must exist; kept as its canonical path.
+fn ca_file(raw: Option<&str>) -> Result<Option<PathBuf>, Error> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(p) => Ok(Some(
+            std::fs::canonicalize(p)
+                .ok()
+                .filter(|p| p.is_file())
+                .ok_or_else(|| {
+                    Error::input(
+                        Field::CaFile,
+                        format!("must be an existing file ({p} was not found)"),
+                    )
+                })?,
+        )),
+        None => Ok(None),
+    }
+}
+
+fn timeout(raw: Option<u64>) -> Result<u64, Error> {
+    let timeout_secs = raw.unwrap_or(DEFAULT_TIMEOUT_SECS);
+    if !(1..=MAX_TIMEOUT_SECS).contains(&timeout_secs) {
+        return Err(Error::input(
+            Field::Timeout,
+            format!("must be between 1 and {MAX_TIMEOUT_SECS} seconds"),
+        ));
+    }
+    Ok(timeout_secs)
+}
+
+/// What a person gives to create a SecurID profile: a name and the API key file — its path
+/// (CLI) or its text (the app's file picker) — plus the usual transport settings. Secrets
+/// flow in only: this type cannot be serialised.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SecurIdProfileDraft {
+    pub name: String,
+    /// Path of the key file.
+    #[ts(optional)]
+    pub key_file: Option<String>,
+    /// The key file's text, when it was read by the caller.
+    #[ts(optional, type = "string")]
+    pub key_json: Option<Secret>,
+    #[ts(optional)]
+    pub ca_file: Option<String>,
+    #[ts(optional)]
+    pub timeout_secs: Option<u64>,
+}
+
+impl SecurIdProfileDraft {
+    /// Reads and checks the key file and every field; returns the profile (no secret in it)
+    /// and the key to store with [`crate::credentials::SecretStore::save_securid`].
+    pub fn validate(&self) -> Result<(Profile, SecurIdKey), Error> {
+        let name = validate::profile_name(&self.name)?;
+        let path = self
+            .key_file
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty());
+        let key =
+            match (path, &self.key_json) {
+                (Some(_), Some(_)) => {
+                    return Err(Error::input(
+                        Field::KeyFile,
+                        "give the key file's path or its text, not both",
+                    ))
+                }
+                (Some(p), None) => SecurIdKey::from_file(Path::new(p))?,
+                (None, Some(text)) => SecurIdKey::from_json(text.expose())?,
+                (None, None) => return Err(Error::input(
+                    Field::KeyFile,
+                    "must be given: the .json API key file from the Cloud Administration Console",
+                )),
+            };
+        let profile = securid_profile(
+            name,
+            &key,
+            ca_file(self.ca_file.as_deref())?,
+            timeout(self.timeout_secs)?,
+        );
+        Ok((profile, key))
+    }
+}
+
+/// The profile of a SecurID key: its URL split into origin and path, its access ID.
+fn securid_profile(
+    name: String,
+    key: &SecurIdKey,
+    ca_file: Option<PathBuf>,
+    timeout_secs: u64,
+) -> Profile {
+    let url = key.base_url();
+    Profile {
+        name,
+        backend: Backend::SecurId,
+        url: url.origin().ascii_serialization(),
+        admin: key.access_id().to_owned(),
+        base_path: url.path().trim_end_matches('/').to_owned(),
+        ca_file,
+        timeout_secs,
+        connect_timeout_secs: DEFAULT_CONNECT_TIMEOUT_SECS.min(timeout_secs),
+        customer_name: Some(key.customer_name().to_owned()),
     }
 }
 
@@ -187,6 +283,32 @@ fn base_path(raw: &str) -> Result<String, Error> {
 }
 
 impl Profile {
+    /// Checks a key belongs to this profile: the same access ID and API URL.
+    pub fn check_key(&self, key: &SecurIdKey) -> Result<(), Error> {
+        let mismatch = |detail: String| {
+            Err(ConfigError::KeyMismatch {
+                profile: self.name.clone(),
+                detail,
+            }
+            .into())
+        };
+        if key.access_id() != self.admin {
+            return mismatch(format!(
+                "the key's access ID is {}, the profile's {}",
+                key.access_id(),
+                self.admin
+            ));
+        }
+        let ours = self.base_url()?;
+        if key.base_url() != ours {
+            return mismatch(format!(
+                "the key is for {}, the profile for {ours}",
+                key.base_url()
+            ));
+        }
+        Ok(())
+    }
+
     /// The base of every call: URL + base path.
     pub fn base_url(&self) -> Result<Url, Error> {
         let url = Url::parse(&format!(

@@ -10,6 +10,7 @@ use reqwest::redirect;
 use url::Url;
 
 use crate::error::{ConfigError, Error, TransportError};
+use crate::secret::Secret;
 use crate::validate::Field;
 
 /// Largest answer accepted; a CENTAGATE answer is a few kilobytes.
@@ -41,6 +42,8 @@ impl Default for TransportSettings {
 pub struct HttpAnswer {
     pub status: u16,
     pub body: Vec<u8>,
+    /// The answer's `Retry-After` header, as sent, when there was one.
+    pub retry_after: Option<String>,
 }
 
 /// A configured HTTP client for one server.
@@ -129,6 +132,29 @@ impl HttpClient {
         headers: &[(&str, &str)],
         body: &serde_json::Value,
     ) -> Result<HttpAnswer, Error> {
+        let answer = self.exchange(method, url, headers, None, body).await?;
+        if !(200..300).contains(&answer.status) {
+            return Err(TransportError::HttpStatus {
+                status: answer.status,
+                excerpt: excerpt(&answer.body),
+            }
+            .into());
+        }
+        Ok(answer)
+    }
+
+    /// Sends `body` as JSON with `method` (and `Authorization: Bearer`, marked sensitive so
+    /// it is never printed, when `bearer` is given) and returns the answer whatever its
+    /// status, for APIs whose error answers carry data (SecurID). Redirects and oversized
+    /// bodies are still refused.
+    pub async fn exchange(
+        &self,
+        method: reqwest::Method,
+        url: &Url,
+        headers: &[(&str, &str)],
+        bearer: Option<&Secret>,
+        body: &serde_json::Value,
+    ) -> Result<HttpAnswer, Error> {
         check_url(url)?;
         let host = host_of(url);
         let mut req = self
@@ -139,6 +165,9 @@ impl HttpClient {
             .body(serde_json::to_vec(body).expect("a JSON value always serialises"));
         for (k, v) in headers {
             req = req.header(*k, *v);
+        }
+        if let Some(token) = bearer {
+            req = req.bearer_auth(token.expose());
         }
         let mut resp = req.send().await.map_err(|e| self.classify(&host, &e))?;
         let status = resp.status().as_u16();
@@ -152,6 +181,11 @@ impl HttpClient {
                 .unwrap_or_else(|| "an unknown address".into());
             return Err(TransportError::Redirected { location }.into());
         }
+        let retry_after = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let cap = self.settings.max_answer_bytes;
         if resp.content_length().is_some_and(|n| n > cap as u64) {
             return Err(TransportError::TooLarge { limit: cap }.into());
@@ -163,14 +197,11 @@ impl HttpClient {
             }
             body.extend_from_slice(&chunk);
         }
-        if !(200..300).contains(&status) {
-            return Err(TransportError::HttpStatus {
-                status,
-                excerpt: excerpt(&body),
-            }
-            .into());
-        }
-        Ok(HttpAnswer { status, body })
+        Ok(HttpAnswer {
+            status,
+            body,
+            retry_after,
+        })
     }
 
     /// Turns a reqwest failure into words: timeout, TLS, unreachable or a broken answer.

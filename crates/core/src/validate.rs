@@ -24,6 +24,13 @@ pub enum Field {
     AuthToken,
     SecretCode,
     CaFile,
+    /// The SecurID Cloud Administration API key file.
+    KeyFile,
+    Email,
+    /// A SecurID user's ID, as the user lookup returns it.
+    UserId,
+    /// The SecurID methods to unlock.
+    Methods,
 }
 
 impl Field {
@@ -43,6 +50,10 @@ impl Field {
             Field::AuthToken => "Auth token",
             Field::SecretCode => "Secret code",
             Field::CaFile => "CA certificate file",
+            Field::KeyFile => "API key file",
+            Field::Email => "Email address",
+            Field::UserId => "User ID",
+            Field::Methods => "Methods to unlock",
         }
     }
 }
@@ -150,6 +161,50 @@ pub fn profile_name(raw: &str) -> Result<String, Error> {
     Ok(v.to_owned())
 }
 
+/// An email address to look a user up by: trimmed, at most 254 characters, one `@` with a
+/// non-empty local part (at most 64 characters) and a domain with a dot, no spaces or
+/// control characters. Not a full RFC 5322 parser: the server has the last word.
+pub fn email(raw: &str) -> Result<String, Error> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Err(Error::input(Field::Email, "must not be empty"));
+    }
+    let rule = "must look like name@example.com (one @, no spaces)";
+    if v.chars().count() > 254 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::input(Field::Email, rule));
+    }
+    let Some((local, domain)) = v.split_once('@') else {
+        return Err(Error::input(Field::Email, rule));
+    };
+    let domain_ok = !domain.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..");
+    if local.is_empty() || local.chars().count() > 64 || !domain_ok {
+        return Err(Error::input(Field::Email, rule));
+    }
+    Ok(v.to_owned())
+}
+
+/// A SecurID user ID (the `id` a user lookup returns, a UUID in practice): trimmed, 1–128 of
+/// ASCII letters, digits, `-`, `_` and `.`, and not `.` or `..` (it goes into the URL path).
+pub fn user_id(raw: &str) -> Result<String, Error> {
+    let v = raw.trim();
+    let ok = (1..=128).contains(&v.len())
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !matches!(v, "." | "..");
+    if !ok {
+        return Err(Error::input(
+            Field::UserId,
+            "must be the ID the user lookup returned: 1 to 128 letters, digits, -, _ or .",
+        ));
+    }
+    Ok(v.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,6 +305,38 @@ mod tests {
         assert_eq!(profile_name(" prod-1 ").unwrap(), "prod-1");
         assert!(profile_name("a/b").is_err());
         assert!(profile_name("").is_err());
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(email(" alice@corp.example ").unwrap(), "alice@corp.example");
+        assert_eq!(email("a.b+c@x.io").unwrap(), "a.b+c@x.io");
+        for bad in [
+            "",
+            "alice",
+            "@corp.com",
+            "alice@",
+            "alice@corp",
+            "a b@c.d",
+            "a@b@c.d",
+            "a@.c",
+            "a@c.",
+            "a@c..d",
+        ] {
+            assert_eq!(rule_of(email(bad).unwrap_err()).0, Field::Email, "{bad}");
+        }
+        assert!(email(&format!("{}@x.io", "a".repeat(65))).is_err());
+    }
+
+    #[test]
+    fn user_ids() {
+        assert_eq!(
+            user_id(" f10d0514-7dd1-4a13-a30e-236d0e65b56a ").unwrap(),
+            "f10d0514-7dd1-4a13-a30e-236d0e65b56a"
+        );
+        for bad in ["", ".", "..", "a/b", "a b", "ü", &"a".repeat(129)] {
+            assert_eq!(rule_of(user_id(bad).unwrap_err()).0, Field::UserId, "{bad}");
+        }
     }
 
     proptest! {

@@ -3,4 +3,4 @@
 /**
  * Which kind of server a profile talks to.
  */
-export type Backend = "centagate";
+export type Backend = "centagate" | "securid";

@@ -3,4 +3,4 @@
 /**
  * An admin operation, as the catalog and the activity list name it.
  */
-export type Operation = "register" | "sync" | "unlock" | "listMethods";
+export type Operation = "register" | "sync" | "unlock" | "listMethods" | "lookupUser" | "unlockMethods";

@@ -3,6 +3,9 @@ import type { Backend } from "./Backend";
 
 /**
  * One server profile. Holds no secret.
+ *
+ * For a SecurID profile, `url` and `base_path` are the key file's `adminRestApiUrl` split
+ * into origin and path, `admin` is the key's access ID, and `customer_name` the tenant.
  */
 export type Profile = { backend: Backend, 
 /**
@@ -10,6 +13,11 @@ export type Profile = { backend: Backend,
  */
 url: string, 
 /**
- * The admin username the server signs requests for.
+ * The admin username the server signs requests for (CENTAGATE), or the API key's
+ * access ID (SecurID).
  */
-admin: string, basePath: string, caFile?: string | null, timeoutSecs: number, connectTimeoutSecs: number, };
+admin: string, basePath: string, caFile?: string | null, timeoutSecs: number, connectTimeoutSecs: number, 
+/**
+ * The SecurID tenant's name (`customerName` of the key file); absent for CENTAGATE.
+ */
+customerName?: string, };

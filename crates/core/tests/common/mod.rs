@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test crate uses a different part of this module
 
+pub mod securid;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 

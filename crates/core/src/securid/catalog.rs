@@ -1,0 +1,125 @@
+//! The SecurID answer catalog: the HTTP statuses the Cloud Administration API documents for
+//! the help-desk calls, with the vendor's text, our title and what to do next — per
+//! operation where the meaning differs. The same shape ([`CodeEntry`]) and lookup
+//! ([`describe`]) as CENTAGATE's return codes; here the code is the HTTP status.
+
+use crate::centagate::catalog::{CodeEntry, Described, OperationMeaning};
+use crate::ops::Operation;
+
+/// Looks a status up; `None` for one the vendor does not document for these calls.
+pub fn entry(status: i64) -> Option<&'static CodeEntry> {
+    CATALOG.iter().find(|e| e.code == status)
+}
+
+/// The whole catalog, in status order.
+pub fn all() -> &'static [CodeEntry] {
+    CATALOG
+}
+
+/// The words for `status` when it answered `operation`. Undocumented statuses get a title
+/// naming the number, so nothing is swallowed.
+pub fn describe(status: i64, operation: Option<Operation>) -> Described {
+    match entry(status) {
+        Some(e) => {
+            let specific =
+                operation.and_then(|op| e.per_operation.iter().find(|m| m.operation == op));
+            let (title, hint) = specific.map_or((e.title, e.hint), |m| (m.title, m.hint));
+            Described {
+                title: title.to_owned(),
+                hint: hint.to_owned(),
+                vendor_text: Some(e.vendor_text),
+            }
+        }
+        None => Described {
+            title: format!("The server answered HTTP {status}"),
+            hint: "The SecurID Cloud Administration API does not document this answer. Check \
+                   the profile's URL (the adminRestApiUrl of the key file); a proxy may be in \
+                   the way. Try again later; if it persists, contact RSA support with the \
+                   server's message below."
+                .to_owned(),
+            vendor_text: None,
+        },
+    }
+}
+
+const fn with(
+    code: i64,
+    vendor_text: &'static str,
+    title: &'static str,
+    hint: &'static str,
+    per_operation: &'static [OperationMeaning],
+) -> CodeEntry {
+    CodeEntry {
+        code,
+        vendor_text,
+        title,
+        hint,
+        per_operation,
+    }
+}
+
+const fn on(operation: Operation, title: &'static str, hint: &'static str) -> OperationMeaning {
+    OperationMeaning {
+        operation,
+        title,
+        hint,
+    }
+}
+
+use Operation::{LookupUser, UnlockMethods};
+
+static CATALOG: &[CodeEntry] = &[
+    with(200, "Success.", "Done", "Nothing more to do.", &[
+        on(UnlockMethods, "Unlocked", "Unlock is successful. The lock status of every method is shown."),
+    ]),
+    with(400, "Invalid User ID or request body.", "The server rejected the request as invalid",
+        "The server found the request malformed. Check what was entered; if it looks right, the API may expect a different format.", &[
+        on(LookupUser, "The server rejected the lookup", "Check the email address or username as entered; the server could not use it."),
+        on(UnlockMethods, "The server rejected the user ID or the methods", "Look the user up again and unlock with the ID the lookup returns; choose at least one of token, SMS and voice."),
+    ]),
+    with(403, "Not authorized to perform the request.", "The API key was refused",
+        "The server refused the signed request. Either the API key was revoked or deleted in the Cloud Administration Console, or the administrator who created it lacks a role that may do this (Help Desk Administrator or higher), or this computer's clock is off by more than a minute (the request's token carries the time). Check the clock first; otherwise ask a Super Admin for a new key file and import it.", &[]),
+    with(404, "User is not found.", "No such user",
+        "The server has no such user.", &[
+        on(LookupUser, "No user with this email address or username", "Check the spelling and whether the user is synchronised from the identity source yet; the lookup does not search unsynchronised users."),
+        on(UnlockMethods, "No user with this ID", "The user may have been deleted since the lookup. Look the user up again."),
+    ]),
+    with(415, "Unsupported Media Type.", "The server did not accept the request's format",
+        "TokenDesk sends JSON; something in between changed the request, or the API changed. Check the profile's URL and any proxy; if they are right, report it to the TokenDesk maintainers.", &[]),
+    with(429, "Too many requests.", "Too many requests: the server is limiting the rate",
+        "TokenDesk waited and tried again a few times, and the server still refused. Wait a minute and try again; other tools using the same tenant's API keys share the limit.", &[]),
+    with(500, "Internal error occurred when processing the request.", "The server failed with an internal error",
+        "The SecurID service failed while handling the request. Try again in a moment; if it persists, check RSA's service status or contact RSA support.", &[
+        on(UnlockMethods, "The unlock did not complete", "The server failed part-way: not every method was unlocked (All methods are not unlocked). The lock status shown is what the server reported after trying. Try the unlock again in a moment; if it keeps failing, contact RSA support."),
+    ]),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_statuses_are_catalogued_in_order() {
+        let codes: Vec<i64> = all().iter().map(|e| e.code).collect();
+        assert_eq!(codes, [200, 400, 403, 404, 415, 429, 500]);
+        for e in all() {
+            assert!(!e.title.is_empty() && !e.hint.is_empty() && !e.vendor_text.is_empty());
+        }
+    }
+
+    #[test]
+    fn per_operation_words() {
+        assert!(describe(404, Some(LookupUser)).title.contains("email"));
+        assert!(describe(404, Some(UnlockMethods)).title.contains("ID"));
+        assert_eq!(describe(404, None).title, "No such user");
+        let forbidden = describe(403, Some(UnlockMethods)).hint;
+        for word in ["revoked", "role", "clock"] {
+            assert!(forbidden.contains(word), "{word}");
+        }
+        assert!(describe(500, Some(UnlockMethods))
+            .title
+            .contains("did not complete"));
+        let unknown = describe(502, Some(LookupUser));
+        assert!(unknown.title.contains("502") && unknown.vendor_text.is_none());
+    }
+}

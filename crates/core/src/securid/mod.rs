@@ -1,0 +1,13 @@
+//! The RSA SecurID Cloud Access Service backend: its API key file, the JWT every call is
+//! signed with, the Cloud Administration REST client (user lookup, unlock tokencodes), the
+//! 429 retry policy and the HTTP-status catalog.
+
+pub mod catalog;
+pub mod client;
+pub mod jwt;
+pub mod key;
+pub mod retry;
+pub mod users;
+
+/// Environment variable naming a key file to use instead of the stored key (automation).
+pub const ENV_KEY_FILE: &str = "TOKENDESK_SECURID_KEY_FILE";
