@@ -1,0 +1,136 @@
+//! A SecurID API key in the REAL credential store (scripts/with-secret-service.sh sets
+//! TOKENDESK_TEST_SECRET_SERVICE=1; elsewhere the store tests print a note and return), and
+//! the TOKENDESK_SECURID_KEY_FILE override. Its own test binary: it sets the environment.
+
+mod common;
+
+use std::process::Command;
+
+use common::securid::*;
+use common::*;
+use tokendesk_core::credentials::{self, SecretStore};
+use tokendesk_core::ops::Session;
+use tokendesk_core::securid::users::LookupUserRequest;
+use tokendesk_core::securid::ENV_KEY_FILE;
+use tokendesk_core::{ConfigError, Error};
+
+/// Held by the tests that read or set the environment.
+static ENV: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn store_available(test: &str) -> bool {
+    if std::env::var_os("TOKENDESK_TEST_SECRET_SERVICE").is_some_and(|v| v == "1") {
+        return true;
+    }
+    eprintln!(
+        "note: {test} skipped: it needs the real Secret Service; run it as \
+         `scripts/with-secret-service.sh cargo test -p tokendesk-core --test securid_store`"
+    );
+    false
+}
+
+fn unique(prefix: &str) -> String {
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        SystemClockNanos::now()
+    )
+}
+
+struct SystemClockNanos;
+impl SystemClockNanos {
+    fn now() -> u128 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    }
+}
+
+/// The whole key file is stored under the profile's usual entry; a session without a key
+/// given finds it there, signs with it, and the profile file holds none of it.
+#[tokio::test]
+async fn the_key_is_stored_found_and_used() {
+    if !store_available("the_key_is_stored_found_and_used") {
+        return;
+    }
+    let server = TestServer::start(|_| json(200, ALICE)).await;
+    let url = api_url(&server);
+    let mut profile = securid_profile(&url);
+    profile.name = unique("securid-store");
+    let store = SecretStore::open().unwrap();
+    store.save_securid(&profile.name, &key_for(&url)).unwrap();
+    assert!(store.has(&profile.name).unwrap());
+
+    // Independently of our code: libsecret's secret-tool finds the entry, and it is the
+    // key file (JSON with the PEM inside).
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", "tokendesk", "username"])
+        .arg(format!("profile:{}", profile.name))
+        .output()
+        .expect("secret-tool runs (package libsecret-tools)");
+    let stored: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stored["accessID"], ACCESS_ID);
+    assert!(stored["accessKey"]
+        .as_str()
+        .unwrap()
+        .contains(&key_canaries()[0]));
+
+    let loaded = store.load_securid(&profile.name).unwrap();
+    let _env = ENV.lock().await;
+    assert_eq!(
+        (loaded.access_id(), loaded.api_url()),
+        (ACCESS_ID, url.as_str())
+    );
+    let out = Session::new(profile.clone())
+        .lookup_user(&LookupUserRequest::email("alice@corp.example"))
+        .await
+        .unwrap();
+    assert_eq!(out.object.id, USER_ID);
+    assert!(store.delete(&profile.name).unwrap());
+    match store.load_securid(&profile.name).unwrap_err() {
+        Error::Config(ConfigError::KeyMissing { profile: p }) => assert_eq!(p, profile.name),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A CENTAGATE entry is not a SecurID key: a clear store error, no credential in it.
+#[test]
+fn a_centagate_entry_read_as_a_key_is_a_store_error() {
+    if !store_available("a_centagate_entry_read_as_a_key_is_a_store_error") {
+        return;
+    }
+    let name = unique("securid-wrong-kind");
+    let store = SecretStore::open().unwrap();
+    store.save(&name, &credentials()).unwrap();
+    let e = store.load_securid(&name).unwrap_err();
+    assert!(
+        matches!(e, Error::Config(ConfigError::StoreFailed { .. })),
+        "{e:?}"
+    );
+    assert_no_secrets(&e, "no-cen-token-here");
+    store.delete(&name).unwrap();
+}
+
+/// TOKENDESK_SECURID_KEY_FILE names a key file that is used instead of the store (no store
+/// needed), and it must be the profile's key.
+#[test]
+fn the_key_file_in_the_environment_overrides_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = "https://tenant.access.securid.com/AdminInterface/restapi/v1";
+    let path = dir.path().join("key.json");
+    std::fs::write(&path, key_file(url, &pem())).unwrap();
+    let profile = securid_profile(url);
+    let _env = ENV.blocking_lock();
+    std::env::set_var(ENV_KEY_FILE, &path);
+    let key = credentials::resolve_securid(&profile).unwrap();
+    assert_eq!(key.access_id(), ACCESS_ID);
+    let other = securid_profile("https://other.access.securid.com/AdminInterface/restapi/v1");
+    assert!(matches!(
+        credentials::resolve_securid(&other).unwrap_err(),
+        Error::Config(ConfigError::KeyMismatch { .. })
+    ));
+    std::env::set_var(ENV_KEY_FILE, dir.path().join("missing.json"));
+    let e = credentials::resolve_securid(&profile).unwrap_err();
+    assert!(e.to_string().contains("no such file"), "{e}");
+    std::env::remove_var(ENV_KEY_FILE);
+}
