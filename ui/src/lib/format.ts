@@ -23,6 +23,8 @@ export const OPERATION_LABEL: Record<Operation, string> = {
   sync: "Resync",
   unlock: "Unlock",
   listMethods: "Find user",
+  lookupUser: "Look up user",
+  unlockMethods: "Unlock tokencodes",
 };
 
 export const ERROR_KIND_LABEL: Record<ErrorInfo["kind"], string> = {

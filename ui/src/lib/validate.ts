@@ -25,6 +25,10 @@ export const FIELD_LABELS: Record<Field, string> = {
   authToken: "Auth token",
   secretCode: "Secret code",
   caFile: "CA certificate file",
+  keyFile: "API key file",
+  email: "Email address",
+  userId: "User ID",
+  methods: "Methods to unlock",
 };
 
 export const RULES = {
@@ -46,6 +50,7 @@ export const RULES = {
   urlQuery: "must not contain ? or #",
   basePath: "must start with / and contain no spaces, ? or #",
   timeout: "must be between 1 and 600 seconds",
+  adminSegment: "must not be . or .. (it cannot be sent as a URL path segment)",
 } as const;
 
 export const MAX_USERNAME_CHARS = 128;
@@ -80,6 +85,14 @@ export function username(raw: string, field: Field = "username"): Checked<string
   if (chars(v) > MAX_USERNAME_CHARS) return invalid(field, RULES.usernameLength);
   if ([...v].some(isControl)) return invalid(field, RULES.control);
   return { ok: true, value: v };
+}
+
+/** The admin a profile signs for: a username that can also be a URL path segment. */
+export function adminUsername(raw: string): Checked<string> {
+  const c = username(raw, "adminUsername");
+  if (c.ok && (c.value === "." || c.value === ".."))
+    return invalid("adminUsername", RULES.adminSegment);
+  return c;
 }
 
 /** An SMS number: optional leading +, separators removed, then 7–15 digits. */
@@ -219,7 +232,7 @@ export function profileDraft(form: ProfileForm): {
   const name = note(profileName(form.name));
   const url = note(serverUrl(form.url));
   const bp = rustTrim(form.basePath) !== "" ? note(basePath(form.basePath)) : undefined;
-  const admin = note(username(form.admin, "adminUsername"));
+  const admin = note(adminUsername(form.admin));
   const t = note(timeout(form.timeout));
   const first = order[0] ?? null;
   if (first || name === undefined || url === undefined || admin === undefined || t === undefined)
