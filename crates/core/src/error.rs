@@ -301,7 +301,7 @@ impl TransportError {
     }
 }
 
-const STORE_HINT: &str = "TokenDesk keeps credentials in the operating system's credential store. On Linux that is the Secret Service: install and unlock GNOME Keyring (package gnome-keyring), KWallet or KeePassXC in your desktop session. For automation without a store, set TOKENDESK_AUTH_TOKEN and TOKENDESK_SECRET_CODE in the environment.";
+const STORE_HINT: &str = "TokenDesk keeps credentials in the operating system's credential store. On Linux that is the Secret Service: install and unlock GNOME Keyring (package gnome-keyring), KWallet or KeePassXC in your desktop session. For automation without a store, set TOKENDESK_AUTH_TOKEN and TOKENDESK_SECRET_CODE in the environment (for a SecurID profile, TOKENDESK_SECURID_KEY_FILE with the API key file's path).";
 
 impl ConfigError {
     fn words(&self) -> (String, String) {

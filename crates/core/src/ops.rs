@@ -295,23 +295,17 @@ impl Session {
         self.require(Operation::LookupUser)?;
         let req = req.validate()?;
         let user = self.securid().await?.lookup_user(&req).await?;
-        let on: Vec<&str> = [("SMS", user.sms_on), ("voice", user.voice_on)]
-            .into_iter()
-            .filter_map(|(w, on)| on.then_some(w))
-            .collect();
+        let onoff = |on: bool| if on { "on" } else { "off" };
         let summary = format!(
-            "Found {} ({}){}; SMS and voice: {}.",
+            "Found {} ({}){}; SMS {}, voice {}.",
             user.name,
             user.id,
             user.status
                 .as_deref()
                 .map(|s| format!(", {s}"))
                 .unwrap_or_default(),
-            if on.is_empty() {
-                "off".to_owned()
-            } else {
-                format!("{} on", on.join(" and "))
-            }
+            onoff(user.sms_on),
+            onoff(user.voice_on),
         );
         Ok(Outcome {
             code: 200,
