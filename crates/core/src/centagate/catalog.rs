@@ -93,7 +93,8 @@ const fn c(
     }
 }
 
-const fn with(
+/// A catalog entry, with per-operation meanings (shared by every backend's catalog).
+pub(crate) const fn with(
     code: i64,
     vendor_text: &'static str,
     title: &'static str,
@@ -109,7 +110,12 @@ const fn with(
     }
 }
 
-const fn on(operation: Operation, title: &'static str, hint: &'static str) -> OperationMeaning {
+/// What a code means for one operation, where that differs from the general meaning.
+pub(crate) const fn on(
+    operation: Operation,
+    title: &'static str,
+    hint: &'static str,
+) -> OperationMeaning {
     OperationMeaning {
         operation,
         title,

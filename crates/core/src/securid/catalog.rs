@@ -3,7 +3,7 @@
 //! operation where the meaning differs. The same shape ([`CodeEntry`]) and lookup
 //! ([`describe`]) as CENTAGATE's return codes; here the code is the HTTP status.
 
-use crate::centagate::catalog::{CodeEntry, Described, OperationMeaning};
+use crate::centagate::catalog::{on, with, CodeEntry, Described};
 use crate::ops::Operation;
 
 /// Looks a status up; `None` for one the vendor does not document for these calls.
@@ -39,30 +39,6 @@ pub fn describe(status: i64, operation: Option<Operation>) -> Described {
                 .to_owned(),
             vendor_text: None,
         },
-    }
-}
-
-const fn with(
-    code: i64,
-    vendor_text: &'static str,
-    title: &'static str,
-    hint: &'static str,
-    per_operation: &'static [OperationMeaning],
-) -> CodeEntry {
-    CodeEntry {
-        code,
-        vendor_text,
-        title,
-        hint,
-        per_operation,
-    }
-}
-
-const fn on(operation: Operation, title: &'static str, hint: &'static str) -> OperationMeaning {
-    OperationMeaning {
-        operation,
-        title,
-        hint,
     }
 }
 
