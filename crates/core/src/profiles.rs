@@ -246,6 +246,44 @@ impl SecurIdProfileDraft {
     }
 }
 
+impl SecurIdProfileDraft {
+    /// Edits an existing SecurID profile without a new key file: the same key (URL, access
+    /// ID, customer), this draft's CA file and timeout. A draft that carries a key, another
+    /// name or a profile of another backend is refused.
+    pub fn revise(&self, existing: &Profile) -> Result<Profile, Error> {
+        let name = validate::profile_name(&self.name)?;
+        let has_key = self.key_json.is_some()
+            || self
+                .key_file
+                .as_deref()
+                .is_some_and(|p| !p.trim().is_empty());
+        if has_key {
+            return Err(Error::input(
+                Field::KeyFile,
+                "a new key file makes a new profile: use validate",
+            ));
+        }
+        if name != existing.name {
+            return Err(ConfigError::ProfileNotFound { name }.into());
+        }
+        if existing.backend != Backend::SecurId {
+            return Err(ConfigError::Unsupported {
+                profile: existing.name.clone(),
+                backend: existing.backend.label().to_owned(),
+                action: "use a SecurID API key".to_owned(),
+            }
+            .into());
+        }
+        let timeout_secs = timeout(self.timeout_secs)?;
+        Ok(Profile {
+            ca_file: ca_file(self.ca_file.as_deref())?,
+            timeout_secs,
+            connect_timeout_secs: DEFAULT_CONNECT_TIMEOUT_SECS.min(timeout_secs),
+            ..existing.clone()
+        })
+    }
+}
+
 /// The profile of a SecurID key: its URL split into origin and path, its access ID.
 fn securid_profile(
     name: String,

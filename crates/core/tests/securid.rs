@@ -16,7 +16,7 @@ use jsonwebtoken::DecodingKey;
 use serde_json::{json, Value};
 use tokendesk_core::activity::ActivityLog;
 use tokendesk_core::ops::{Operation, Session, UserRequest};
-use tokendesk_core::profiles::{Backend, ProfileStore, SecurIdProfileDraft};
+use tokendesk_core::profiles::{Backend, ProfileDraft, ProfileStore, SecurIdProfileDraft};
 use tokendesk_core::securid::client::{ApiCall, Client, Repeat};
 use tokendesk_core::securid::jwt::{Clock, JwtSigner, SystemClock, TOKEN_LIFETIME_SECS};
 use tokendesk_core::securid::key::SecurIdKey;
@@ -227,6 +227,60 @@ fn key_files_are_read_from_disk_and_missing_ones_named() {
             field: Field::KeyFile,
             ..
         }
+    ));
+}
+
+/// Editing a SecurID profile without a new key file keeps what the key gave (URL, access
+/// ID, customer) and takes the new transport settings; a key, another name or a CENTAGATE
+/// profile are refused.
+#[test]
+fn a_securid_profile_is_revised_without_its_key() {
+    let existing = securid_profile(VECTOR_AUD);
+    let edit = SecurIdProfileDraft {
+        name: existing.name.clone(),
+        timeout_secs: Some(45),
+        ..Default::default()
+    };
+    let revised = edit.revise(&existing).unwrap();
+    assert_eq!(revised.timeout_secs, 45);
+    assert_eq!(revised.ca_file, None);
+    assert_eq!(
+        (&revised.url, &revised.base_path, &revised.admin),
+        (&existing.url, &existing.base_path, &existing.admin)
+    );
+    assert_eq!(revised.customer_name, existing.customer_name);
+    let bad_timeout = SecurIdProfileDraft {
+        timeout_secs: Some(0),
+        ..edit.clone()
+    };
+    assert!(matches!(
+        bad_timeout.revise(&existing).unwrap_err(),
+        Error::Input {
+            field: Field::Timeout,
+            ..
+        }
+    ));
+    let with_key = SecurIdProfileDraft {
+        key_file: Some("/tmp/key.json".into()),
+        ..edit.clone()
+    };
+    assert!(with_key.revise(&existing).is_err());
+    let other_name = SecurIdProfileDraft {
+        name: "other".into(),
+        ..edit.clone()
+    };
+    assert!(other_name.revise(&existing).is_err());
+    let centagate = ProfileDraft {
+        name: existing.name.clone(),
+        url: "https://mfa.example.com".into(),
+        admin: "helpdesk01".into(),
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
+    assert!(matches!(
+        edit.revise(&centagate).unwrap_err(),
+        Error::Config(ConfigError::Unsupported { .. })
     ));
 }
 
