@@ -16,6 +16,7 @@ fn main() {
         "practice_codes",
         "practice_fail_login",
         "practice_drift",
+        "ui_ready",
     ];
     // Every app command is listed so the capability file can grant exactly these to the
     // main window and nothing else.

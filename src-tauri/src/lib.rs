@@ -33,6 +33,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::practice::practice_codes,
             commands::practice::practice_fail_login,
             commands::practice::practice_drift,
+            commands::startup::ui_ready,
         ])
 }
 

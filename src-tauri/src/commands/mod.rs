@@ -3,4 +3,5 @@
 
 pub mod practice;
 pub mod profiles;
+pub mod startup;
 pub mod tokens;

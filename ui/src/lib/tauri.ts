@@ -108,6 +108,14 @@ export const api = {
   practiceCodes: (serial: string) => call<PracticeCodes>("practice_codes", { serial }),
   practiceFailLogin: (username: string) => call<LoginAttempt>("practice_fail_login", { username }),
   practiceDrift: (serial: string, steps: number) => call<void>("practice_drift", { serial, steps }),
+
+  /**
+   * The first screen accepts input: the shell logs "interactive after N ms (page M ms)", the
+   * start-up yardstick of scripts/perf-app.sh (M: since this page's navigation began). Never
+   * fails: a lost mark must not bother the person.
+   */
+  uiReady: () =>
+    invoke<void>("ui_ready", { page: Math.round(performance.now()) }).catch(() => undefined),
 };
 
 export type Api = typeof api;

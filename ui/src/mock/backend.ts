@@ -355,6 +355,8 @@ export class MockBackend {
       case "practice_drift":
         this.needPractice();
         return this.drift(a.serial as string, a.steps as number);
+      case "ui_ready":
+        return null;
       default:
         throw configError(
           "The app could not run this action",
