@@ -25,7 +25,7 @@ WITH_SECRETS := scripts/with-secret-service.sh
 TEST_STEPS ?= fmt ui clippy rust e2e bindings
 KEEP_GOING ?= 1
 
-.PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run run-sim bench fmt lint
+.PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run run-sim bench bench-app dev package fmt lint
 
 help:
 	@echo 'make test     install missing deps, then: $(TEST_STEPS) (Rust tests inside a private Secret Service)'
@@ -33,6 +33,9 @@ help:
 	@echo 'make run-sim  install missing deps, build and start the practice server on 127.0.0.1:$(SIM_PORT)'
 	@echo 'make deps     install missing Debian packages (scripts/install-deps.sh); deps-app: the desktop app'"'"'s'
 	@echo 'make bench    cargo bench --workspace'
+	@echo 'make bench-app  the app against a blank Tauri window: start-up, idle memory, sizes (scripts/perf-app.sh)'
+	@echo 'make dev      tauri dev: the Vite dev server and the app (debug), reloading on changes'
+	@echo 'make package  tauri build --bundles deb: the release binary and the Debian package'
 	@echo 'make fmt      cargo fmt --all'
 	@echo 'make lint     rustfmt check + clippy -D warnings'
 	@echo 'one test:     $(WITH_SECRETS) cargo test -p tokendesk-core NAME   (or make test-rust CARGO_TEST_ARGS=...)'
@@ -114,6 +117,31 @@ run-sim: deps
 
 bench:
 	$(CARGO) bench --workspace
+
+# The desktop app's start-to-interactive time, idle memory and sizes against a blank Tauri
+# window built the same way (bench/blank-window), in one run; see README "Performance".
+bench-app: deps
+	scripts/perf-app.sh
+
+# The stock Tauri CLI (ui/node_modules/.bin/tauri, @tauri-apps/cli 2.x) from the root. The CLI
+# runs the before-dev/build hooks in the frontend folder it detects, which here is not always
+# ui/ (e2e-app/ has a package.json too): TAURI_FRONTEND_PATH names it, and the hooks are given
+# as they run from there. The dev server listens on 1420 (ui/vite.config.ts). See README
+# "The Tauri CLI".
+TAURI := TAURI_FRONTEND_PATH=ui ui/node_modules/.bin/tauri
+TAURI_DEV_CONFIG := {"build":{"beforeDevCommand":"npm run dev","devUrl":"http://localhost:1420"}}
+TAURI_BUILD_CONFIG := {"build":{"beforeBuildCommand":"npm run build"}}
+
+# npm ci in ui/ when its lock file changed since the last install.
+ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
+	npm --prefix ui ci --no-audit --no-fund
+
+dev: deps ui/node_modules/.package-lock.json
+	$(TAURI) dev --config '$(TAURI_DEV_CONFIG)'
+
+package: deps ui/node_modules/.package-lock.json
+	$(TAURI) build --bundles deb --config '$(TAURI_BUILD_CONFIG)'
+	@ls -l "$${CARGO_TARGET_DIR:-target}"/release/bundle/deb/*.deb
 
 fmt:
 	$(CARGO) fmt --all
