@@ -1,8 +1,8 @@
 //! The command line, as the README documents it.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// TokenDesk: fix a user's second factor on a CENTAGATE server.
+/// TokenDesk: fix a user's second factor on a CENTAGATE or RSA SecurID Cloud server.
 #[derive(Debug, Parser)]
 #[command(name = "tokendesk", version, about, propagate_version = true)]
 pub struct Cli {
@@ -19,15 +19,25 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Usage rules clap's attributes cannot say (which flags go with which kind of server).
+    pub fn check(&self) -> Result<(), clap::Error> {
+        match &self.command {
+            Command::Profile(ProfileCommand::Add(add)) => add.check(),
+            _ => Ok(()),
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Manage server profiles
     #[command(subcommand)]
     Profile(ProfileCommand),
-    /// Register, resynchronise or unlock a user's token
+    /// Register, resynchronise or unlock a user's token (CENTAGATE)
     #[command(subcommand)]
     Token(TokenCommand),
-    /// Look at a user
+    /// Look at a user (CENTAGATE: methods; SecurID Cloud: lookup, unlock)
     #[command(subcommand)]
     User(UserCommand),
     /// Explain server return codes (all of them, or one)
@@ -39,8 +49,9 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum ProfileCommand {
-    /// Add a profile; the auth token and secret code come from TOKENDESK_AUTH_TOKEN and
-    /// TOKENDESK_SECRET_CODE or are asked for without echo, and go to the OS credential store
+    /// Add a profile. CENTAGATE: the auth token and secret code come from TOKENDESK_AUTH_TOKEN
+    /// and TOKENDESK_SECRET_CODE or are asked for without echo. SecurID Cloud (--kind securid):
+    /// the API key file. Either goes to the OS credential store
     Add(ProfileAdd),
     /// List the profiles
     List,
@@ -52,18 +63,34 @@ pub enum ProfileCommand {
     Test { name: Option<String> },
 }
 
+/// The kind of server a profile is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    /// CENTAGATE (its CentagateWS web services)
+    Centagate,
+    /// RSA SecurID Cloud Access Service (its Cloud Administration REST API)
+    Securid,
+}
+
 #[derive(Debug, Args)]
 pub struct ProfileAdd {
     pub name: String,
-    /// Server address, e.g. https://mfa.example.com (a path in it becomes the base path)
+    /// The kind of server
+    #[arg(long, value_enum, default_value_t = Kind::Centagate)]
+    pub kind: Kind,
+    /// CENTAGATE: server address, e.g. https://mfa.example.com (a path in it becomes the base
+    /// path)
     #[arg(long)]
-    pub url: String,
-    /// The admin username the credentials belong to
+    pub url: Option<String>,
+    /// CENTAGATE: the admin username the credentials belong to
     #[arg(long)]
-    pub admin: String,
-    /// Web services path [default: /CentagateWS/webresources]
+    pub admin: Option<String>,
+    /// CENTAGATE: web services path [default: /CentagateWS/webresources]
     #[arg(long, value_name = "P")]
     pub base_path: Option<String>,
+    /// SecurID Cloud: the API key file (.json) from the Cloud Administration Console
+    #[arg(long, value_name = "F")]
+    pub key_file: Option<String>,
     /// Extra CA certificate (PEM) for a server with a private PKI
     #[arg(long, value_name = "F")]
     pub ca_file: Option<String>,
@@ -71,8 +98,78 @@ pub struct ProfileAdd {
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,
     /// Store no credentials: every run must set TOKENDESK_AUTH_TOKEN and TOKENDESK_SECRET_CODE
+    /// (SecurID Cloud: TOKENDESK_SECURID_KEY_FILE)
     #[arg(long)]
     pub no_store: bool,
+}
+
+impl ProfileAdd {
+    /// Refuses flags of the other kind of server, and missing ones of this kind, as usage
+    /// errors (exit 2, nothing written).
+    pub fn check(&self) -> Result<(), clap::Error> {
+        use clap::error::ErrorKind;
+        let cmd = || {
+            let mut c = <Cli as clap::CommandFactory>::command();
+            c.build();
+            c.find_subcommand("profile")
+                .and_then(|p| p.find_subcommand("add"))
+                .cloned()
+                .expect("profile add exists")
+        };
+        match self.kind {
+            Kind::Centagate => {
+                if self.key_file.is_some() {
+                    return Err(cmd().error(
+                        ErrorKind::ArgumentConflict,
+                        "--key-file is for SecurID Cloud profiles: add --kind securid (a CENTAGATE profile takes --url and --admin)",
+                    ));
+                }
+                let missing: Vec<&str> =
+                    [("--url <URL>", &self.url), ("--admin <ADMIN>", &self.admin)]
+                        .into_iter()
+                        .filter(|(_, v)| v.is_none())
+                        .map(|(flag, _)| flag)
+                        .collect();
+                if !missing.is_empty() {
+                    return Err(cmd().error(
+                        ErrorKind::MissingRequiredArgument,
+                        format!(
+                            "a CENTAGATE profile needs {} (for a SecurID Cloud profile: --kind securid --key-file F)",
+                            missing.join(" and ")
+                        ),
+                    ));
+                }
+            }
+            Kind::Securid => {
+                let foreign: Vec<&str> = [
+                    ("--url", self.url.is_some()),
+                    ("--admin", self.admin.is_some()),
+                    ("--base-path", self.base_path.is_some()),
+                ]
+                .into_iter()
+                .filter(|(_, given)| *given)
+                .map(|(flag, _)| flag)
+                .collect();
+                if !foreign.is_empty() {
+                    return Err(cmd().error(
+                        ErrorKind::ArgumentConflict,
+                        format!(
+                            "{} {} for CENTAGATE profiles: a SecurID Cloud profile takes its URL and access ID from the API key file (--key-file)",
+                            foreign.join(", "),
+                            if foreign.len() == 1 { "is" } else { "are" }
+                        ),
+                    ));
+                }
+                if self.key_file.is_none() {
+                    return Err(cmd().error(
+                        ErrorKind::MissingRequiredArgument,
+                        "a SecurID Cloud profile needs --key-file F: the API key file (.json) from the Cloud Administration Console",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,9 +206,52 @@ pub enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// List the authentication methods bound to a user
+    /// List the authentication methods bound to a user (CENTAGATE)
     Methods {
         #[arg(long, value_name = "U")]
         user: String,
     },
+    /// Find a user by email address or username: ID, status, SMS and voice (SecurID Cloud)
+    Lookup {
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Unlock a user's token, SMS and voice tokencodes (SecurID Cloud); looks the user up
+    /// first, then shows the lock status of all three
+    Unlock {
+        #[command(flatten)]
+        who: Who,
+        /// Which to unlock, comma-separated [default: token,sms,voice]
+        #[arg(
+            long,
+            value_enum,
+            value_delimiter = ',',
+            value_name = "M,...",
+            ignore_case = true
+        )]
+        methods: Vec<Method>,
+    },
+}
+
+/// A SecurID user: by email address or by username.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct Who {
+    /// The user's email address
+    #[arg(long, value_name = "E")]
+    pub email: Option<String>,
+    /// The user's username
+    #[arg(long, value_name = "U")]
+    pub user: Option<String>,
+}
+
+/// A SecurID tokencode method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Method {
+    /// The Authenticate app's OTP and hardware tokencodes
+    Token,
+    /// SMS tokencodes
+    Sms,
+    /// Voice tokencodes
+    Voice,
 }

@@ -1,32 +1,40 @@
 //! Each subcommand: gather input, call tokendesk-core, shape the result. No protocol here.
 
+use std::sync::Arc;
+
 use serde_json::json;
 use tokendesk_core::credentials::{
     CentagateCredentials, SecretStore, ENV_AUTH_TOKEN, ENV_SECRET_CODE,
 };
 use tokendesk_core::ops::{NewToken, RegisterTokenRequest, Session, SyncTokenRequest, UserRequest};
-use tokendesk_core::profiles::{Profile, ProfileDraft, ProfileStore};
+use tokendesk_core::profiles::{Backend, Profile, ProfileDraft, ProfileStore, SecurIdProfileDraft};
+use tokendesk_core::securid::retry::RateLimitNotice;
+use tokendesk_core::securid::users::{
+    LookupBy, LookupUserRequest, SecurIdUser, UnlockMethod, UnlockMethodsRequest,
+};
+use tokendesk_core::securid::ENV_KEY_FILE;
 use tokendesk_core::validate::Field;
 use tokendesk_core::{ConfigError, Error, Secret};
 
-use crate::args::{Cli, Command, ProfileAdd, ProfileCommand, TokenCommand, UserCommand};
-use crate::output::{self, Done};
+use crate::args::{
+    Cli, Command, Kind, Method, ProfileAdd, ProfileCommand, TokenCommand, UserCommand, Who,
+};
+use crate::output::{self, Done, Failure, Partial};
 
 /// Runs the parsed command line.
-pub async fn run(cli: Cli) -> Result<Done, Error> {
+pub async fn run(cli: Cli) -> Result<Done, Failure> {
     let profile = cli.profile.as_deref();
     match cli.command {
         Command::Codes { code } => Ok(output::codes(code)),
-        Command::Profile(p) => profile_command(p, profile).await,
+        Command::Profile(p) => Ok(profile_command(p, profile).await?),
         Command::Token(TokenCommand::Register { user, sms, otp }) => {
             let token = match (sms, otp) {
                 (Some(phone), _) => NewToken::Sms { phone },
                 (None, Some(serial)) => NewToken::Otp { serial },
                 (None, None) => {
-                    return Err(Error::input(
-                        Field::Phone,
-                        "give --sms PHONE or --otp SERIAL",
-                    ))
+                    return Err(
+                        Error::input(Field::Phone, "give --sms PHONE or --otp SERIAL").into(),
+                    )
                 }
             };
             let req = RegisterTokenRequest {
@@ -34,7 +42,8 @@ pub async fn run(cli: Cli) -> Result<Done, Error> {
                 token,
             }
             .validate()?;
-            server(session(profile)?.register_token(&req).await?)
+            let s = session_for(profile, Backend::Centagate, "token register")?;
+            server(s.register_token(&req).await?)
         }
         Command::Token(TokenCommand::Sync { user, otp1, otp2 }) => {
             let req = SyncTokenRequest {
@@ -43,15 +52,18 @@ pub async fn run(cli: Cli) -> Result<Done, Error> {
                 otp2,
             }
             .validate()?;
-            server(session(profile)?.sync_token(&req).await?)
+            let s = session_for(profile, Backend::Centagate, "token sync")?;
+            server(s.sync_token(&req).await?)
         }
         Command::Token(TokenCommand::Unlock { user }) => {
             let req = UserRequest { username: user }.validate()?;
-            server(session(profile)?.unlock_token(&req).await?)
+            let s = session_for(profile, Backend::Centagate, "token unlock")?;
+            server(s.unlock_token(&req).await?)
         }
         Command::User(UserCommand::Methods { user }) => {
             let req = UserRequest { username: user }.validate()?;
-            let out = session(profile)?.list_methods(&req).await?;
+            let s = session_for(profile, Backend::Centagate, "user methods")?;
+            let out = s.list_methods(&req).await?;
             Ok(Done {
                 code: out.code,
                 message: out.message,
@@ -59,14 +71,173 @@ pub async fn run(cli: Cli) -> Result<Done, Error> {
                 object: serde_json::to_value(&out.object).expect("methods serialise"),
             })
         }
+        Command::User(UserCommand::Lookup { who }) => {
+            let req = lookup_request(&who)?;
+            let s = session_for(profile, Backend::SecurId, "user lookup")?;
+            let out = s.lookup_user(&req).await?;
+            Ok(Done {
+                code: out.code,
+                message: Some(out.summary.clone()),
+                human: output::securid_user(&out.summary, &out.object, &again(&req)),
+                object: serde_json::to_value(&out.object).expect("users serialise"),
+            })
+        }
+        Command::User(UserCommand::Unlock { who, methods }) => {
+            user_unlock(profile, &who, &methods).await
+        }
     }
 }
 
-fn session(profile: Option<&str>) -> Result<Session, Error> {
-    Ok(Session::new(ProfileStore::open_default()?.choose(profile)?))
+/// `user unlock`: as the vendor documents, a User Details lookup gives the user's ID, then
+/// the unlock; the lock status of all three methods is shown, also when the unlock failed
+/// part-way (HTTP 500).
+async fn user_unlock(
+    profile: Option<&str>,
+    who: &Who,
+    methods: &[Method],
+) -> Result<Done, Failure> {
+    let lookup = lookup_request(who)?;
+    let methods: Vec<UnlockMethod> = if methods.is_empty() {
+        UnlockMethod::ALL.to_vec()
+    } else {
+        methods
+            .iter()
+            .map(|m| match m {
+                Method::Token => UnlockMethod::Token,
+                Method::Sms => UnlockMethod::Sms,
+                Method::Voice => UnlockMethod::Voice,
+            })
+            .collect()
+    };
+    let s = session_for(profile, Backend::SecurId, "user unlock")?;
+    let user = s.lookup_user(&lookup).await?.object;
+    let req = UnlockMethodsRequest {
+        user_id: user.id.clone(),
+        methods,
+    }
+    .validate()?;
+    let object = |locks: &tokendesk_core::securid::users::MethodLocks| json!({"user": user, "requested": req.methods, "locks": locks});
+    match s.unlock_methods(&req).await {
+        Ok(out) => {
+            let mut human = format!(
+                "{}\n{}",
+                out.summary,
+                output::method_locks(
+                    &format!("Tokencodes of {} now:", who_words(&user)),
+                    &out.object,
+                    &user
+                )
+            );
+            if let Some(note) = status_note(&user) {
+                human.push_str(&format!("\nnote: {note}"));
+            }
+            Ok(Done {
+                code: out.code,
+                message: Some(out.summary.clone()),
+                object: object(&out.object),
+                human,
+            })
+        }
+        Err(e) => {
+            let partial = e.method_locks().map(|locks| {
+                Box::new(Partial {
+                    human: output::method_locks(
+                        &format!(
+                            "Tokencodes of {} after the attempt (not every one was unlocked):",
+                            who_words(&user)
+                        ),
+                        locks,
+                        &user,
+                    ),
+                    object: object(locks),
+                })
+            });
+            let mut f = Failure::from(e);
+            f.partial = partial;
+            Err(f)
+        }
+    }
 }
 
-fn server(out: tokendesk_core::ops::Outcome<serde_json::Value>) -> Result<Done, Error> {
+fn lookup_request(who: &Who) -> Result<LookupUserRequest, Error> {
+    let req = match (&who.email, &who.user) {
+        (Some(e), _) => LookupUserRequest::email(e.as_str()),
+        (None, Some(u)) => LookupUserRequest::username(u.as_str()),
+        (None, None) => return Err(Error::input(Field::Email, "give --email E or --user U")),
+    };
+    req.validate()
+}
+
+/// The flags that name the same user again, for a next step.
+fn again(req: &LookupUserRequest) -> String {
+    match req.by {
+        LookupBy::Email => format!("--email {}", req.value),
+        LookupBy::Username => format!("--user {}", req.value),
+    }
+}
+
+/// "Bob Builder <bob@example.com>".
+fn who_words(u: &SecurIdUser) -> String {
+    match &u.email {
+        Some(e) if *e != u.name => format!("{} <{e}>", u.name),
+        _ => u.name.clone(),
+    }
+}
+
+/// What else a person should know about a user whose tokencodes were unlocked.
+fn status_note(u: &SecurIdUser) -> Option<String> {
+    if u.mark_deleted == Some(true) {
+        return Some(format!(
+            "{} is marked deleted on the server; unlocking tokencodes does not restore the account.",
+            u.name
+        ));
+    }
+    match u.status.as_deref() {
+        Some(s) if s.eq_ignore_ascii_case("disabled") => Some(format!(
+            "{} is Disabled on the server; they cannot sign in until the account is enabled.",
+            u.name
+        )),
+        _ => None,
+    }
+}
+
+/// The chosen profile, if it is for `backend` (else a usage error saying what the profile can
+/// do instead), and a session for it that says so on stderr while the server rate-limits.
+fn session_for(profile: Option<&str>, backend: Backend, command: &str) -> Result<Session, Failure> {
+    let p = ProfileStore::open_default()?.choose(profile)?;
+    if p.backend != backend {
+        return Err(unsupported(&p, backend, command));
+    }
+    Ok(session(p))
+}
+
+fn session(p: Profile) -> Session {
+    Session::new(p).on_rate_limit(Arc::new(|n: &RateLimitNotice| {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr().lock(), "note: {}", n.message);
+    }))
+}
+
+fn unsupported(p: &Profile, needed: Backend, command: &str) -> Failure {
+    let instead = match p.backend {
+        Backend::SecurId => "With a SecurID Cloud profile use `tokendesk user lookup --email E` and `tokendesk user unlock --email E` (the SecurID Cloud API has no resync, registration or method list)",
+        Backend::Centagate => "With a CENTAGATE profile use `tokendesk user methods --user U` and `tokendesk token unlock --user U`",
+    };
+    Failure::usage(
+        format!(
+            "`tokendesk {command}` is for {} profiles; profile '{}' is for {}",
+            needed.label(),
+            p.name,
+            p.backend.label()
+        ),
+        format!(
+            "{instead}, or choose a {} profile with --profile NAME. Nothing was sent.",
+            needed.label()
+        ),
+    )
+}
+
+fn server(out: tokendesk_core::ops::Outcome<serde_json::Value>) -> Result<Done, Failure> {
     Ok(Done {
         code: out.code,
         message: out.message,
@@ -83,7 +254,7 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
             let all = store.load()?;
             if all.is_empty() {
                 return Ok(Done::local(
-                    "No profiles yet. Add one with `tokendesk profile add NAME --url URL --admin ADMIN`.".into(),
+                    "No profiles yet. Add one with `tokendesk profile add NAME --url URL --admin ADMIN` (CENTAGATE) or `tokendesk profile add NAME --kind securid --key-file F` (SecurID Cloud).".into(),
                     json!([]),
                 ));
             }
@@ -101,7 +272,7 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
             let human = format!(
                 "Profiles ({}):\n{}",
                 rows.len(),
-                output::table(&["NAME", "SERVER", "URL", "ADMIN"], &rows)
+                output::table(&["NAME", "SERVER", "URL", "ADMIN / ACCESS ID"], &rows)
             );
             Ok(Done::local(
                 human,
@@ -110,16 +281,28 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
         }
         ProfileCommand::Show { name } => {
             let p = store.get(&name)?;
-            let secrets = blocking(move || credential_state(&name)).await;
+            let backend = p.backend;
+            let secrets = blocking(move || credential_state(&name, backend)).await;
+            let who = match p.backend {
+                Backend::Centagate => format!("  admin:       {}\n", p.admin),
+                Backend::SecurId => format!(
+                    "  customer:    {}\n  access ID:   {}\n",
+                    p.customer_name.as_deref().unwrap_or("(not given)"),
+                    p.admin
+                ),
+            };
             let human = format!(
-                "Profile {}\n  server:      {}\n  URL:         {}\n  base path:   {}\n  admin:       {}\n  CA file:     {}\n  timeout:     {} s\n  credentials: {}",
+                "Profile {}\n  server:      {}\n  URL:         {}\n  base path:   {}\n{who}  CA file:     {}\n  timeout:     {} s\n  {:<13}{}",
                 p.name,
                 p.backend.label(),
                 p.url,
                 p.base_path,
-                p.admin,
                 p.ca_file.as_ref().map_or("(system roots only)".into(), |f| f.display().to_string()),
                 p.timeout_secs,
+                match p.backend {
+                    Backend::Centagate => "credentials:",
+                    Backend::SecurId => "API key:",
+                },
                 secrets,
             );
             let mut object = profile_json(&p);
@@ -128,15 +311,25 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
         }
         ProfileCommand::Remove { name } => {
             let removed = store.remove(&name)?;
+            let what = match removed.backend {
+                Backend::Centagate => "credentials",
+                Backend::SecurId => "API key",
+            };
             let note = match blocking(move || SecretStore::open().and_then(|s| s.delete(&name)))
                 .await
             {
-                Ok(true) => "its credentials were deleted from the OS credential store".to_owned(),
-                Ok(false) => "no credentials were stored for it".to_owned(),
+                Ok(true) => format!(
+                    "its {what} {} deleted from the OS credential store",
+                    if what == "API key" { "was" } else { "were" }
+                ),
+                Ok(false) => format!(
+                    "no {what} {} stored for it",
+                    if what == "API key" { "was" } else { "were" }
+                ),
                 Err(e) => {
                     let info = e.info();
-                    eprintln!("warning: {} — if credentials were stored for it, delete the entry 'tokendesk' / 'profile:{}' with your keyring tool.", info.title, removed.name);
-                    "its stored credentials could not be checked".to_owned()
+                    eprintln!("warning: {} — if {what} {} stored for it, delete the entry 'tokendesk' / 'profile:{}' with your keyring tool.", info.title, if what == "API key" { "was" } else { "were" }, removed.name);
+                    format!("its stored {what} could not be checked")
                 }
             };
             Ok(Done::local(
@@ -146,7 +339,7 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
         }
         ProfileCommand::Test { name } => {
             let p = store.choose(name.as_deref().or(chosen))?;
-            let check = Session::new(p.clone()).test_connection().await?;
+            let check = session(p.clone()).test_connection().await?;
             // Accepted is success (code 0); which answer proved it is kept as probeCode.
             Ok(Done {
                 code: 0,
@@ -159,10 +352,14 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
 }
 
 async fn profile_add(store: &ProfileStore, add: ProfileAdd) -> Result<Done, Error> {
+    if add.kind == Kind::Securid {
+        return profile_add_securid(store, add).await;
+    }
+    // Both are present: checked with the command line (Cli::check).
     let profile = ProfileDraft {
         name: add.name,
-        url: add.url,
-        admin: add.admin,
+        url: add.url.unwrap_or_default(),
+        admin: add.admin.unwrap_or_default(),
         base_path: add.base_path,
         ca_file: add.ca_file,
         timeout_secs: add.timeout,
@@ -202,6 +399,46 @@ async fn profile_add(store: &ProfileStore, add: ProfileAdd) -> Result<Done, Erro
     Ok(Done::local(human, profile_json(&profile)))
 }
 
+/// `profile add --kind securid`: the key file is read and checked, its key goes to the OS
+/// credential store (or nowhere with --no-store), the profile keeps its URL and access ID.
+async fn profile_add_securid(store: &ProfileStore, add: ProfileAdd) -> Result<Done, Error> {
+    let (profile, key) = SecurIdProfileDraft {
+        name: add.name,
+        key_file: add.key_file,
+        key_json: None,
+        ca_file: add.ca_file,
+        timeout_secs: add.timeout,
+    }
+    .validate()?;
+    if store.load()?.contains_key(&profile.name) {
+        return Err(ConfigError::ProfileExists { name: profile.name }.into());
+    }
+    let where_ = if add.no_store {
+        store.add(&profile)?;
+        format!("API key not stored: set {ENV_KEY_FILE} to the key file's path for every command")
+    } else {
+        let name = profile.name.clone();
+        blocking(move || SecretStore::open()?.save_securid(&name, &key)).await?;
+        if let Err(e) = store.add(&profile) {
+            let name = profile.name.clone();
+            let _ = blocking(move || SecretStore::open()?.delete(&name)).await;
+            return Err(e);
+        }
+        "API key saved in the OS credential store (keep the key file safe, or delete it)".to_owned()
+    };
+    let human = format!(
+        "Added profile '{}' for {} at {}{} (customer {}, access ID {}); {where_}.\nCheck it with `tokendesk profile test {}`.",
+        profile.name,
+        profile.backend.label(),
+        profile.url,
+        profile.base_path,
+        profile.customer_name.as_deref().unwrap_or("not named"),
+        profile.admin,
+        profile.name
+    );
+    Ok(Done::local(human, profile_json(&profile)))
+}
+
 fn prompt_credentials() -> Result<CentagateCredentials, Error> {
     let ask = |field: Field, prompt: &str| {
         rpassword::prompt_password(prompt).map(Secret::new).map_err(|_| {
@@ -213,9 +450,22 @@ fn prompt_credentials() -> Result<CentagateCredentials, Error> {
     CentagateCredentials::new(token, code)
 }
 
-fn credential_state(profile: &str) -> String {
-    if std::env::var_os(ENV_AUTH_TOKEN).is_some() && std::env::var_os(ENV_SECRET_CODE).is_some() {
-        return format!("taken from {ENV_AUTH_TOKEN} / {ENV_SECRET_CODE} in this environment");
+fn credential_state(profile: &str, backend: Backend) -> String {
+    match backend {
+        Backend::Centagate => {
+            if std::env::var_os(ENV_AUTH_TOKEN).is_some()
+                && std::env::var_os(ENV_SECRET_CODE).is_some()
+            {
+                return format!(
+                    "taken from {ENV_AUTH_TOKEN} / {ENV_SECRET_CODE} in this environment"
+                );
+            }
+        }
+        Backend::SecurId => {
+            if std::env::var_os(ENV_KEY_FILE).is_some_and(|v| !v.is_empty()) {
+                return format!("taken from the key file {ENV_KEY_FILE} names in this environment");
+            }
+        }
     }
     match SecretStore::open().and_then(|s| s.has(profile)) {
         Ok(true) => "stored in the OS credential store".into(),

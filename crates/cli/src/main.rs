@@ -14,7 +14,7 @@ fn main() {
         eprintln!("error: TokenDesk hit an internal error; nothing was changed by it locally. Please report it with the command you ran (without secrets).");
     }));
     let json_mode = std::env::args().any(|a| a == "--json");
-    let cli = match args::Cli::try_parse() {
+    let cli = match args::Cli::try_parse().and_then(|cli| cli.check().map(|()| cli)) {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
             // --help and --version.
@@ -58,9 +58,9 @@ fn main() {
     let json = cli.json;
     match runtime.block_on(commands::run(cli)) {
         Ok(done) => output::success(json, &done),
-        Err(e) => {
-            output::failure(json, &e.info());
-            std::process::exit(output::exit_status(&e));
+        Err(f) => {
+            output::failed(json, &f);
+            std::process::exit(f.status);
         }
     }
 }
@@ -68,8 +68,10 @@ fn main() {
 /// Logs go to stderr, only from TokenDesk's own crates (libraries below may print request
 /// details at their trace level), at a level set by -v.
 fn init_logging(verbose: u8) {
+    // Without -v a failure is told once, by the `error:` lines, and a rate-limit wait by its
+    // `note:` line; the library's own warnings about them only add noise.
     let level = match verbose {
-        0 => "warn",
+        0 => "error",
         1 => "info",
         2 => "debug",
         _ => "trace",

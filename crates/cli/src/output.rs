@@ -4,6 +4,8 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tokendesk_core::centagate::catalog;
 use tokendesk_core::centagate::methods::AuthMethods;
+use tokendesk_core::profiles::Backend;
+use tokendesk_core::securid::users::{MethodLocks, SecurIdUser, UnlockMethod};
 use tokendesk_core::{Error, ErrorInfo, ErrorKind};
 
 /// A finished command's result, ready to print either way.
@@ -28,6 +30,60 @@ impl Done {
     }
 }
 
+/// A failed command: what to print, the exit status, and what the command still has to show
+/// (a SecurID unlock that failed part-way still reports the lock statuses).
+pub struct Failure {
+    pub info: Box<ErrorInfo>,
+    pub status: i32,
+    /// The code is an HTTP status (SecurID Cloud), printed as `HTTP n`.
+    pub http: bool,
+    pub partial: Option<Box<Partial>>,
+}
+
+/// The part of a result a failed command still prints: `human` on stdout, `object` beside
+/// `error` in the JSON document.
+pub struct Partial {
+    pub human: String,
+    pub object: Value,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        let http = match &e {
+            Error::Server {
+                operation: Some(op),
+                ..
+            } => op.backend() == Backend::SecurId,
+            Error::UnlockIncomplete(_) => true,
+            _ => false,
+        };
+        Failure {
+            info: Box::new(e.info()),
+            status: exit_status(&e),
+            http,
+            partial: None,
+        }
+    }
+}
+
+impl Failure {
+    /// A usage error found after parsing (exit 2, kind `input`, nothing sent).
+    pub fn usage(title: String, hint: String) -> Self {
+        Failure {
+            info: Box::new(ErrorInfo {
+                kind: ErrorKind::Input,
+                code: None,
+                title,
+                hint,
+                server_message: None,
+            }),
+            status: 2,
+            http: false,
+            partial: None,
+        }
+    }
+}
+
 /// Prints success: the JSON envelope on stdout, or the human text.
 pub fn success(json_mode: bool, done: &Done) {
     if json_mode {
@@ -40,13 +96,32 @@ pub fn success(json_mode: bool, done: &Done) {
     }
 }
 
-/// Prints a failure: the JSON envelope on stdout, or words on stderr.
+/// Prints a failure: the JSON envelope on stdout (with `object` when the command still has
+/// a result to show), or the partial result on stdout and words on stderr.
+pub fn failed(json_mode: bool, f: &Failure) {
+    match (&f.partial, json_mode) {
+        (Some(p), true) => {
+            stdout(&json!({"ok": false, "error": f.info, "object": p.object}).to_string());
+            return;
+        }
+        (Some(p), false) => stdout(p.human.trim_end()),
+        (None, _) => {}
+    }
+    print_error(json_mode, &f.info, f.http);
+}
+
+/// Prints an error alone: the JSON envelope on stdout, or words on stderr.
 pub fn failure(json_mode: bool, info: &ErrorInfo) {
+    print_error(json_mode, info, false);
+}
+
+fn print_error(json_mode: bool, info: &ErrorInfo, http: bool) {
     if json_mode {
         stdout(&json!({"ok": false, "error": info}).to_string());
         return;
     }
     let code = match (info.kind, info.code) {
+        (ErrorKind::Server, Some(c)) if http => format!(" (HTTP {c})"),
         (ErrorKind::Server, Some(c)) => format!(" (code {c})"),
         (ErrorKind::Transport, Some(c)) => format!(" (HTTP {c})"),
         _ => String::new(),
@@ -159,6 +234,69 @@ pub fn methods(username: &str, m: &AuthMethods) -> String {
         out.push(format!("Device: {name}{os}, {}", d.status.label()));
     }
     out.join("\n")
+}
+
+/// The readable answer of `user lookup`.
+pub fn securid_user(summary: &str, u: &SecurIdUser, again: &str) -> String {
+    let onoff = |on: bool, number: &Option<String>| match (on, number) {
+        (true, Some(n)) => format!("on, {n}"),
+        (true, None) => "on".to_owned(),
+        (false, _) => "off".to_owned(),
+    };
+    let mut rows: Vec<(&str, String)> = vec![("user ID", u.id.clone())];
+    if let Some(e) = &u.email {
+        rows.push(("email", e.clone()));
+    }
+    if let Some(s) = &u.status {
+        rows.push(("status", s.clone()));
+    }
+    if let Some(s) = &u.identity_source {
+        rows.push(("identity source", s.clone()));
+    }
+    rows.push(("SMS", onoff(u.sms_on, &u.sms_number)));
+    rows.push(("voice", onoff(u.voice_on, &u.voice_number)));
+    if u.mark_deleted == Some(true) {
+        rows.push(("marked deleted", "yes".into()));
+    }
+    if u.high_risk == Some(true) {
+        rows.push(("high-risk user", "yes".into()));
+    }
+    let mut out = vec![summary.to_owned()];
+    out.extend(
+        rows.into_iter()
+            .map(|(k, v)| format!("  {:<17}{v}", format!("{k}:"))),
+    );
+    out.push(format!(
+        "Unlock tokencodes with `tokendesk user unlock {again}`."
+    ));
+    out.join("\n")
+}
+
+/// The lock status of all three SecurID methods, as a table.
+pub fn method_locks(heading: &str, locks: &MethodLocks, user: &SecurIdUser) -> String {
+    let rows: Vec<Vec<String>> = UnlockMethod::ALL
+        .iter()
+        .map(|m| {
+            let mut status = if locks.is_locked(*m) {
+                "locked".to_owned()
+            } else {
+                "unlocked".to_owned()
+            };
+            let off = match m {
+                UnlockMethod::Token => false,
+                UnlockMethod::Sms => !user.sms_on,
+                UnlockMethod::Voice => !user.voice_on,
+            };
+            if off {
+                status.push_str(&format!(
+                    " ({} tokencodes are off for this user)",
+                    m.label()
+                ));
+            }
+            vec![m.label().to_owned(), status]
+        })
+        .collect();
+    format!("{heading}\n{}", table(&["METHOD", "STATUS"], &rows))
 }
 
 /// `tokendesk codes`: the whole catalog, or one code in full.

@@ -11,7 +11,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 use tempfile::TempDir;
-use tokendesk_sim::{AdminCredentials, Fixture, SimConfig, SimHandle};
+use tokendesk_sim::{
+    AdminCredentials, Fixture, KeyFile, RateLimit, SecurIdConfig, SecurIdMethod, SimConfig,
+    SimHandle,
+};
 
 /// The practice administrator's credentials in the demo fixture.
 pub const PRACTICE_ADMIN: &str = "practice-admin";
@@ -59,6 +62,60 @@ impl Sim {
             practice: true,
             ..SimConfig::default()
         })
+    }
+
+    /// The demo users (with their SecurID identities) and practice routes; SecurID calls
+    /// beyond `rate_limit` a second answer 429 (with Retry-After).
+    pub fn demo_securid(rate_limit: Option<u32>) -> Sim {
+        Sim::start(SimConfig {
+            fixture: Fixture::demo(),
+            practice: true,
+            securid: SecurIdConfig {
+                rate_limit: rate_limit.map(RateLimit::per_second),
+                ..SecurIdConfig::default()
+            },
+            ..SimConfig::default()
+        })
+    }
+
+    /// The SecurID key file of this server (the public practice key), as the console would
+    /// download it.
+    pub fn key_file(&self) -> KeyFile {
+        self.handle().securid_key_file()
+    }
+
+    /// Writes this server's SecurID key file to `path`.
+    pub fn write_key_file(&self, path: &Path) {
+        self.handle()
+            .write_securid_key_file(path)
+            .expect("key file written");
+    }
+
+    /// The practice view of a SecurID identity (lock states, stuck methods).
+    pub fn securid_user(&self, who: &str) -> Value {
+        let (status, body) = self.practice_get(&format!("/securid/users/{who}"));
+        assert_eq!(status, 200, "SecurID user {who}: {body}");
+        body
+    }
+
+    /// Locks one of a SecurID user's methods.
+    pub fn securid_lock(&self, who: &str, method: SecurIdMethod) {
+        let controls = self.handle().controls();
+        self.rt
+            .as_ref()
+            .expect("runtime")
+            .block_on(controls.securid_lock(who, method))
+            .expect("locked");
+    }
+
+    /// Makes a SecurID user's method's unlock fail (HTTP 500), or work again.
+    pub fn securid_set_stuck(&self, who: &str, method: SecurIdMethod, stuck: bool) {
+        let controls = self.handle().controls();
+        self.rt
+            .as_ref()
+            .expect("runtime")
+            .block_on(controls.securid_set_stuck(who, method, stuck))
+            .expect("stuck set");
     }
 
     fn handle(&self) -> &SimHandle {
@@ -283,6 +340,26 @@ impl Desk {
         .success();
     }
 
+    /// Adds a SecurID profile with --no-store from `key_file`, and points
+    /// TOKENDESK_SECURID_KEY_FILE at it for every later command.
+    pub fn add_securid_profile(&mut self, name: &str, key_file: &Path) {
+        let key = key_file.to_str().expect("UTF-8 path");
+        self.run(&[
+            "profile",
+            "add",
+            name,
+            "--kind",
+            "securid",
+            "--key-file",
+            key,
+            "--no-store",
+            "--timeout",
+            "5",
+        ])
+        .success();
+        self.set("TOKENDESK_SECURID_KEY_FILE", key);
+    }
+
     /// Every file under the config folder, with its bytes.
     pub fn files(&self) -> Vec<(PathBuf, Vec<u8>)> {
         fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
@@ -467,6 +544,15 @@ impl Out {
         );
         e
     }
+}
+
+/// A folder for key files, apart from every desk's config folder (whose files the canary
+/// tests search).
+pub fn key_dir() -> TempDir {
+    tempfile::Builder::new()
+        .prefix("tokendesk-cli-keys")
+        .tempdir()
+        .expect("temp dir")
 }
 
 /// Whether the real Secret Service harness is on (scripts/with-secret-service.sh).
