@@ -2,16 +2,20 @@
 //! with `--json`, succeeding and failing, against a practice server whose administrator has
 //! exactly these credentials. Neither canary, nor the cenToken computed from them, nor a hex or
 //! base64 form of any of them may appear on stdout, stderr or in any file under the config
-//! folder.
+//! folder. The same for SecurID Cloud: the API key (every line of the practice key's PEM), a
+//! canary in its key file's description, and any JWT signed with it.
 
 mod common;
 
-use common::{dead_origin, secret_service, unique_name, Desk, Out, Sim};
+use common::{dead_origin, key_dir, secret_service, unique_name, Desk, Out, Sim};
 use tokendesk_sim::{AdminCredentials, FailMode, Faults, Fixture, SimConfig};
 
 const AUTH: &str = "CANARY-AUTH-7f3a9";
 const SECRET: &str = "CANARY-SECRET-c41e";
 const ADMIN: &str = "desk-admin";
+/// The description of a SecurID key file (the whole file is a credential; only its access ID,
+/// URL and customer name go into a profile).
+const KEY_CANARY: &str = "CANARY-KEYDESC-5b8e";
 
 fn canary_admin() -> AdminCredentials {
     AdminCredentials {
@@ -108,6 +112,18 @@ struct Watch {
     verbose_lines: usize,
 }
 
+/// Whether `text` holds something shaped like a JWT: `eyJ` (base64url of `{"`) and a run of
+/// base64url after it.
+fn has_jwt(text: &str) -> bool {
+    text.match_indices("eyJ").any(|(i, _)| {
+        text[i..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .count()
+            >= 20
+    })
+}
+
 impl Watch {
     fn new() -> Watch {
         Watch {
@@ -117,6 +133,39 @@ impl Watch {
         }
     }
 
+    /// Also watching for a SecurID key: the description canary in its forms, and the start of
+    /// every line of the PEM body of `pem`.
+    fn with_key(pem: &str) -> Watch {
+        let mut w = Watch::new();
+        let mut more = Vec::new();
+        forms(
+            "the key file's description",
+            KEY_CANARY.as_bytes(),
+            &mut more,
+        );
+        more.push((
+            "part of the key file's description".into(),
+            "CANARY-KEYDESC".into(),
+        ));
+        let body: Vec<&str> = pem
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with("-----") && l.len() >= 16)
+            .collect();
+        assert!(body.len() > 20, "a 2048-bit key has more lines");
+        for (i, line) in body.iter().enumerate() {
+            more.push((
+                format!("line {} of the API key", i + 1),
+                line[..16].to_owned(),
+            ));
+        }
+        w.needles.extend(
+            more.into_iter()
+                .map(|(what, text)| (what, text.to_lowercase())),
+        );
+        w
+    }
+
     /// What of the secrets `text` gives away, if anything.
     fn leak(&self, text: &str) -> Option<&str> {
         let lower = text.to_lowercase();
@@ -124,6 +173,7 @@ impl Watch {
             .iter()
             .find(|(_, needle)| lower.contains(needle.as_str()))
             .map(|(what, _)| what.as_str())
+            .or_else(|| has_jwt(text).then_some("a JWT"))
     }
 
     fn clean(&self, where_: &str, text: &str) {
@@ -605,4 +655,226 @@ fn canaries_in_the_credential_store_never_leak() {
     w.run(&desk, &["profile", "remove", &name], 0);
     w.run(&desk, &["--json", "profile", "remove", &json_name], 0);
     w.both(&desk, &["profile", "remove", &name], 5);
+}
+
+#[test]
+fn the_watch_finds_key_material_and_tokens() {
+    let sim = Sim::demo_securid(None);
+    let pem = sim.key_file().access_key;
+    let w = Watch::with_key(&pem);
+    let line = pem.lines().nth(5).unwrap();
+    let jwt = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
+    for (text, what) in [
+        (format!("key: {line}"), "of the API key"),
+        (
+            format!("{{\"accessKey\":\"{}\"}}", pem.replace('\n', "\\n")),
+            "of the API key",
+        ),
+        (format!("Authorization: Bearer {jwt}"), "a JWT"),
+        (format!("description={KEY_CANARY}"), "description"),
+        (
+            format!("x{}", hex(KEY_CANARY.as_bytes())),
+            "hex of the key file's description",
+        ),
+    ] {
+        let found = w.leak(&text);
+        assert!(
+            found.is_some_and(|f| f.contains(what)),
+            "{text}: {found:?}, wanted {what}"
+        );
+    }
+    assert_eq!(
+        w.leak(
+            "Found Bob Baker (00e65dab-add3-4b08-ac12-b9de3beab1bf), Enabled; SMS on, voice on."
+        ),
+        None
+    );
+}
+
+fn refs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+/// The practice server's key file with the description canary, in `dir`.
+fn canary_key_file(sim: &Sim, dir: &std::path::Path, name: &str) -> String {
+    let mut file = sim.key_file();
+    file.description = KEY_CANARY.into();
+    let path = dir.join(name);
+    std::fs::write(&path, file.to_json()).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn securid_key_material_never_leaks_at_the_most_verbose_level() {
+    let sim = Sim::demo_securid(None);
+    let keys = key_dir();
+    let key = canary_key_file(&sim, keys.path(), "key.json");
+    let pem = sim.key_file().access_key;
+    let mut w = Watch::with_key(&pem);
+    let mut desk = Desk::new();
+    desk.set("TOKENDESK_SECURID_KEY_FILE", &key);
+
+    // Profiles.
+    let add = |name: &'static str, key: &str| -> Vec<String> {
+        [
+            "profile",
+            "add",
+            name,
+            "--kind",
+            "securid",
+            "--key-file",
+            key,
+            "--no-store",
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    w.run(&desk, &refs(&add("s", &key)), 0);
+    let mut json_add = vec!["--json".to_owned()];
+    json_add.extend(add("sj", &key));
+    w.run(&desk, &refs(&json_add), 0);
+    w.both(&desk, &refs(&add("s", &key)), 5);
+    // Broken key files whose text holds the key: the errors must not quote it.
+    let text = std::fs::read_to_string(&key).unwrap();
+    let truncated = keys.path().join("truncated.json");
+    std::fs::write(&truncated, &text[..text.len() - 40]).unwrap();
+    w.both(&desk, &refs(&add("bad", truncated.to_str().unwrap())), 2);
+    let mut damaged_file = sim.key_file();
+    damaged_file.description = KEY_CANARY.into();
+    let mut lines: Vec<&str> = pem.lines().collect();
+    lines.remove(3);
+    damaged_file.access_key = lines.join("\n");
+    let damaged = keys.path().join("damaged.json");
+    std::fs::write(&damaged, damaged_file.to_json()).unwrap();
+    w.both(&desk, &refs(&add("bad", damaged.to_str().unwrap())), 2);
+    let mut other = sim.key_file();
+    other.description = KEY_CANARY.into();
+    other.admin_rest_api_url = "https://tenant.access.securid.com/AdminInterface/restapi/v1".into();
+    let other_path = keys.path().join("other.json");
+    std::fs::write(&other_path, other.to_json()).unwrap();
+    w.run(&desk, &["profile", "list"], 0);
+    w.run(&desk, &["--json", "profile", "list"], 0);
+    w.both(&desk, &["profile", "show", "s"], 0);
+    w.both(&desk, &["profile", "test", "s"], 0);
+    // A key that is not the profile's.
+    for args in [
+        &["profile", "test", "s"][..],
+        &[
+            "--json",
+            "--profile",
+            "s",
+            "user",
+            "unlock",
+            "--user",
+            "bob",
+        ],
+    ] {
+        w.run_env(
+            &desk,
+            args,
+            &[(
+                "TOKENDESK_SECURID_KEY_FILE",
+                Some(other_path.to_str().unwrap()),
+            )],
+            5,
+        );
+    }
+
+    // Lookup and unlock: found, unlocked, refused, failed part-way, not found, bad input.
+    let p = |args: &[&str]| -> Vec<String> {
+        let mut v = vec!["--profile".to_owned(), "s".to_owned()];
+        v.extend(args.iter().map(|s| s.to_string()));
+        v
+    };
+    for (args, status) in [
+        (
+            &["user", "lookup", "--email", "oscar.ortiz@example.com"][..],
+            0,
+        ),
+        (&["user", "lookup", "--user", "mallory"], 0),
+        (&["user", "lookup", "--user", "heidi"], 3),
+        (&["user", "lookup", "--email", "not an address"], 2),
+        (&["user", "unlock", "--user", "frank"], 3),
+        (&["user", "unlock", "--user", "heidi"], 3),
+        (&["user", "unlock", "--user", "bob", "--methods", "fax"], 2),
+        (
+            &[
+                "token", "sync", "--user", "bob", "--otp1", "123456", "--otp2", "234567",
+            ],
+            2,
+        ),
+        (&["user", "methods", "--user", "bob"], 2),
+    ] {
+        let v = p(args);
+        w.both(&desk, &refs(&v), status);
+    }
+    w.run(&desk, &refs(&p(&["user", "unlock", "--user", "bob"])), 0);
+    w.run(
+        &desk,
+        &refs(&p(&[
+            "--json",
+            "user",
+            "unlock",
+            "--user",
+            "carol",
+            "--methods",
+            "sms",
+        ])),
+        0,
+    );
+
+    // Rate limited: the notices too.
+    let limited = Sim::demo_securid(Some(1));
+    let limited_key = canary_key_file(&limited, keys.path(), "limited.json");
+    w.run(&desk, &refs(&add("l", &limited_key)), 0);
+    let out = w.run_env(
+        &desk,
+        &["--profile", "l", "user", "unlock", "--user", "carol"],
+        &[("TOKENDESK_SECURID_KEY_FILE", Some(&limited_key))],
+        0,
+    );
+    assert!(
+        out.stderr.contains("note: rate limited by the server"),
+        "{}",
+        out.stderr
+    );
+
+    // Stored in the real credential store, where there is one.
+    if secret_service() {
+        let name = unique_name("cs-sid");
+        let stored = Desk::new();
+        w.run(
+            &stored,
+            &[
+                "profile",
+                "add",
+                &name,
+                "--kind",
+                "securid",
+                "--key-file",
+                &key,
+            ],
+            0,
+        );
+        for (args, status) in [
+            (&["profile", "show", name.as_str()][..], 0),
+            (&["profile", "test", name.as_str()], 0),
+            (&["--json", "user", "lookup", "--user", "alice"], 0),
+            (&["user", "unlock", "--user", "dave"], 0),
+            (&["--json", "user", "unlock", "--user", "frank"], 3),
+        ] {
+            w.run(&stored, args, status);
+        }
+        w.run(&stored, &["profile", "remove", &name], 0);
+    }
+
+    assert!(
+        w.verbose_lines > 30,
+        "-vvv printed only {} log lines",
+        w.verbose_lines
+    );
+    for name in ["s", "sj", "l"] {
+        w.run(&desk, &["profile", "remove", name], 0);
+    }
+    assert!(w.runs >= 40, "{} runs", w.runs);
 }

@@ -344,3 +344,166 @@ fn no_terminal_to_prompt_on_asks_for_the_environment() {
         assert_eq!(lookup(&name), None);
     }
 }
+
+/// A SecurID profile from the practice server's key file, its key in the store.
+fn add_securid_stored(desk: &Desk, name: &str, key: &std::path::Path) {
+    desk.run(&[
+        "profile",
+        "add",
+        name,
+        "--kind",
+        "securid",
+        "--key-file",
+        key.to_str().unwrap(),
+    ])
+    .success()
+    .stdout_has(&format!("Added profile '{name}' for SecurID Cloud"))
+    .stdout_has("API key saved in the OS credential store")
+    .stdout_lacks("PRIVATE KEY");
+}
+
+#[test]
+fn a_securid_key_is_stored_used_by_a_later_process_and_deleted_on_remove() {
+    if skip("a_securid_key_is_stored_used_by_a_later_process_and_deleted_on_remove") {
+        return;
+    }
+    let sim = Sim::demo_securid(None);
+    let keys = common::key_dir();
+    let key = keys.path().join("practice-key.json");
+    sim.write_key_file(&key);
+    let name = unique_name("sid");
+    let desk = Desk::new();
+    add_securid_stored(&desk, &name, &key);
+
+    // In the store: the key file again, as secret-tool finds it.
+    let blob = lookup(&name).expect("an entry service=tokendesk username=profile:NAME");
+    let v: Value = serde_json::from_str(&blob).expect("the entry is JSON");
+    assert_eq!(v["accessID"], tokendesk_sim::PRACTICE_ACCESS_ID);
+    assert_eq!(v["adminRestApiUrl"], sim.key_file().admin_rest_api_url);
+    assert!(v["accessKey"].as_str().unwrap().contains("PRIVATE KEY"));
+    // Never in the profiles file.
+    for (path, bytes) in desk.files() {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("PRIVATE KEY") && !text.contains("accessKey"),
+            "the key in {}",
+            path.display()
+        );
+    }
+
+    // The key file can go: later processes use the stored key.
+    std::fs::remove_file(&key).unwrap();
+    desk.run(&["profile", "test", &name])
+        .success()
+        .stdout_has("accepted the API key of access ID");
+    desk.run(&["user", "lookup", "--email", "bob@example.com"])
+        .success()
+        .stdout_has("Found Bob Baker");
+    desk.run(&["user", "unlock", "--user", "bob"])
+        .success()
+        .stdout_has("Unlocked token, SMS, voice");
+    assert_eq!(sim.securid_user("bob")["isTokenLocked"], false);
+    desk.run(&["--json", "user", "unlock", "--user", "frank"])
+        .json_err(3, "server", Some(500));
+    desk.run(&["profile", "show", &name])
+        .success()
+        .stdout_has("API key:     stored in the OS credential store")
+        .stdout_lacks("PRIVATE KEY");
+    // The environment's key file comes first (here: one that is not there).
+    desk.run_env(
+        &["user", "lookup", "--user", "bob"],
+        &[("TOKENDESK_SECURID_KEY_FILE", Some("/nonexistent/key.json"))],
+    )
+    .fails(2)
+    .stderr_has("/nonexistent/key.json could not be read");
+
+    // Remove deletes the key from the store.
+    desk.run(&["profile", "remove", &name])
+        .success()
+        .stdout_has(&format!(
+            "Removed profile '{name}'; its API key was deleted from the OS credential store."
+        ));
+    assert_eq!(lookup(&name), None, "the entry is still in the store");
+}
+
+#[test]
+fn a_securid_key_deleted_behind_our_back_is_a_config_failure() {
+    if skip("a_securid_key_deleted_behind_our_back_is_a_config_failure") {
+        return;
+    }
+    let sim = Sim::demo_securid(None);
+    let keys = common::key_dir();
+    let key = keys.path().join("practice-key.json");
+    sim.write_key_file(&key);
+    let name = unique_name("sidgone");
+    let desk = Desk::new();
+    add_securid_stored(&desk, &name, &key);
+    let cleared = Command::new("secret-tool")
+        .args(["clear", "service", "tokendesk", "username"])
+        .arg(format!("profile:{name}"))
+        .status()
+        .unwrap();
+    assert!(cleared.success());
+    desk.run(&["user", "lookup", "--user", "bob"])
+        .fails(5)
+        .stderr_has(&format!("No SecurID API key stored for profile '{name}'"))
+        .stderr_has("TOKENDESK_SECURID_KEY_FILE");
+    desk.run(&["--json", "profile", "test"])
+        .json_err(5, "config", None);
+    // The key file through the environment still works.
+    desk.run_env(
+        &["user", "lookup", "--user", "bob"],
+        &[("TOKENDESK_SECURID_KEY_FILE", Some(key.to_str().unwrap()))],
+    )
+    .success();
+    let v = desk.run(&["--json", "profile", "remove", &name]).json_ok(0);
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("no API key was stored for it"),
+        "{v}"
+    );
+}
+
+#[test]
+fn no_store_available_for_a_securid_key_is_a_config_failure() {
+    // Runs everywhere: the session bus address points at nothing.
+    let no_bus = [("DBUS_SESSION_BUS_ADDRESS", Some("unix:path=/nonexistent"))];
+    let sim = Sim::demo_securid(None);
+    let keys = common::key_dir();
+    let key = keys.path().join("practice-key.json");
+    sim.write_key_file(&key);
+    let name = unique_name("sidnostore");
+    let desk = Desk::new();
+    let add = [
+        "profile",
+        "add",
+        &name,
+        "--kind",
+        "securid",
+        "--key-file",
+        key.to_str().unwrap(),
+    ];
+    desk.run_env(&add, &no_bus)
+        .fails(5)
+        .stderr_has("error: No credential store is available")
+        .stderr_has("TOKENDESK_SECURID_KEY_FILE");
+    assert!(!desk.profiles_file().exists());
+    // --no-store and the variable work without any store.
+    let mut no_store = add.to_vec();
+    no_store.push("--no-store");
+    desk.run_env(&no_store, &no_bus).success();
+    desk.run_env(
+        &["user", "unlock", "--user", "carol", "--methods", "token"],
+        &[
+            no_bus[0],
+            ("TOKENDESK_SECURID_KEY_FILE", Some(key.to_str().unwrap())),
+        ],
+    )
+    .success()
+    .stdout_has("Unlocked token for user");
+    desk.run_env(&["user", "lookup", "--user", "carol"], &no_bus)
+        .fails(5)
+        .stderr_has("No credential store is available");
+}
