@@ -123,24 +123,19 @@ bench:
 bench-app: deps
 	scripts/perf-app.sh
 
-# The stock Tauri CLI (ui/node_modules/.bin/tauri, @tauri-apps/cli 2.x) from the root. The CLI
-# runs the before-dev/build hooks in the frontend folder it detects, which here is not always
-# ui/ (e2e-app/ has a package.json too): TAURI_FRONTEND_PATH names it, and the hooks are given
-# as they run from there. The dev server listens on 1420 (ui/vite.config.ts). See README
-# "The Tauri CLI".
-TAURI := TAURI_FRONTEND_PATH=ui ui/node_modules/.bin/tauri
-TAURI_DEV_CONFIG := {"build":{"beforeDevCommand":"npm run dev","devUrl":"http://localhost:1420"}}
-TAURI_BUILD_CONFIG := {"build":{"beforeBuildCommand":"npm run build"}}
+# The stock Tauri CLI (ui/node_modules/.bin/tauri, @tauri-apps/cli 2.x) from the root, with
+# tauri.conf.json as it is: the root package.json makes the CLI run its hooks from here.
+TAURI := ui/node_modules/.bin/tauri
 
 # npm ci in ui/ when its lock file changed since the last install.
 ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 	npm --prefix ui ci --no-audit --no-fund
 
 dev: deps ui/node_modules/.package-lock.json
-	$(TAURI) dev --config '$(TAURI_DEV_CONFIG)'
+	$(TAURI) dev
 
 package: deps ui/node_modules/.package-lock.json
-	$(TAURI) build --bundles deb --config '$(TAURI_BUILD_CONFIG)'
+	$(TAURI) build --bundles deb
 	@ls -l "$${CARGO_TARGET_DIR:-target}"/release/bundle/deb/*.deb
 
 fmt:

@@ -153,11 +153,9 @@ if [[ ${SKIP_BUILD:-0} != 1 ]]; then
     nice -n 10 npm --prefix ui ci --no-audit --no-fund
   fi
   b0=$(date +%s)
-  # The Tauri CLI from the root: see README "Building with the Tauri CLI" for why
-  # TAURI_FRONTEND_PATH and the hook override are given.
+  # The stock Tauri CLI from the root (README "Building with the Tauri CLI").
   log "building the app: tauri build --bundles deb (release; the UI is built and embedded)"
-  TAURI_FRONTEND_PATH=ui nice -n 10 "$tauri" build --bundles deb \
-    --config '{"build":{"beforeBuildCommand":"npm run build"}}'
+  nice -n 10 "$tauri" build --bundles deb
   log "building the blank window: tauri build --bundles deb (bench/blank-window)"
   (cd bench/blank-window && nice -n 10 "../../$tauri" build --bundles deb)
   # The CLI adds the benchmark's server profile (tauri build above builds it too, as a
