@@ -5,13 +5,15 @@ mod commands;
 mod state;
 mod window_memory;
 
-pub use state::{AppState, PRACTICE_PROFILE};
+pub use state::{AppState, PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE};
 
 /// The app's plugins, state and commands on any Tauri runtime: the real one in [`run`], the
 /// mock one in the command-layer tests, so both go through the same IPC handler and ACL.
 pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        // Used from Rust only (choose_key_file): the capability grants the webview none of it.
+        .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new())
         .on_window_event(|window, event| {
             window_memory::on_event(tauri::Manager::app_handle(window), event)
@@ -21,11 +23,15 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::profiles::save_profile,
             commands::profiles::remove_profile,
             commands::profiles::test_profile,
+            commands::profiles::save_securid_profile,
+            commands::profiles::choose_key_file,
             commands::tokens::list_methods,
             commands::tokens::register_token,
             commands::tokens::sync_token,
             commands::tokens::unlock_token,
             commands::tokens::activity,
+            commands::securid::securid_lookup,
+            commands::securid::securid_unlock,
             commands::practice::practice_status,
             commands::practice::practice_start,
             commands::practice::practice_stop,
@@ -33,6 +39,8 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::practice::practice_codes,
             commands::practice::practice_fail_login,
             commands::practice::practice_drift,
+            commands::practice::practice_securid_users,
+            commands::practice::practice_securid_lock,
             commands::startup::ui_ready,
         ])
 }

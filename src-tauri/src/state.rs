@@ -7,17 +7,30 @@ use std::sync::{Arc, Mutex};
 use tokendesk_core::activity::ActivityLog;
 use tokendesk_core::credentials::CentagateCredentials;
 use tokendesk_core::ops::Session;
-use tokendesk_core::profiles::{ProfileDraft, ProfileStore};
+use tokendesk_core::profiles::{ProfileDraft, ProfileStore, SecurIdProfileDraft};
 use tokendesk_core::{Error, Secret};
 use tokendesk_sim::{Fixture, SimConfig, SimHandle};
 
 /// The name of the profile practice mode adds while its server runs. It lives in memory only.
 pub const PRACTICE_PROFILE: &str = "Practice";
+/// The SecurID Cloud profile practice mode adds (the same server's SecurID routes, signed
+/// with the public practice key). In memory only, like [`PRACTICE_PROFILE`].
+pub const PRACTICE_SECURID_PROFILE: &str = "Practice-SecurID";
 
-/// The embedded practice server and its ready-made session.
+/// True for the names practice mode reserves (any case).
+pub fn is_practice_name(name: &str) -> bool {
+    [PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE]
+        .iter()
+        .any(|p| name.trim().eq_ignore_ascii_case(p))
+}
+
+/// The embedded practice server and its ready-made sessions.
 pub struct Practice {
     pub server: SimHandle,
+    /// CENTAGATE, as the practice admin.
     pub session: Arc<Session>,
+    /// SecurID Cloud, with the practice API key.
+    pub securid: Arc<Session>,
 }
 
 /// Shared state of all commands; cheap to clone.
@@ -49,9 +62,13 @@ impl AppState {
 
     /// The session for a profile: the practice one, or a cached one over the stored profile.
     pub async fn session(&self, name: &str) -> Result<Arc<Session>, Error> {
-        if name == PRACTICE_PROFILE {
+        if name == PRACTICE_PROFILE || name == PRACTICE_SECURID_PROFILE {
             if let Some(p) = self.inner.practice.lock().await.as_ref() {
-                return Ok(p.session.clone());
+                return Ok(if name == PRACTICE_PROFILE {
+                    p.session.clone()
+                } else {
+                    p.securid.clone()
+                });
             }
         }
         if let Some(s) = self.sessions().get(name) {
@@ -109,7 +126,20 @@ impl AppState {
             Secret::new(admin.secret_code),
         )?;
         let session = Arc::new(Session::with_credentials(profile, creds));
-        *guard = Some(Practice { server, session });
+        // The SecurID side: a profile made from the server's own key file, exactly as an
+        // imported one is (the key stays in this session, never in the OS store).
+        let (profile, key) = SecurIdProfileDraft {
+            name: PRACTICE_SECURID_PROFILE.into(),
+            key_json: Some(Secret::new(server.securid_key_file_json())),
+            ..SecurIdProfileDraft::default()
+        }
+        .validate()?;
+        let securid = Arc::new(Session::with_securid_key(profile, key));
+        *guard = Some(Practice {
+            server,
+            session,
+            securid,
+        });
         Ok(())
     }
 

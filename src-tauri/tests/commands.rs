@@ -163,6 +163,9 @@ fn the_capability_grants_the_app_commands_and_nothing_else() {
     for cmd in [
         "plugin:window-state|save_window_state",
         "plugin:window|close",
+        // The dialog plugin is used from Rust only (choose_key_file).
+        "plugin:dialog|open",
+        "plugin:dialog|message",
     ] {
         let e = app.err(cmd, json!({}));
         assert!(
@@ -507,6 +510,310 @@ fn no_secret_crosses_ipc() {
     // The check can fail: the same needles are found in a text that does hold a secret.
     let leaked = format!("{{\"x\":\"{AUTH}\",\"y\":\"{cen}\"}}").to_lowercase();
     assert!(leaked.contains(&needles[0].1) && leaked.contains(&needles[2].1));
+    drop(received);
+    tauri::async_runtime::block_on(server.shutdown());
+}
+
+// ------------------------------------------------------------------------------- SecurID
+
+/// The practice SecurID profile: look users up, unlock a subset, lock through the practice
+/// panel and unlock again, a part-way failure (HTTP 500) with the statuses, a 404 in words,
+/// and operations of the other backend refused.
+#[test]
+fn practice_securid_rehearses_lookup_and_unlock_through_the_commands() {
+    let app = App::new();
+    let p = tokendesk_app::PRACTICE_SECURID_PROFILE;
+    let status = app.ok("practice_start", json!({}));
+    assert_eq!(status["securidProfile"], p, "{status}");
+    let profiles = app.ok("list_profiles", json!({}));
+    let listed = profiles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == p)
+        .unwrap_or_else(|| panic!("{p} listed: {profiles}"))
+        .clone();
+    assert_eq!(listed["practice"], true);
+    assert_eq!(listed["profile"]["backend"], "securid");
+    assert!(listed["profile"]["customerName"].is_string(), "{listed}");
+    let check = app.ok("test_profile", json!({"name": p}));
+    assert_eq!(check["code"], 404, "the probe address is nobody's: {check}");
+
+    let lookup = |by: &str, value: &str| {
+        app.ok(
+            "securid_lookup",
+            json!({"profile": p, "request": {"by": by, "value": value}}),
+        )
+    };
+    let unlock = |id: &Value, methods: Value, user: &str| {
+        app.ok(
+            "securid_unlock",
+            json!({"profile": p, "request": {"userId": id, "methods": methods}, "user": user}),
+        )
+    };
+
+    // bob: TOKEN locked. Found by email; unlocking TOKEN alone clears it.
+    let bob = lookup("email", "bob@example.com");
+    assert_eq!(bob["code"], 200);
+    let user = &bob["object"];
+    assert_eq!(user["email"], "bob@example.com", "{bob}");
+    assert_eq!(
+        (user["smsOn"].clone(), user["voiceOn"].clone()),
+        (json!(true), json!(true))
+    );
+    assert!(bob["summary"].as_str().unwrap().contains("SMS on"), "{bob}");
+    let id = user["id"].clone();
+    let done = unlock(&id, json!(["TOKEN"]), "bob@example.com");
+    assert_eq!(done["code"], 200, "{done}");
+    assert_eq!(done["failure"], Value::Null);
+    assert_eq!(done["requested"], json!(["TOKEN"]));
+    assert_eq!(
+        (
+            done["locks"]["tokenLocked"].clone(),
+            done["locks"]["smsLocked"].clone(),
+            done["locks"]["voiceLocked"].clone()
+        ),
+        (json!(false), json!(false), json!(false)),
+        "{done}"
+    );
+    // Found by username too.
+    assert_eq!(lookup("username", "bob")["object"]["id"], id);
+
+    // alice: SMS locked through the practice panel, seen there, then unlocked with SMS only.
+    let locked = app.ok(
+        "practice_securid_lock",
+        json!({"who": "alice@example.com", "method": "SMS"}),
+    );
+    assert_eq!(locked["smsLocked"], true, "{locked}");
+    let users = app.ok("practice_securid_users", json!({}));
+    let alice = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "alice")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (alice["smsLocked"].clone(), alice["tokenLocked"].clone()),
+        (json!(true), json!(false))
+    );
+    let done = unlock(&alice["id"], json!(["SMS"]), "alice@example.com");
+    assert_eq!(done["locks"]["smsLocked"], false, "{done}");
+    // A method that is off cannot be locked: said in words, as an input problem.
+    let e = app.err(
+        "practice_securid_lock",
+        json!({"who": "grace", "method": "VOICE"}),
+    );
+    assert_error_shape(&e, "input");
+
+    // frank: VOICE stuck. Unlocking all three answers 500: the report carries the failure in
+    // words and all three statuses (SMS now unlocked, VOICE still locked).
+    let frank = lookup("email", "frank@example.com");
+    let report = unlock(
+        &frank["object"]["id"],
+        json!(["TOKEN", "SMS", "VOICE"]),
+        "frank@example.com",
+    );
+    assert_eq!(report["code"], 500, "{report}");
+    let failure = &report["failure"];
+    assert_error_shape(failure, "server");
+    assert_eq!(failure["code"], 500);
+    assert!(
+        failure["title"]
+            .as_str()
+            .unwrap()
+            .contains("did not complete"),
+        "{failure}"
+    );
+    assert!(
+        failure["hint"]
+            .as_str()
+            .unwrap()
+            .starts_with("Now: token unlocked, SMS unlocked, voice locked"),
+        "{failure}"
+    );
+    assert_eq!(report["locks"]["voiceLocked"], true);
+    assert_eq!(report["locks"]["smsLocked"], false);
+    assert!(
+        report["summary"].as_str().unwrap().contains("voice locked"),
+        "{report}"
+    );
+
+    // Nobody by that address: 404 in words; a bad address is refused before sending.
+    let e = app.err(
+        "securid_lookup",
+        json!({"profile": p, "request": {"by": "email", "value": "nobody@example.com"}}),
+    );
+    assert_error_shape(&e, "server");
+    assert_eq!(e["code"], 404);
+    assert!(
+        e["title"].as_str().unwrap().contains("email address"),
+        "{e}"
+    );
+    let e = app.err(
+        "securid_lookup",
+        json!({"profile": p, "request": {"by": "email", "value": "not-an-address"}}),
+    );
+    assert_error_shape(&e, "input");
+    // No method chosen: refused before sending.
+    let e = app.err(
+        "securid_unlock",
+        json!({"profile": p, "request": {"userId": id, "methods": []}, "user": null}),
+    );
+    assert_error_shape(&e, "input");
+
+    // Each backend's operations on the other's profile: a config error in words.
+    let e = app.err(
+        "list_methods",
+        json!({"profile": p, "request": {"username": "bob"}}),
+    );
+    assert_error_shape(&e, "config");
+    assert!(e["title"].as_str().unwrap().contains("SecurID"), "{e}");
+    let e = app.err(
+        "securid_lookup",
+        json!({"profile": tokendesk_app::PRACTICE_PROFILE, "request": {"by": "email", "value": "bob@example.com"}}),
+    );
+    assert_error_shape(&e, "config");
+    assert!(e["title"].as_str().unwrap().contains("CENTAGATE"), "{e}");
+
+    // The activity names the operations and the people as they were found.
+    let activity = app.ok("activity", json!({}));
+    let ops: Vec<(String, String, bool)> = activity
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["operation"] == "unlockMethods")
+        .map(|a| {
+            (
+                a["username"].as_str().unwrap().to_owned(),
+                a["summary"].as_str().unwrap().to_owned(),
+                a["ok"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(ops.len(), 4, "{ops:?}");
+    assert_eq!((ops[0].0.as_str(), ops[0].2), ("bob@example.com", true));
+    assert_eq!((ops[2].0.as_str(), ops[2].2), ("frank@example.com", false));
+    app.ok("practice_stop", json!({}));
+    assert_error_shape(&app.err("practice_securid_users", json!({})), "config");
+}
+
+/// A SecurID profile from the practice server's key file, written to a temp file: the
+/// backend reads it, stores the key in the real Secret Service, and no answer the webview
+/// receives holds a line of the key.
+#[test]
+fn securid_profiles_are_saved_from_a_key_file_and_never_return_the_key() {
+    if !secret_service() {
+        return;
+    }
+    let server = sim(AdminCredentials::practice());
+    let app = App::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("securid-key.json");
+    server.write_securid_key_file(&path).unwrap();
+    let key_file = server.securid_key_file();
+    let draft = |extra: Value| {
+        let mut d = json!({"name": "cloud-1"});
+        d.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        d
+    };
+
+    // Refused: no key file, a missing file, a reserved name.
+    for (bad, field_word) in [
+        (draft(json!({})), "key file"),
+        (
+            draft(json!({"keyFile": dir.path().join("nope.json")})),
+            "key file",
+        ),
+        (
+            json!({"name": "practice-securid", "keyFile": path}),
+            "Profile name",
+        ),
+    ] {
+        let e = app.err(
+            "save_securid_profile",
+            json!({"draft": bad, "replace": false}),
+        );
+        assert_error_shape(&e, "input");
+        assert!(e["title"].as_str().unwrap().contains(field_word), "{e}");
+    }
+
+    let saved = app.ok(
+        "save_securid_profile",
+        json!({"draft": draft(json!({"keyFile": path})), "replace": false}),
+    );
+    assert_eq!(saved["credentialsStored"], true, "{saved}");
+    assert_eq!(saved["profile"]["backend"], "securid");
+    assert_eq!(saved["profile"]["admin"], key_file.access_id);
+    assert_eq!(saved["profile"]["customerName"], key_file.customer_name);
+    assert_eq!(saved["profile"]["url"], server.origin());
+    let check = app.ok("test_profile", json!({"name": "cloud-1"}));
+    assert_eq!(check["code"], 404, "{check}");
+    let found = app.ok(
+        "securid_lookup",
+        json!({"profile": "cloud-1", "request": {"by": "email", "value": "carol@example.com"}}),
+    );
+    let report = app.ok(
+        "securid_unlock",
+        json!({"profile": "cloud-1", "request": {"userId": found["object"]["id"], "methods": ["TOKEN", "SMS", "VOICE"]}}),
+    );
+    assert_eq!(report["code"], 200, "{report}");
+    assert_eq!(report["locks"]["tokenLocked"], false);
+
+    // Twice is refused; edited without a key file, the stored key is kept.
+    let e = app.err(
+        "save_securid_profile",
+        json!({"draft": draft(json!({"keyFile": path})), "replace": false}),
+    );
+    assert_error_shape(&e, "config");
+    let edited = app.ok(
+        "save_securid_profile",
+        json!({"draft": draft(json!({"timeoutSecs": 20})), "replace": true}),
+    );
+    assert_eq!(edited["profile"]["timeoutSecs"], 20, "{edited}");
+    assert_eq!(
+        app.ok("test_profile", json!({"name": "cloud-1"}))["code"],
+        404
+    );
+    // Replaced with the key file again: still works.
+    app.ok(
+        "save_securid_profile",
+        json!({"draft": draft(json!({"keyFile": path})), "replace": true}),
+    );
+    app.ok("test_profile", json!({"name": "cloud-1"}));
+    // A CENTAGATE edit of a SecurID profile (and the reverse) is refused.
+    let e = app.err(
+        "save_profile",
+        json!({"draft": {"name": "cloud-1", "url": server.origin(), "admin": "x",
+                         "basePath": null, "caFile": null, "timeoutSecs": null},
+               "secrets": null, "replace": true}),
+    );
+    assert_error_shape(&e, "config");
+    app.ok("remove_profile", json!({"name": "cloud-1"}));
+    let store = tokendesk_core::credentials::SecretStore::open().expect("the store");
+    assert!(!store.has("cloud-1").expect("the store answers"));
+
+    // No line of the private key in anything the webview received.
+    let lines: Vec<&str> = key_file
+        .access_key
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.len() > 20 && !l.starts_with("-----"))
+        .collect();
+    assert!(lines.len() > 10, "a PEM key has many lines");
+    let received = app.received.lock().unwrap();
+    assert!(received.len() >= 12, "{received:?}");
+    for answer in received.iter() {
+        assert!(
+            !answer.contains("PRIVATE KEY"),
+            "key material crossed IPC: {answer}"
+        );
+        for line in &lines {
+            assert!(!answer.contains(line), "a key line crossed IPC: {answer}");
+        }
+    }
     drop(received);
     tauri::async_runtime::block_on(server.shutdown());
 }

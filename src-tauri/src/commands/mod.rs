@@ -3,5 +3,6 @@
 
 pub mod practice;
 pub mod profiles;
+pub mod securid;
 pub mod startup;
 pub mod tokens;

@@ -3,11 +3,13 @@
 
 use serde::Serialize;
 use tauri::State;
+use tokendesk_core::securid::users::UnlockMethod;
+use tokendesk_core::validate::Field;
 use tokendesk_core::{ConfigError, Error};
-use tokendesk_sim::{Controls, OtpKind, StoreError, TokenStatus};
+use tokendesk_sim::{Controls, OtpKind, SecurIdMethod, StoreError, TokenStatus};
 use ts_rs::TS;
 
-use crate::state::{AppState, PRACTICE_PROFILE};
+use crate::state::{AppState, PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE};
 
 /// Whether practice mode runs, and where.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -15,7 +17,10 @@ use crate::state::{AppState, PRACTICE_PROFILE};
 #[ts(export)]
 pub struct PracticeStatus {
     pub running: bool,
+    /// The practice CENTAGATE profile.
     pub profile: Option<String>,
+    /// The practice SecurID Cloud profile (the same server's SecurID routes).
+    pub securid_profile: Option<String>,
     pub origin: Option<String>,
 }
 
@@ -80,16 +85,74 @@ pub struct LoginAttempt {
     pub message: String,
 }
 
+/// A practice user's SecurID identity and its lock states, as the practice server knows them
+/// (the real service offers no such view: there, statuses come only from an unlock's answer).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PracticeSecurIdUser {
+    pub id: String,
+    pub username: String,
+    pub email: String,
+    /// First and last name.
+    pub name: String,
+    /// "Enabled" or "Disabled".
+    pub status: String,
+    pub sms_on: bool,
+    pub voice_on: bool,
+    pub token_locked: bool,
+    pub sms_locked: bool,
+    pub voice_locked: bool,
+    /// Methods whose unlock fails while locked (the unlock then answers HTTP 500).
+    pub stuck: Vec<UnlockMethod>,
+}
+
+fn unlock_method(m: SecurIdMethod) -> UnlockMethod {
+    match m {
+        SecurIdMethod::Token => UnlockMethod::Token,
+        SecurIdMethod::Sms => UnlockMethod::Sms,
+        SecurIdMethod::Voice => UnlockMethod::Voice,
+    }
+}
+
+fn sim_method(m: UnlockMethod) -> SecurIdMethod {
+    match m {
+        UnlockMethod::Token => SecurIdMethod::Token,
+        UnlockMethod::Sms => SecurIdMethod::Sms,
+        UnlockMethod::Voice => SecurIdMethod::Voice,
+    }
+}
+
+impl From<tokendesk_sim::SecurIdUser> for PracticeSecurIdUser {
+    fn from(u: tokendesk_sim::SecurIdUser) -> Self {
+        PracticeSecurIdUser {
+            name: format!("{} {}", u.first_name, u.last_name)
+                .trim()
+                .to_owned(),
+            id: u.id,
+            username: u.username,
+            email: u.email,
+            status: u.status.as_str().to_owned(),
+            sms_on: u.sms_number.is_some(),
+            voice_on: u.voice_number.is_some(),
+            token_locked: u.token_locked,
+            sms_locked: u.sms_locked,
+            voice_locked: u.voice_locked,
+            stuck: u.stuck.into_iter().map(unlock_method).collect(),
+        }
+    }
+}
+
 fn practice_error(e: StoreError) -> Error {
     match e {
-        StoreError::UnknownUser(u) => Error::input(
-            tokendesk_core::validate::Field::Username,
-            format!("no practice user named {u}"),
-        ),
-        StoreError::UnknownToken(t) => Error::input(
-            tokendesk_core::validate::Field::Serial,
-            format!("no practice token {t}"),
-        ),
+        StoreError::UnknownUser(u) => {
+            Error::input(Field::Username, format!("no practice user named {u}"))
+        }
+        StoreError::UnknownToken(t) => {
+            Error::input(Field::Serial, format!("no practice token {t}"))
+        }
+        // A practice control that does not apply now, e.g. locking a method that is off.
+        StoreError::Conflict(why) => Error::input(Field::Methods, why),
         other => ConfigError::Io {
             path: "practice server".into(),
             detail: other.to_string(),
@@ -111,11 +174,13 @@ async fn status(state: &AppState) -> PracticeStatus {
         Some(p) => PracticeStatus {
             running: true,
             profile: Some(PRACTICE_PROFILE.into()),
+            securid_profile: Some(PRACTICE_SECURID_PROFILE.into()),
             origin: Some(p.server.origin()),
         },
         None => PracticeStatus {
             running: false,
             profile: None,
+            securid_profile: None,
             origin: None,
         },
     }
@@ -226,4 +291,33 @@ pub async fn practice_drift(
         .await
         .map_err(practice_error)?;
     Ok(())
+}
+
+/// Every practice SecurID identity with its lock states.
+#[tauri::command]
+pub async fn practice_securid_users(
+    state: State<'_, AppState>,
+) -> Result<Vec<PracticeSecurIdUser>, Error> {
+    let users = controls(&state)
+        .await?
+        .securid_users()
+        .await
+        .map_err(practice_error)?;
+    Ok(users.into_iter().map(PracticeSecurIdUser::from).collect())
+}
+
+/// Locks one of a practice user's SecurID methods, as too many wrong tokencodes would, so an
+/// unlock can be rehearsed. `who`: the user's ID, email address or username.
+#[tauri::command]
+pub async fn practice_securid_lock(
+    state: State<'_, AppState>,
+    who: String,
+    method: UnlockMethod,
+) -> Result<PracticeSecurIdUser, Error> {
+    let user = controls(&state)
+        .await?
+        .securid_lock(&who, sim_method(method))
+        .await
+        .map_err(practice_error)?;
+    Ok(user.into())
 }

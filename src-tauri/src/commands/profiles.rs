@@ -1,13 +1,18 @@
-//! Server profiles: list, add or edit (secrets are write-only), remove, test.
+//! Server profiles: list, add or edit (secrets are write-only), remove, test. A CENTAGATE
+//! profile is saved with its auth token and secret code, a SecurID Cloud one from its API key
+//! file, which the backend reads (the webview only ever holds its path).
 
 use tauri::State;
+use tauri_plugin_dialog::DialogExt;
 use tokendesk_core::credentials::{CentagateCredentials, SecretStore};
 use tokendesk_core::ops::ConnectionCheck;
-use tokendesk_core::profiles::{Profile, ProfileDraft, ProfileSummary};
+use tokendesk_core::profiles::{
+    Backend, Profile, ProfileDraft, ProfileSummary, SecurIdProfileDraft,
+};
 use tokendesk_core::validate::Field;
 use tokendesk_core::{ConfigError, Error};
 
-use crate::state::{AppState, PRACTICE_PROFILE};
+use crate::state::{is_practice_name, AppState, PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE};
 
 /// Runs credential-store work off the async threads (the store's calls block).
 async fn blocking<T: Send + 'static>(
@@ -48,6 +53,7 @@ pub async fn list_profiles(state: State<'_, AppState>) -> Result<Vec<ProfileSumm
     let mut out = Vec::new();
     if let Some(p) = state.practice().await.as_ref() {
         out.push(summary(p.session.profile().clone(), true, true));
+        out.push(summary(p.securid.profile().clone(), true, true));
     }
     out.extend(
         profiles
@@ -68,24 +74,20 @@ pub async fn save_profile(
     replace: bool,
 ) -> Result<ProfileSummary, Error> {
     let profile = draft.validate()?;
-    if profile.name.eq_ignore_ascii_case(PRACTICE_PROFILE) {
-        return Err(Error::input(
-            Field::ProfileName,
-            "is reserved for practice mode; choose another name",
-        ));
-    }
+    refuse_practice_name(&profile.name)?;
     let secrets = match secrets {
         Some(s) => Some(CentagateCredentials::new(s.auth_token, s.secret_code)?),
         None if !replace => return Err(Error::input(Field::AuthToken, "must not be empty")),
         None => None,
     };
     let store = state.store()?;
-    let exists = store.load()?.contains_key(&profile.name);
-    match (replace, exists) {
-        (false, true) => return Err(ConfigError::ProfileExists { name: profile.name }.into()),
-        (true, false) => return Err(ConfigError::ProfileNotFound { name: profile.name }.into()),
-        _ => {}
-    }
+    let existing = store.load()?.remove(&profile.name);
+    check_replace(
+        replace,
+        existing.as_ref(),
+        &profile.name,
+        Backend::Centagate,
+    )?;
     if let Some(creds) = secrets {
         let name = profile.name.clone();
         blocking(move || SecretStore::open()?.save(&name, &creds)).await?;
@@ -108,6 +110,121 @@ pub async fn save_profile(
         .await
         .unwrap_or(false);
     Ok(summary(profile, stored, false))
+}
+
+fn refuse_practice_name(name: &str) -> Result<(), Error> {
+    if is_practice_name(name) {
+        return Err(Error::input(
+            Field::ProfileName,
+            format!(
+                "{PRACTICE_PROFILE} and {PRACTICE_SECURID_PROFILE} are reserved for practice mode; choose another name"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Adding needs a new name, editing an existing profile of the same kind.
+fn check_replace(
+    replace: bool,
+    existing: Option<&Profile>,
+    name: &str,
+    backend: Backend,
+) -> Result<(), Error> {
+    match (replace, existing) {
+        (false, Some(_)) => Err(ConfigError::ProfileExists { name: name.into() }.into()),
+        (true, None) => Err(ConfigError::ProfileNotFound { name: name.into() }.into()),
+        (true, Some(p)) if p.backend != backend => Err(ConfigError::Unsupported {
+            profile: name.into(),
+            backend: p.backend.label().into(),
+            action: format!(
+                "become a {} profile; add a new profile instead",
+                backend.label()
+            ),
+        }
+        .into()),
+        _ => Ok(()),
+    }
+}
+
+/// Adds a SecurID Cloud profile from its API key file (`replace` false), or edits one
+/// (`replace` true). The backend reads and checks the file named by `draft.keyFile`, stores
+/// the key in the OS credential store and keeps only the non-secret settings in the profile
+/// (URL, access ID, customer name). On edit, no key file keeps the stored key; a new one
+/// replaces it. The answer never holds key material.
+#[tauri::command]
+pub async fn save_securid_profile(
+    state: State<'_, AppState>,
+    draft: SecurIdProfileDraft,
+    replace: bool,
+) -> Result<ProfileSummary, Error> {
+    refuse_practice_name(&draft.name)?;
+    let store = state.store()?;
+    let name = tokendesk_core::validate::profile_name(&draft.name)?;
+    let existing = store.load()?.remove(&name);
+    let new_key = draft.key_json.is_some()
+        || draft
+            .key_file
+            .as_deref()
+            .is_some_and(|p| !p.trim().is_empty());
+    check_replace(replace, existing.as_ref(), &name, Backend::SecurId)?;
+    let (profile, key) = match (&existing, new_key) {
+        (Some(old), false) => (draft.revise(old)?, None),
+        _ => {
+            let (profile, key) = draft.validate()?;
+            (profile, Some(key))
+        }
+    };
+    if let Some(key) = key {
+        let name = profile.name.clone();
+        blocking(move || SecretStore::open()?.save_securid(&name, &key)).await?;
+    }
+    let saved = if replace {
+        store.update(&profile)
+    } else {
+        store.add(&profile)
+    };
+    if let Err(e) = saved {
+        if !replace {
+            let name = profile.name.clone();
+            let _ = blocking(move || SecretStore::open()?.delete(&name)).await;
+        }
+        return Err(e);
+    }
+    state.forget_session(&profile.name);
+    let name = profile.name.clone();
+    let stored = blocking(move || SecretStore::open()?.has(&name))
+        .await
+        .unwrap_or(false);
+    Ok(summary(profile, stored, false))
+}
+
+/// Opens the system's file dialog to choose a SecurID API key file; the path, or null when
+/// the person cancelled. The dialog is opened here, not from the webview, so the window needs
+/// no dialog or file-system permission; the file is read only when the profile is saved.
+#[tauri::command]
+pub async fn choose_key_file<R: tauri::Runtime>(
+    window: tauri::WebviewWindow<R>,
+) -> Result<Option<String>, Error> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    window
+        .dialog()
+        .file()
+        .set_title("Choose the SecurID API key file")
+        .add_filter("API key file (JSON)", &["json"])
+        .set_parent(&window)
+        .pick_file(move |picked| {
+            let _ = tx.send(picked);
+        });
+    let picked = rx.await.unwrap_or(None);
+    match picked.map(|p| p.into_path()) {
+        None => Ok(None),
+        Some(Ok(path)) => Ok(Some(path.display().to_string())),
+        Some(Err(e)) => Err(Error::input(
+            Field::KeyFile,
+            format!("the chosen file cannot be used as a local path ({e})"),
+        )),
+    }
 }
 
 /// Removes a profile and deletes its stored credentials (first, so none are left behind).

@@ -15,7 +15,7 @@ use tokendesk_core::Error;
 use crate::state::AppState;
 
 /// Runs one operation on the profile's session and records it in the activity.
-async fn recorded<T, Fut>(
+pub(crate) async fn recorded<T, Fut>(
     state: &AppState,
     profile: &str,
     operation: Operation,

@@ -3,4 +3,12 @@
 /**
  * Whether practice mode runs, and where.
  */
-export type PracticeStatus = { running: boolean, profile: string | null, origin: string | null, };
+export type PracticeStatus = { running: boolean, 
+/**
+ * The practice CENTAGATE profile.
+ */
+profile: string | null, 
+/**
+ * The practice SecurID Cloud profile (the same server's SecurID routes).
+ */
+securidProfile: string | null, origin: string | null, };

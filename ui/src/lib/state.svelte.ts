@@ -14,7 +14,12 @@ export class AppState {
   profilesLoaded = $state(false);
   profilesError = $state<ErrorInfo | null>(null);
   selected = $state<string | null>(null);
-  practice = $state<PracticeStatus>({ running: false, profile: null, origin: null });
+  practice = $state<PracticeStatus>({
+    running: false,
+    profile: null,
+    securidProfile: null,
+    origin: null,
+  });
   practiceBusy = $state(false);
   practiceError = $state<ErrorInfo | null>(null);
   activity = $state<ActivityEntry[]>([]);

@@ -71,6 +71,7 @@ export type MockOptions = {
 };
 
 const PRACTICE_NAME = "Practice";
+const PRACTICE_SECURID_NAME = "Practice-SecurID";
 const PRACTICE_ORIGIN = "http://127.0.0.1:8790";
 
 // ----------------------------------------------------------------- errors, worded like core
@@ -641,8 +642,13 @@ export class MockBackend {
 
   private practiceStatus(): PracticeStatus {
     return this.practice
-      ? { running: true, profile: PRACTICE_NAME, origin: PRACTICE_ORIGIN }
-      : { running: false, profile: null, origin: null };
+      ? {
+          running: true,
+          profile: PRACTICE_NAME,
+          securidProfile: PRACTICE_SECURID_NAME,
+          origin: PRACTICE_ORIGIN,
+        }
+      : { running: false, profile: null, securidProfile: null, origin: null };
   }
 
   private needPractice() {
