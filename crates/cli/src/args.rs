@@ -42,8 +42,11 @@ pub enum Command {
     User(UserCommand),
     /// Explain server return codes (all of them, or one)
     Codes {
-        /// A return code, e.g. 29017
+        /// A return code, e.g. 29017 (with --securid, an HTTP status such as 403)
         code: Option<i64>,
+        /// SecurID Cloud's HTTP answers instead of CENTAGATE's return codes
+        #[arg(long)]
+        securid: bool,
     },
 }
 

@@ -25,7 +25,7 @@ use crate::output::{self, Done, Failure, Partial};
 pub async fn run(cli: Cli) -> Result<Done, Failure> {
     let profile = cli.profile.as_deref();
     match cli.command {
-        Command::Codes { code } => Ok(output::codes(code)),
+        Command::Codes { code, securid } => Ok(output::codes(code, securid)),
         Command::Profile(p) => Ok(profile_command(p, profile).await?),
         Command::Token(TokenCommand::Register { user, sms, otp }) => {
             let token = match (sms, otp) {

@@ -4,7 +4,9 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tokendesk_core::centagate::catalog;
 use tokendesk_core::centagate::methods::AuthMethods;
+use tokendesk_core::ops::Operation;
 use tokendesk_core::profiles::Backend;
+use tokendesk_core::securid::catalog as securid_catalog;
 use tokendesk_core::securid::users::{MethodLocks, SecurIdUser, UnlockMethod};
 use tokendesk_core::{Error, ErrorInfo, ErrorKind};
 
@@ -299,11 +301,49 @@ pub fn method_locks(heading: &str, locks: &MethodLocks, user: &SecurIdUser) -> S
     format!("{heading}\n{}", table(&["METHOD", "STATUS"], &rows))
 }
 
-/// `tokendesk codes`: the whole catalog, or one code in full.
-pub fn codes(code: Option<i64>) -> Done {
+/// One backend's answer catalog, as `tokendesk codes` shows it.
+struct Catalog {
+    what: &'static str,
+    flag: &'static str,
+    all: fn() -> &'static [catalog::CodeEntry],
+    entry: fn(i64) -> Option<&'static catalog::CodeEntry>,
+    describe: fn(i64, Option<Operation>) -> catalog::Described,
+}
+
+const CENTAGATE_CODES: Catalog = Catalog {
+    what: "CENTAGATE return codes",
+    flag: "",
+    all: catalog::all,
+    entry: catalog::entry,
+    describe: catalog::describe,
+};
+
+const SECURID_CODES: Catalog = Catalog {
+    what: "SecurID Cloud HTTP answers",
+    flag: " --securid",
+    all: securid_catalog::all,
+    entry: securid_catalog::entry,
+    describe: securid_catalog::describe,
+};
+
+/// `tokendesk codes`: the whole catalog, or one code in full — CENTAGATE's return codes, or
+/// with `securid` SecurID Cloud's HTTP answers (the same catalog shape).
+pub fn codes(code: Option<i64>, securid: bool) -> Done {
+    let Catalog {
+        what,
+        flag,
+        all,
+        entry,
+        describe,
+    } = if securid {
+        SECURID_CODES
+    } else {
+        CENTAGATE_CODES
+    };
+    let all = all();
     match code {
         None => {
-            let rows: Vec<Vec<String>> = catalog::all()
+            let rows: Vec<Vec<String>> = all
                 .iter()
                 .map(|e| {
                     vec![
@@ -314,13 +354,13 @@ pub fn codes(code: Option<i64>) -> Done {
                 })
                 .collect();
             let human = format!(
-                "CENTAGATE return codes ({}). `tokendesk codes N` explains one.\n{}",
+                "{what} ({}). `tokendesk codes{flag} N` explains one.\n{}",
                 rows.len(),
                 table(&["CODE", "MEANING", "VENDOR TEXT"], &rows)
             );
-            Done::local(human, catalog::all())
+            Done::local(human, all)
         }
-        Some(n) => match catalog::entry(n) {
+        Some(n) => match entry(n) {
             Some(e) => {
                 let mut human = format!(
                     "{} — {}\n  vendor text: {}\n  next: {}",
@@ -337,7 +377,7 @@ pub fn codes(code: Option<i64>) -> Done {
                 Done::local(human, e)
             }
             None => {
-                let d = catalog::describe(n, None);
+                let d = describe(n, None);
                 Done::local(
                     format!("{} — {}", d.title, d.hint),
                     json!({"code": n, "title": d.title, "hint": d.hint}),

@@ -538,4 +538,34 @@ fn codes_all_and_one() {
     assert_eq!(v["object"]["code"], 424242);
     // Not a number: a usage error.
     desk.run(&["codes", "abc"]).status(2).stdout_empty();
+
+    // SecurID Cloud's HTTP answers, from the same catalog mechanism.
+    let out = desk.run(&["codes", "--securid"]);
+    out.success()
+        .stdout_has("SecurID Cloud HTTP answers (")
+        .stdout_has("codes --securid N");
+    for code in ["400", "403", "404", "415", "429", "500"] {
+        assert!(
+            out.stdout
+                .lines()
+                .any(|l| l.split_whitespace().next() == Some(code)),
+            "no row for {code}: {}",
+            out.stdout
+        );
+    }
+    assert!(
+        !out.stdout.contains("54002"),
+        "no CENTAGATE code among them"
+    );
+    let v = desk
+        .run(&["--json", "codes", "--securid", "403"])
+        .json_ok(0);
+    assert_eq!(v["object"]["code"], 403);
+    assert!(
+        v["object"]["hint"].as_str().unwrap().contains("clock"),
+        "{v}"
+    );
+    desk.run(&["codes", "--securid", "418"])
+        .success()
+        .stdout_has("HTTP 418");
 }
