@@ -565,7 +565,9 @@ describe("practice", () => {
   it("shows codes with countdown, fails logins until locked, drifts, stops", async () =>
     withApp({}, async (page) => {
       await button(page, "Practice").click();
-      await main(page).getByText("Practice mode runs a practice CENTAGATE server").waitFor();
+      await main(page)
+        .getByText("Practice mode runs a practice CENTAGATE and SecurID Cloud server")
+        .waitFor();
       await shot(page, "24-practice-off");
       await axe(page, "practice off");
       await button(page, "Start practice mode").click();
@@ -581,6 +583,7 @@ describe("practice", () => {
       await page
         .getByRole("listitem")
         .filter({ hasText: "Practice" })
+        .first()
         .getByText("practice", { exact: true })
         .waitFor();
       await shot(page, "25-practice-panel");

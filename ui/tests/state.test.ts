@@ -40,6 +40,7 @@ describe("app state", () => {
     expect(s.selected).toBe("Practice");
     expect(s.profiles.map((p) => [p.name, p.practice])).toEqual([
       ["Practice", true],
+      ["Practice-SecurID", true],
       ["prod", false],
     ]);
     await s.setPractice(false);

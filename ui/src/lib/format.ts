@@ -1,5 +1,42 @@
 /** Words and small helpers for what the screens show. */
-import type { ErrorInfo, Operation, TokenKind, TokenStatus } from "./types";
+import type {
+  Backend,
+  ErrorInfo,
+  MethodLocks,
+  Operation,
+  TokenKind,
+  TokenStatus,
+  UnlockMethod,
+} from "./types";
+
+/** The kinds of server a profile can be for. */
+export const BACKEND_LABEL: Record<Backend, string> = {
+  centagate: "CENTAGATE",
+  securid: "SecurID Cloud",
+};
+
+/** SecurID's lockable methods, in the order the server reports them. */
+export const UNLOCK_METHODS: UnlockMethod[] = ["TOKEN", "SMS", "VOICE"];
+
+export const METHOD_LABEL: Record<UnlockMethod, string> = {
+  TOKEN: "Token",
+  SMS: "SMS",
+  VOICE: "Voice",
+};
+
+/** What each method is, for the person choosing what to unlock. */
+export const METHOD_HINT: Record<UnlockMethod, string> = {
+  TOKEN: "Authenticate app or hardware tokencode",
+  SMS: "tokencode by text message",
+  VOICE: "tokencode by phone call",
+};
+
+export function methodLocked(
+  l: Pick<MethodLocks, "tokenLocked" | "smsLocked" | "voiceLocked">,
+  m: UnlockMethod,
+): boolean {
+  return m === "TOKEN" ? l.tokenLocked : m === "SMS" ? l.smsLocked : l.voiceLocked;
+}
 
 export const KIND_LABEL: Record<TokenKind, string> = {
   sms: "SMS",

@@ -12,15 +12,22 @@ import type {
   ConnectionCheck,
   ErrorInfo,
   LoginAttempt,
+  LookupUserRequest,
   Outcome,
   PracticeCodes,
+  PracticeSecurIdUser,
   PracticeStatus,
   PracticeUser,
   ProfileDraft,
   ProfileSummary,
   RegisterTokenRequest,
   Secrets,
+  SecurIdProfileDraft,
+  SecurIdUser,
   SyncTokenRequest,
+  UnlockMethod,
+  UnlockMethodsRequest,
+  UnlockReport,
   UserRequest,
 } from "./types";
 
@@ -89,6 +96,11 @@ export const api = {
     call<ProfileSummary>("save_profile", { draft, secrets, replace }),
   removeProfile: (name: string) => call<void>("remove_profile", { name }),
   testProfile: (name: string) => call<ConnectionCheck>("test_profile", { name }),
+  /** SecurID Cloud: the backend reads the key file at `draft.keyFile`; none on edit keeps the stored key. */
+  saveSecurIdProfile: (draft: SecurIdProfileDraft, replace: boolean) =>
+    call<ProfileSummary>("save_securid_profile", { draft, replace }),
+  /** The system's file dialog (opened by the shell): the chosen path, or null when cancelled. */
+  chooseKeyFile: () => call<string | null>("choose_key_file"),
 
   listMethods: (profile: string, request: UserRequest) =>
     call<Outcome<AuthMethods>>("list_methods", { profile, request }),
@@ -99,6 +111,12 @@ export const api = {
   unlockToken: (profile: string, request: UserRequest) =>
     call<Outcome<unknown>>("unlock_token", { profile, request }),
 
+  securidLookup: (profile: string, request: LookupUserRequest) =>
+    call<Outcome<SecurIdUser>>("securid_lookup", { profile, request }),
+  /** Resolves with a report also when the server failed part-way (HTTP 500): see `failure`. */
+  securidUnlock: (profile: string, request: UnlockMethodsRequest, user: string | null) =>
+    call<UnlockReport>("securid_unlock", { profile, request, user }),
+
   activity: () => call<ActivityEntry[]>("activity"),
 
   practiceStatus: () => call<PracticeStatus>("practice_status"),
@@ -108,6 +126,9 @@ export const api = {
   practiceCodes: (serial: string) => call<PracticeCodes>("practice_codes", { serial }),
   practiceFailLogin: (username: string) => call<LoginAttempt>("practice_fail_login", { username }),
   practiceDrift: (serial: string, steps: number) => call<void>("practice_drift", { serial, steps }),
+  practiceSecurIdUsers: () => call<PracticeSecurIdUser[]>("practice_securid_users"),
+  practiceSecurIdLock: (who: string, method: UnlockMethod) =>
+    call<PracticeSecurIdUser>("practice_securid_lock", { who, method }),
 
   /**
    * The first screen accepts input: the shell logs "interactive after N ms (page M ms)", the

@@ -26,6 +26,18 @@ export type { TokenMethod } from "../bindings/TokenMethod";
 export type { TokenKind } from "../bindings/TokenKind";
 export type { TokenStatus } from "../bindings/TokenStatus";
 export type { UserRequest } from "../bindings/UserRequest";
+export type { Backend } from "../bindings/Backend";
+
+// SecurID Cloud (core's securid module and the shell's commands/securid.rs).
+export type { LookupBy } from "../bindings/LookupBy";
+export type { LookupUserRequest } from "../bindings/LookupUserRequest";
+export type { MethodLocks } from "../bindings/MethodLocks";
+export type { SecurIdProfileDraft } from "../bindings/SecurIdProfileDraft";
+export type { SecurIdUser } from "../bindings/SecurIdUser";
+export type { UnlockMethod } from "../bindings/UnlockMethod";
+export type { UnlockMethodsRequest } from "../bindings/UnlockMethodsRequest";
+export type { UnlockReport } from "../bindings/UnlockReport";
+export type { PracticeSecurIdUser } from "../bindings/PracticeSecurIdUser";
 
 // Generated from the Rust shell and core (ts-rs), so the contract cannot drift.
 export type { ActivityEntry } from "../bindings/ActivityEntry";
@@ -47,6 +59,10 @@ export type CommandName =
   | "save_profile"
   | "remove_profile"
   | "test_profile"
+  | "save_securid_profile"
+  | "choose_key_file"
+  | "securid_lookup"
+  | "securid_unlock"
   | "list_methods"
   | "register_token"
   | "sync_token"
@@ -58,4 +74,6 @@ export type CommandName =
   | "practice_users"
   | "practice_codes"
   | "practice_fail_login"
-  | "practice_drift";
+  | "practice_drift"
+  | "practice_securid_users"
+  | "practice_securid_lock";

@@ -51,6 +51,9 @@ export const RULES = {
   basePath: "must start with / and contain no spaces, ? or #",
   timeout: "must be between 1 and 600 seconds",
   adminSegment: "must not be . or .. (it cannot be sent as a URL path segment)",
+  email: "must look like name@example.com (one @, no spaces)",
+  keyFile: "must be given: the .json API key file from the Cloud Administration Console",
+  methods: "choose at least one of token, SMS and voice",
 } as const;
 
 export const MAX_USERNAME_CHARS = 128;
@@ -68,6 +71,7 @@ const WS =
   "\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
 const TRIM = new RegExp(`^[${WS}]+|[${WS}]+$`, "gu");
 const ANY_WS = new RegExp(`[${WS}]`, "gu");
+const HAS_WS = new RegExp(`[${WS}]`, "u");
 
 /** str::trim. */
 export function rustTrim(s: string): string {
@@ -84,6 +88,31 @@ export function username(raw: string, field: Field = "username"): Checked<string
   if (v === "") return invalid(field, RULES.empty);
   if (chars(v) > MAX_USERNAME_CHARS) return invalid(field, RULES.usernameLength);
   if ([...v].some(isControl)) return invalid(field, RULES.control);
+  return { ok: true, value: v };
+}
+
+/**
+ * An email address to look a SecurID user up by, as core checks it: trimmed, at most 254
+ * characters, one @ with a local part of 1–64 characters and a dotted domain, no spaces or
+ * control characters. The server has the last word.
+ */
+export function email(raw: string): Checked<string> {
+  const v = rustTrim(raw);
+  if (v === "") return invalid("email", RULES.empty);
+  if (chars(v) > 254 || HAS_WS.test(v) || [...v].some(isControl))
+    return invalid("email", RULES.email);
+  const at = v.indexOf("@");
+  if (at < 0) return invalid("email", RULES.email);
+  const local = v.slice(0, at);
+  const domain = v.slice(at + 1);
+  const domainOk =
+    domain !== "" &&
+    !domain.includes("@") &&
+    domain.includes(".") &&
+    !domain.startsWith(".") &&
+    !domain.endsWith(".") &&
+    !domain.includes("..");
+  if (local === "" || chars(local) > 64 || !domainOk) return invalid("email", RULES.email);
   return { ok: true, value: v };
 }
 

@@ -8,6 +8,11 @@
  * slow.example.com (timeout), proxy.example.com (HTTP 502), portal.example.com (not a
  * CENTAGATE answer). A profile saved with the auth token "expired" gets code 10001.
  *
+ * SecurID Cloud: a key file path ending in .json is "read" (one holding "missing" is not
+ * found, one holding "bad-key" is not a key file); `keyFilePick` is what "Browse…" picks
+ * (null: cancelled). The practice SecurID users mirror the practice server's fixture (frank's
+ * voice will not unlock: HTTP 500 with the statuses).
+ *
  * Never imported by the production entry (src/main.ts).
  */
 import * as v from "../lib/validate";
@@ -18,9 +23,12 @@ import type {
   ErrorInfo,
   Field,
   LoginAttempt,
+  LookupUserRequest,
+  MethodLocks,
   Operation,
   Outcome,
   PracticeCodes,
+  PracticeSecurIdUser,
   PracticeStatus,
   PracticeTokenStatus,
   PracticeUser,
@@ -29,9 +37,14 @@ import type {
   ProfileSummary,
   RegisterTokenRequest,
   Secrets,
+  SecurIdProfileDraft,
+  SecurIdUser,
   SyncTokenRequest,
   TokenMethod,
   TokenStatus,
+  UnlockMethod,
+  UnlockMethodsRequest,
+  UnlockReport,
   UserRequest,
 } from "../lib/types";
 
@@ -61,7 +74,36 @@ type MockUser = {
   device: boolean;
 };
 
-type StoredProfile = { name: string; profile: Profile; secrets: Secrets | null; practice: boolean };
+type StoredProfile = {
+  name: string;
+  profile: Profile;
+  secrets: Secrets | null;
+  practice: boolean;
+  /** SecurID Cloud: the API key is stored. */
+  keyStored?: boolean;
+};
+
+type MockSecurIdUser = {
+  id: string;
+  username: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  status: "Enabled" | "Disabled";
+  identitySource: string;
+  markDeleted: boolean;
+  highRisk: boolean;
+  sms: string | null;
+  voice: string | null;
+  locked: Set<UnlockMethod>;
+  stuck: Set<UnlockMethod>;
+};
+
+const METHODS: UnlockMethod[] = ["TOKEN", "SMS", "VOICE"];
+const METHOD_WORD: Record<UnlockMethod, string> = { TOKEN: "token", SMS: "SMS", VOICE: "voice" };
+/** What the mock's SecurID key files hold (the practice server's public practice key). */
+export const MOCK_ACCESS_ID = "5a1e2f0c-7d3b-4c8e-9f61-0b2d4e6a8c10";
+export const MOCK_KEY_FILE = "/home/helpdesk/Downloads/securid-api-key.json";
 
 export type MockOptions = {
   /** Milliseconds since the epoch; TOTP codes follow it. */
@@ -73,6 +115,7 @@ export type MockOptions = {
 const PRACTICE_NAME = "Practice";
 const PRACTICE_SECURID_NAME = "Practice-SecurID";
 const PRACTICE_ORIGIN = "http://127.0.0.1:8790";
+const SECURID_PATH = "/AdminInterface/restapi/v1";
 
 // ----------------------------------------------------------------- errors, worded like core
 
@@ -237,6 +280,35 @@ function transportError(host: string, seconds: number): ErrorInfo | null {
   return null;
 }
 
+const SECURID: Record<number, { vendor: string; title: string; hint: string }> = {
+  404: {
+    vendor: "User is not found.",
+    title: "No user with this email address or username",
+    hint: "Check the spelling and whether the user is synchronised from the identity source yet; the lookup does not search unsynchronised users.",
+  },
+  500: {
+    vendor: "Internal error occurred when processing the request.",
+    title: "The unlock did not complete",
+    hint: "The server failed part-way: not every method was unlocked (All methods are not unlocked). The lock status shown is what the server reported after trying. Try the unlock again in a moment; if it keeps failing, contact RSA support.",
+  },
+};
+
+function securidError(status: 404 | 500, locks?: MethodLocks): ErrorInfo {
+  const e = SECURID[status];
+  return {
+    kind: "server",
+    code: status,
+    title: e.title,
+    hint: locks ? `Now: ${lockWords(locks)}. ${e.hint}` : e.hint,
+    serverMessage: e.vendor,
+  };
+}
+
+function lockWords(l: MethodLocks): string {
+  const on = { TOKEN: l.tokenLocked, SMS: l.smsLocked, VOICE: l.voiceLocked };
+  return METHODS.map((m) => `${METHOD_WORD[m]} ${on[m] ? "locked" : "unlocked"}`).join(", ");
+}
+
 function configError(title: string, hint: string): ErrorInfo {
   return { kind: "config", code: null, title, hint, serverMessage: null };
 }
@@ -265,6 +337,9 @@ export class MockBackend {
   private tokens = new Map<string, MockToken>();
   private log: ActivityEntry[] = [];
   private practice = false;
+  private securidUsers = new Map<string, MockSecurIdUser>();
+  /** What "Browse…" (choose_key_file) picks; null: the person cancels the dialog. */
+  keyFilePick: string | null = MOCK_KEY_FILE;
   private now: () => number;
   /** False: saving secrets fails as if no OS credential store were available. */
   storeAvailable = true;
@@ -275,6 +350,7 @@ export class MockBackend {
   constructor(opts: MockOptions = {}) {
     this.now = opts.now ?? (() => Date.now());
     this.seedDirectory();
+    this.seedSecurId();
     for (const p of opts.profiles ?? []) this.store(p.draft, p.secrets, false, false);
   }
 
@@ -310,6 +386,18 @@ export class MockBackend {
         return this.removeProfile(a.name as string);
       case "test_profile":
         return this.testProfile(a.name as string);
+      case "save_securid_profile":
+        return this.saveSecurId(a.draft as SecurIdProfileDraft, a.replace as boolean);
+      case "choose_key_file":
+        return this.keyFilePick;
+      case "securid_lookup":
+        return this.securidLookup(String(a.profile ?? ""), a.request as LookupUserRequest);
+      case "securid_unlock":
+        return this.securidUnlock(
+          String(a.profile ?? ""),
+          a.request as UnlockMethodsRequest,
+          (a.user as string | null) ?? null,
+        );
       case "list_methods":
         return this.op("listMethods", a, (u) => this.listMethods(u));
       case "register_token":
@@ -339,10 +427,19 @@ export class MockBackend {
           secrets: { authToken: "practice-auth-token", secretCode: "practice-secret-code" },
           practice: true,
         });
+        this.profiles.set(PRACTICE_SECURID_NAME, {
+          name: PRACTICE_SECURID_NAME,
+          profile: securidProfileOf(PRACTICE_ORIGIN, "TokenDesk Practice", 30),
+          secrets: null,
+          keyStored: true,
+          practice: true,
+        });
         return this.practiceStatus();
       case "practice_stop":
         this.practice = false;
         this.profiles.delete(PRACTICE_NAME);
+        this.profiles.delete(PRACTICE_SECURID_NAME);
+        this.seedSecurId();
         return this.practiceStatus();
       case "practice_users":
         this.needPractice();
@@ -356,6 +453,12 @@ export class MockBackend {
       case "practice_drift":
         this.needPractice();
         return this.drift(a.serial as string, a.steps as number);
+      case "practice_securid_users":
+        this.needPractice();
+        return [...this.securidUsers.values()].map((u) => practiceView(u));
+      case "practice_securid_lock":
+        this.needPractice();
+        return this.securidLock(a.who as string, a.method as UnlockMethod);
       case "ui_ready":
         return null;
       default:
@@ -372,7 +475,7 @@ export class MockBackend {
     return {
       name: p.name,
       profile: p.profile,
-      credentialsStored: p.secrets !== null,
+      credentialsStored: p.secrets !== null || p.keyStored === true,
       practice: p.practice,
     };
   }
@@ -416,6 +519,11 @@ export class MockBackend {
       throw configError(
         "The practice profile is managed by practice mode",
         "Stop practice mode to remove it; it cannot be edited.",
+      );
+    if (existing && existing.profile.backend !== "centagate")
+      throw configError(
+        "SecurID Cloud cannot become a CENTAGATE profile; add a new profile instead",
+        "Choose a profile for a server that offers this action.",
       );
     if (secrets) {
       if (!this.storeAvailable)
@@ -478,6 +586,13 @@ export class MockBackend {
 
   private testProfile(name: string): ConnectionCheck {
     const p = this.profile(name);
+    if (p.profile.backend === "securid") {
+      this.reachSecurId(p);
+      return {
+        code: 404,
+        summary: `${p.profile.url}${p.profile.basePath} answered and accepted the API key of access ID ${p.profile.admin}.`,
+      };
+    }
     this.reach(p, "listMethods");
     return {
       code: this.users.has(p.profile.admin) ? 0 : 22002,
@@ -508,6 +623,8 @@ export class MockBackend {
       const u = v.username(String(request?.username ?? ""));
       if (!u.ok) throw inputError(u);
       const p = this.profile(profileName);
+      if (p.profile.backend !== "centagate")
+        throw unsupported("SecurID Cloud", OPERATION_WORDS[operation]);
       // Input first (nothing is sent, credentials are not read), as core does.
       precheck(operation, request);
       this.reach(p, operation);
@@ -636,6 +753,288 @@ export class MockBackend {
     else throw serverError(29017, "unlock");
     t.failCount = 0;
     return done(`Unlocked the OTP token of ${u.username}; it is active again.`);
+  }
+
+  // ------------------------------------------------------------- SecurID Cloud
+
+  private saveSecurId(draft: SecurIdProfileDraft, replace: boolean): ProfileSummary {
+    const name = v.profileName(draft.name ?? "");
+    if (!name.ok) throw inputError(name);
+    if (["practice", "practice-securid"].includes(name.value.toLowerCase()))
+      throw inputFor(
+        "profileName",
+        "Practice and Practice-SecurID are reserved for practice mode; choose another name",
+      );
+    const existing = this.profiles.get(name.value);
+    if (!replace && existing)
+      throw configError(
+        `A profile named '${name.value}' already exists`,
+        "Choose another name, or remove the existing profile first.",
+      );
+    if (replace && !existing)
+      throw configError(
+        `No profile named '${name.value}'`,
+        "List the profiles with `tokendesk profile list`, or add one with `tokendesk profile add`.",
+      );
+    if (existing && existing.profile.backend !== "securid")
+      throw configError(
+        "CENTAGATE cannot become a SecurID Cloud profile; add a new profile instead",
+        "Choose a profile for a server that offers this action.",
+      );
+    const t = v.timeout(draft.timeoutSecs == null ? "" : String(draft.timeoutSecs));
+    if (!t.ok) throw inputError(t);
+    const path = (draft.keyFile ?? "").trim();
+    if (path === "" && !existing) throw inputFor("keyFile", v.RULES.keyFile);
+    if (path !== "") {
+      if (path.includes("missing") || !path.endsWith(".json"))
+        throw inputFor("keyFile", `${path} could not be read: no such file`);
+      if (path.includes("bad-key"))
+        throw configError(
+          "The SecurID API key cannot be used",
+          "The API key file accessKey is not an RSA private key in PEM form. Import a fresh API key file from the Cloud Administration Console.",
+        );
+      if (!this.storeAvailable)
+        throw configError(
+          "No credential store is available",
+          `${STORE_HINT} (Detail: no Secret Service provider on the session bus.)`,
+        );
+    }
+    const host = path.match(/(down|slow|proxy|portal)\./)?.[0] ?? "";
+    const profile =
+      path !== ""
+        ? securidProfileOf(
+            host ? `https://${host}example.com` : "https://tenant.access.securid.com",
+            "Example Tenant",
+            t.value ?? v.DEFAULT_TIMEOUT_SECS,
+          )
+        : { ...existing!.profile, timeoutSecs: t.value ?? v.DEFAULT_TIMEOUT_SECS };
+    if (draft.caFile && draft.caFile.trim()) profile.caFile = draft.caFile.trim();
+    const stored: StoredProfile = {
+      name: name.value,
+      profile,
+      secrets: null,
+      keyStored: true,
+      practice: false,
+    };
+    this.profiles.set(name.value, stored);
+    return this.summary(stored);
+  }
+
+  private reachSecurId(p: StoredProfile) {
+    if (p.practice && !this.practice)
+      throw transportError("down.127.0.0.1:8790", p.profile.timeoutSecs)!;
+    if (!p.keyStored)
+      throw configError(
+        `No SecurID API key stored for profile '${p.name}'`,
+        "Import the API key file again (remove the profile and add it with the key file), or set TOKENDESK_SECURID_KEY_FILE to the key file's path.",
+      );
+    const t = transportError(new URL(p.profile.url).host, p.profile.timeoutSecs);
+    if (t) throw t;
+  }
+
+  /** Runs a SecurID operation on a profile and records it, as the shell's commands do. */
+  private securidOp<T>(
+    profileName: string,
+    operation: Operation,
+    who: string,
+    run: (p: StoredProfile) => T,
+    failed: (r: T) => ErrorInfo | null,
+    summary: (r: T) => string,
+  ): T {
+    const record = (ok: boolean, text: string, error: ErrorInfo | null) =>
+      this.log.push({
+        at: new Date(this.now()).toISOString(),
+        profile: profileName,
+        operation,
+        username: who.trim(),
+        ok,
+        summary: text,
+        error,
+      });
+    try {
+      const p = this.profile(profileName);
+      if (p.profile.backend !== "securid")
+        throw unsupported("CENTAGATE", OPERATION_WORDS[operation]);
+      const r = run(p);
+      const f = failed(r);
+      record(f === null, f ? f.title : summary(r), f);
+      return r;
+    } catch (e) {
+      const err = e as ErrorInfo;
+      record(false, err.title, err);
+      throw err;
+    }
+  }
+
+  private findSecurId(by: "email" | "username", value: string): MockSecurIdUser | undefined {
+    return [...this.securidUsers.values()].find((u) =>
+      by === "email" ? u.email.toLowerCase() === value.toLowerCase() : u.username === value,
+    );
+  }
+
+  private securidLookup(profile: string, r: LookupUserRequest): Outcome<SecurIdUser> {
+    return this.securidOp(
+      profile,
+      "lookupUser",
+      String(r?.value ?? ""),
+      (p) => {
+        const c = r?.by === "username" ? v.username(r.value ?? "") : v.email(r?.value ?? "");
+        if (!c.ok) throw inputError(c);
+        this.reachSecurId(p);
+        const u = this.findSecurId(r.by, c.value);
+        if (!u) throw securidError(404);
+        const name = `${u.firstName} ${u.lastName}`.trim() || u.email;
+        const onoff = (b: boolean) => (b ? "on" : "off");
+        return {
+          code: 200,
+          message: null,
+          summary: `Found ${name} (${u.id}), ${u.status}; SMS ${onoff(u.sms !== null)}, voice ${onoff(u.voice !== null)}.`,
+          object: {
+            id: u.id,
+            name,
+            firstName: u.firstName,
+            lastName: u.lastName,
+            email: u.email,
+            status: u.status,
+            identitySource: u.identitySource,
+            markDeleted: u.markDeleted,
+            highRisk: u.highRisk,
+            smsOn: u.sms !== null,
+            voiceOn: u.voice !== null,
+            smsNumber: u.sms,
+            voiceNumber: u.voice,
+            extra: {},
+          },
+        };
+      },
+      () => null,
+      (o) => o.summary,
+    );
+  }
+
+  private securidUnlock(
+    profile: string,
+    r: UnlockMethodsRequest,
+    user: string | null,
+  ): UnlockReport {
+    const who = user?.trim() || String(r?.userId ?? "");
+    return this.securidOp(
+      profile,
+      "unlockMethods",
+      who,
+      (p) => {
+        const methods = METHODS.filter((m) => (r?.methods ?? []).includes(m));
+        if (!/^[A-Za-z0-9._-]{1,128}$/.test(r?.userId ?? "") || [".", ".."].includes(r.userId))
+          throw inputFor(
+            "userId",
+            "must be the ID the user lookup returned: 1 to 128 letters, digits, -, _ or .",
+          );
+        if (methods.length === 0) throw inputFor("methods", v.RULES.methods);
+        this.reachSecurId(p);
+        const u = [...this.securidUsers.values()].find((x) => x.id === r.userId);
+        if (!u)
+          throw {
+            ...securidError(404),
+            title: "No user with this ID",
+            hint: "The user may have been deleted since the lookup. Look the user up again.",
+          };
+        let failedPart = false;
+        for (const m of methods) {
+          if (u.stuck.has(m) && u.locked.has(m)) failedPart = true;
+          else u.locked.delete(m);
+        }
+        const locks: MethodLocks = {
+          userId: u.id,
+          tokenLocked: u.locked.has("TOKEN"),
+          smsLocked: u.locked.has("SMS"),
+          voiceLocked: u.locked.has("VOICE"),
+          extra: {},
+        };
+        const asked = methods.map((m) => METHOD_WORD[m]).join(", ");
+        if (failedPart)
+          return {
+            code: 500,
+            summary: `Asked to unlock ${asked} for user ${u.id}, but the server failed part-way (HTTP 500). Now: ${lockWords(locks)}.`,
+            requested: methods,
+            locks,
+            failure: securidError(500, locks),
+          };
+        return {
+          code: 200,
+          summary: `Unlocked ${asked} for user ${u.id}. Now: ${lockWords(locks)}.`,
+          requested: methods,
+          locks,
+          failure: null,
+        };
+      },
+      (rep) => rep.failure,
+      (rep) => rep.summary,
+    );
+  }
+
+  private securidLock(who: string, method: UnlockMethod): PracticeSecurIdUser {
+    const w = String(who ?? "").trim();
+    const u = [...this.securidUsers.values()].find(
+      (x) => x.id === w || x.username === w || x.email.toLowerCase() === w.toLowerCase(),
+    );
+    if (!u) throw inputFor("username", `no practice user named ${w}`);
+    if ((method === "SMS" && !u.sms) || (method === "VOICE" && !u.voice))
+      throw inputFor("methods", `${u.email} has the ${method} method off`);
+    u.locked.add(method);
+    return practiceView(u);
+  }
+
+  private seedSecurId() {
+    this.securidUsers.clear();
+    const add = (
+      username: string,
+      last: string,
+      o: {
+        sms?: boolean;
+        voice?: boolean;
+        locked?: UnlockMethod[];
+        stuck?: UnlockMethod[];
+        status?: "Enabled" | "Disabled";
+        email?: string;
+        id?: string;
+        source?: string;
+        markDeleted?: boolean;
+        highRisk?: boolean;
+      } = {},
+    ) => {
+      const n = [...username].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+      const hex = (k: number, len: number) =>
+        ((n * (k + 17)) >>> 0).toString(16).padStart(8, "0").slice(0, len);
+      this.securidUsers.set(username, {
+        id:
+          o.id ?? `${hex(1, 8)}-${hex(2, 4)}-4${hex(3, 3)}-a${hex(4, 3)}-${hex(5, 8)}${hex(6, 4)}`,
+        username,
+        email: o.email ?? `${username}@example.com`,
+        firstName: cap(username),
+        lastName: last,
+        status: o.status ?? "Enabled",
+        identitySource: o.source ?? "Practice Directory",
+        markDeleted: o.markDeleted ?? false,
+        highRisk: o.highRisk ?? false,
+        sms: o.sms === false ? null : "+60120001001",
+        voice: o.voice === false ? null : "+60120001001",
+        locked: new Set(o.locked ?? []),
+        stuck: new Set(o.stuck ?? []),
+      });
+    };
+    add("alice", "Archer");
+    add("bob", "Baker", { locked: ["TOKEN"] });
+    add("carol", "Chen", { locked: ["TOKEN", "SMS", "VOICE"] });
+    add("dave", "Doyle", { voice: false, locked: ["SMS"] });
+    add("erin", "Evans", { locked: ["VOICE"], highRisk: true });
+    add("frank", "Fischer", { locked: ["SMS", "VOICE"], stuck: ["VOICE"] });
+    add("grace", "Garcia", { sms: false, voice: false, source: "Practice LDAP" });
+    add("mallory", "Moore", { sms: false, voice: false, markDeleted: true });
+    add("oscar", "Ortiz", {
+      email: "Oscar.Ortiz@example.com",
+      id: "f10d0514-7dd1-4a13-a30e-236d0e65b56a",
+    });
+    add("peggy", "Parker", { voice: false, locked: ["TOKEN"], status: "Disabled" });
   }
 
   // ------------------------------------------------------------- practice
@@ -872,4 +1271,49 @@ function done(summary: string): Outcome<unknown> {
 
 function cap(s: string) {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function securidProfileOf(origin: string, customerName: string, timeoutSecs: number): Profile {
+  return {
+    backend: "securid",
+    url: origin,
+    admin: MOCK_ACCESS_ID,
+    basePath: SECURID_PATH,
+    caFile: null,
+    timeoutSecs,
+    connectTimeoutSecs: Math.min(v.DEFAULT_CONNECT_TIMEOUT_SECS, timeoutSecs),
+    customerName,
+  };
+}
+
+const OPERATION_WORDS: Record<Operation, string> = {
+  register: "register",
+  sync: "resync",
+  unlock: "unlock",
+  listMethods: "list methods",
+  lookupUser: "look up a user",
+  unlockMethods: "unlock tokencodes",
+};
+
+function unsupported(backend: string, action: string): ErrorInfo {
+  return configError(
+    `${backend} cannot ${action}`,
+    "Choose a profile for a server that offers this action.",
+  );
+}
+
+function practiceView(u: MockSecurIdUser): PracticeSecurIdUser {
+  return {
+    id: u.id,
+    username: u.username,
+    email: u.email,
+    name: `${u.firstName} ${u.lastName}`.trim(),
+    status: u.status,
+    smsOn: u.sms !== null,
+    voiceOn: u.voice !== null,
+    tokenLocked: u.locked.has("TOKEN"),
+    smsLocked: u.locked.has("SMS"),
+    voiceLocked: u.locked.has("VOICE"),
+    stuck: METHODS.filter((m) => u.stuck.has(m)),
+  };
 }
