@@ -20,7 +20,15 @@ function expectChecked<T>(got: v.Checked<T>, c: Case<unknown, unknown>) {
 
 describe("validation vectors shared with crates/core", () => {
   it("has cases for every rule", () => {
-    for (const k of ["username", "phone", "serial", "otpPair", "profileName", "profileDraft"])
+    for (const k of [
+      "username",
+      "phone",
+      "serial",
+      "email",
+      "otpPair",
+      "profileName",
+      "profileDraft",
+    ])
       expect((vectors as unknown as Record<string, unknown[]>)[k].length).toBeGreaterThan(3);
   });
 
@@ -33,6 +41,8 @@ describe("validation vectors shared with crates/core", () => {
 
   for (const c of vectors.serial as Case<string, string>[])
     it(`serial ${JSON.stringify(c.input).slice(0, 30)}`, () => expectChecked(v.serial(c.input), c));
+  for (const c of vectors.email as Case<string, string>[])
+    it(`email ${JSON.stringify(c.input).slice(0, 30)}`, () => expectChecked(v.email(c.input), c));
 
   for (const c of vectors.otpPair as Case<[string, string], [string, string]>[])
     it(`otp pair ${JSON.stringify(c.input)}`, () =>

@@ -71,6 +71,13 @@ fn single_fields() {
             validate::serial(case["input"].as_str().unwrap()).map(Value::from),
         );
     }
+    for case in cases(&v, "email") {
+        check(
+            "email",
+            case,
+            validate::email(case["input"].as_str().unwrap()).map(Value::from),
+        );
+    }
     for case in cases(&v, "profileName") {
         check(
             "profileName",
