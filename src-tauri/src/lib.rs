@@ -5,9 +5,16 @@ mod commands;
 mod state;
 mod window_memory;
 
+use std::sync::Arc;
+
+use tokendesk_core::securid::retry::RateLimitNotice;
+
 pub use state::{AppState, PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE};
 
-/// The app's plugins, state and commands on any Tauri runtime: the real one in [`run`], the
+/// The event a [`RateLimitNotice`] is sent to the window with, while a call waits out a 429.
+pub const RATE_LIMIT_EVENT: &str = "rate-limit-wait";
+
+/// The app's plugins, state, start-up ([`on_start`]) and commands on any Tauri runtime: the real one in [`run`], the
 /// mock one in the command-layer tests, so both go through the same IPC handler and ACL.
 pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
@@ -15,6 +22,10 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
         // Used from Rust only (choose_key_file): the capability grants the webview none of it.
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new())
+        .setup(|app| {
+            on_start(app);
+            Ok(())
+        })
         .on_window_event(|window, event| {
             window_memory::on_event(tauri::Manager::app_handle(window), event)
         })
@@ -45,6 +56,28 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
         ])
 }
 
+/// What the app does once its event loop starts (the command-layer tests call it themselves,
+/// as the mock runtime runs no loop): rate-limit waits of SecurID calls go to the window as
+/// [`RATE_LIMIT_EVENT`], and `TOKENDESK_PRACTICE=1` starts practice mode.
+pub fn on_start<R: tauri::Runtime>(app: &tauri::App<R>) {
+    let handle = app.handle().clone();
+    tauri::Manager::state::<AppState>(app).set_rate_limit_observer(Arc::new(
+        move |notice: &RateLimitNotice| {
+            if let Err(e) = tauri::Emitter::emit(&handle, RATE_LIMIT_EVENT, notice) {
+                tracing::warn!(error = %e, "could not show a rate-limit wait");
+            }
+        },
+    ));
+    if std::env::var_os("TOKENDESK_PRACTICE").is_some_and(|v| v == "1") {
+        let state = tauri::Manager::state::<AppState>(app).inner().clone();
+        tauri::async_runtime::spawn(async move {
+            if let Err(e) = state.start_practice().await {
+                tracing::error!(error = %e, "practice mode did not start");
+            }
+        });
+    }
+}
+
 /// The app's configuration (tauri.conf.json, capabilities, embedded UI) for any runtime.
 pub fn context<R: tauri::Runtime>() -> tauri::Context<R> {
     tauri::generate_context!()
@@ -58,19 +91,7 @@ pub fn run() {
         ))
         .with_writer(std::io::stderr)
         .init();
-    let result = builder(tauri::Builder::default())
-        .setup(|app| {
-            if std::env::var_os("TOKENDESK_PRACTICE").is_some_and(|v| v == "1") {
-                let handle = tauri::Manager::state::<AppState>(app).inner().clone();
-                tauri::async_runtime::spawn(async move {
-                    if let Err(e) = handle.start_practice().await {
-                        tracing::error!(error = %e, "practice mode did not start");
-                    }
-                });
-            }
-            Ok(())
-        })
-        .run(context());
+    let result = builder(tauri::Builder::default()).run(context());
     if let Err(e) = result {
         eprintln!("TokenDesk could not start: {e}");
         std::process::exit(1);

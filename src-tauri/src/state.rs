@@ -2,12 +2,13 @@
 //! read once), the session's activity, and the embedded practice server when it runs.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tokendesk_core::activity::ActivityLog;
 use tokendesk_core::credentials::CentagateCredentials;
 use tokendesk_core::ops::Session;
 use tokendesk_core::profiles::{ProfileDraft, ProfileStore, SecurIdProfileDraft};
+use tokendesk_core::securid::retry::RateLimitObserver;
 use tokendesk_core::{Error, Secret};
 use tokendesk_sim::{Fixture, SimConfig, SimHandle};
 
@@ -44,6 +45,8 @@ struct Inner {
     sessions: Mutex<HashMap<String, Arc<Session>>>,
     activity: ActivityLog,
     practice: tokio::sync::Mutex<Option<Practice>>,
+    /// Told when a server answers 429 and a call waits to retry (the window shows it).
+    rate_limit: OnceLock<RateLimitObserver>,
 }
 
 impl AppState {
@@ -74,9 +77,22 @@ impl AppState {
         if let Some(s) = self.sessions().get(name) {
             return Ok(s.clone());
         }
-        let session = Arc::new(Session::new(self.store()?.get(name)?));
+        let session = Arc::new(self.observed(Session::new(self.store()?.get(name)?)));
         self.sessions().insert(name.to_owned(), session.clone());
         Ok(session)
+    }
+
+    /// Sets who is told about rate-limit waits (once, at start-up: sessions made after it
+    /// tell it).
+    pub fn set_rate_limit_observer(&self, observer: RateLimitObserver) {
+        let _ = self.inner.rate_limit.set(observer);
+    }
+
+    fn observed(&self, session: Session) -> Session {
+        match self.inner.rate_limit.get() {
+            Some(observer) => session.on_rate_limit(observer.clone()),
+            None => session,
+        }
     }
 
     /// Forgets a profile's session after its settings or credentials changed.
@@ -134,7 +150,7 @@ impl AppState {
             ..SecurIdProfileDraft::default()
         }
         .validate()?;
-        let securid = Arc::new(Session::with_securid_key(profile, key));
+        let securid = Arc::new(self.observed(Session::with_securid_key(profile, key)));
         *guard = Some(Practice {
             server,
             session,

@@ -9,14 +9,14 @@
 //! TOKENDESK_TEST_SECRET_SERVICE=1. Without it they say so and return.
 
 use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::WebviewWindow;
-use tokendesk_sim::{AdminCredentials, Fixture, SimConfig, SimHandle};
+use tokendesk_sim::{AdminCredentials, Fixture, RateLimit, SimConfig, SimHandle};
 
 /// One app on the mock runtime with its main window, and everything its commands answered.
 struct App {
@@ -31,6 +31,7 @@ impl App {
         let app = tokendesk_app::builder(mock_builder())
             .build(tokendesk_app::context())
             .expect("the app builds on the mock runtime");
+        tokendesk_app::on_start(&app);
         let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .expect("the main window");
@@ -173,6 +174,16 @@ fn the_capability_grants_the_app_commands_and_nothing_else() {
             "{cmd} must be refused by the capability: {e}"
         );
     }
+    // Listening for the shell's rate-limit event is granted; sending events is not.
+    app.ok(
+        "plugin:event|listen",
+        json!({"event": tokendesk_app::RATE_LIMIT_EVENT, "target": {"kind": "Any"}, "handler": 7}),
+    );
+    let e = app.err("plugin:event|emit", json!({"event": "x", "payload": null}));
+    assert!(
+        e.to_string().contains("not allowed"),
+        "emit must be refused: {e}"
+    );
     // A command that does not exist.
     assert!(app.call("read_secrets", json!({})).is_err());
 }
@@ -815,5 +826,59 @@ fn securid_profiles_are_saved_from_a_key_file_and_never_return_the_key() {
         }
     }
     drop(received);
+    tauri::async_runtime::block_on(server.shutdown());
+}
+
+/// A SecurID server that answers 429: the call waits and retries a bounded number of times,
+/// each wait is sent to the window (`RATE_LIMIT_EVENT`, so the screen says it is waiting), and
+/// then the failure comes back in words.
+#[test]
+fn rate_limit_waits_are_sent_to_the_window() {
+    if !secret_service() {
+        return;
+    }
+    let mut config = SimConfig {
+        fixture: Fixture::demo(),
+        ..SimConfig::default()
+    };
+    config.securid.rate_limit = Some(RateLimit::per_second(0));
+    let server = tauri::async_runtime::block_on(tokendesk_sim::spawn(config))
+        .expect("the practice server starts");
+    let app = App::new();
+    let notices = Arc::new(Mutex::new(Vec::<Value>::new()));
+    let seen = notices.clone();
+    tauri::Listener::listen_any(&app._app, tokendesk_app::RATE_LIMIT_EVENT, move |event| {
+        seen.lock()
+            .unwrap()
+            .push(serde_json::from_str(event.payload()).expect("a JSON notice"));
+    });
+    app.ok(
+        "save_securid_profile",
+        json!({"draft": {"name": "limited", "keyJson": server.securid_key_file_json()},
+               "replace": false}),
+    );
+
+    let e = app.err(
+        "securid_lookup",
+        json!({"profile": "limited", "request": {"by": "email", "value": "bob@example.com"}}),
+    );
+    assert_error_shape(&e, "server");
+    assert_eq!(e["code"], 429, "{e}");
+    let notices = notices.lock().unwrap().clone();
+    let attempts: Vec<&Value> = notices.iter().map(|n| &n["attempt"]).collect();
+    assert_eq!(
+        attempts,
+        [1, 2, 3],
+        "one notice before each retry: {notices:?}"
+    );
+    for n in &notices {
+        assert_eq!(n["operation"], "lookupUser");
+        assert_eq!(n["maxAttempts"], 4);
+        assert!(
+            n["message"].as_str().unwrap().contains("retrying in"),
+            "{n}"
+        );
+    }
+    app.ok("remove_profile", json!({"name": "limited"}));
     tauri::async_runtime::block_on(server.shutdown());
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
+import { emit } from "@tauri-apps/api/event";
 import App from "../src/App.svelte";
 import { installMock } from "../src/mock/install";
 import { MOCK_KEY_FILE } from "../src/mock/backend";
@@ -46,6 +47,31 @@ describe("SecurID user screen", () => {
       request: { methods: ["TOKEN"] },
       user: "bob@example.com",
     });
+  });
+
+  it("says it is waiting while the server rate-limits a lookup (the shell's event)", async () => {
+    const user = userEvent.setup();
+    const { backend } = await onPracticeSecurId(user);
+    backend.hold("securid_lookup");
+    await user.type(await screen.findByLabelText("Email address"), "bob@example.com{Enter}");
+    const wait = screen.getByRole("status", { name: "Rate limit" });
+    expect(wait.textContent?.trim()).toBe("");
+    await emit("rate-limit-wait", {
+      operation: "lookupUser",
+      attempt: 1,
+      maxAttempts: 4,
+      waitMs: 1000,
+      fromRetryAfter: true,
+      message: "rate limited by the server, retrying in 1 s (attempt 2 of 4)",
+    });
+    await waitFor(() =>
+      expect(wait).toHaveTextContent(
+        "Rate limited by the server, retrying in 1 s (attempt 2 of 4)…",
+      ),
+    );
+    backend.release("securid_lookup");
+    expect(await screen.findByRole("heading", { name: "Bob Baker" })).toBeInTheDocument();
+    await waitFor(() => expect(wait.textContent?.trim()).toBe(""));
   });
 
   it("shows a part-way failure (HTTP 500) in words and the statuses it reported", async () => {

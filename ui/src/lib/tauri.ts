@@ -5,6 +5,7 @@
  * turned into one so the UI always has title, hint and detail to show.
  */
 import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import type {
   ActivityEntry,
   AuthMethods,
@@ -20,6 +21,7 @@ import type {
   PracticeUser,
   ProfileDraft,
   ProfileSummary,
+  RateLimitNotice,
   RegisterTokenRequest,
   Secrets,
   SecurIdProfileDraft,
@@ -135,6 +137,16 @@ export const api = {
    * start-up yardstick of scripts/perf-app.sh (M: since this page's navigation began). Never
    * fails: a lost mark must not bother the person.
    */
+  /**
+   * Calls `onWait` each time a SecurID call waits out a 429 before retrying (the shell's
+   * "rate-limit-wait" event). Resolves to the function that stops listening; if listening
+   * fails, only the notices are lost.
+   */
+  onRateLimitWait: (onWait: (notice: RateLimitNotice) => void) =>
+    listen<RateLimitNotice>("rate-limit-wait", (e) => onWait(e.payload)).catch(
+      () => () => undefined,
+    ),
+
   uiReady: () =>
     invoke<void>("ui_ready", { page: Math.round(performance.now()) }).catch(() => undefined),
 };

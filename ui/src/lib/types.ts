@@ -48,6 +48,7 @@ export type { PracticeStatus } from "../bindings/PracticeStatus";
 export type { PracticeToken } from "../bindings/PracticeToken";
 export type { PracticeUser } from "../bindings/PracticeUser";
 export type { ProfileSummary } from "../bindings/ProfileSummary";
+export type { RateLimitNotice } from "../bindings/RateLimitNotice";
 export type { Secrets } from "../bindings/Secrets";
 
 /** The practice server's own token states (tokendesk-sim's snake_case names). */
