@@ -7,7 +7,7 @@ use tauri_plugin_dialog::DialogExt;
 use tokendesk_core::credentials::{CentagateCredentials, SecretStore};
 use tokendesk_core::ops::ConnectionCheck;
 use tokendesk_core::profiles::{
-    Backend, Profile, ProfileDraft, ProfileSummary, SecurIdProfileDraft,
+    Backend, Profile, ProfileDraft, ProfileStore, ProfileSummary, SecurIdProfileDraft,
 };
 use tokendesk_core::validate::Field;
 use tokendesk_core::{ConfigError, Error};
@@ -88,9 +88,27 @@ pub async fn save_profile(
         &profile.name,
         Backend::Centagate,
     )?;
-    if let Some(creds) = secrets {
+    let save_secret =
+        secrets.map(|creds| move |store: SecretStore, name: &str| store.save(name, &creds));
+    store_profile(&state, &store, profile, replace, save_secret).await
+}
+
+/// Stores a profile's new secret, if any (`save_secret`, in the OS credential store), then
+/// the profile itself; a new profile whose file write fails takes its secret back out. The
+/// profile's cached session is dropped, and the answer says whether a secret is stored.
+async fn store_profile<F>(
+    state: &AppState,
+    store: &ProfileStore,
+    profile: Profile,
+    replace: bool,
+    save_secret: Option<F>,
+) -> Result<ProfileSummary, Error>
+where
+    F: FnOnce(SecretStore, &str) -> Result<(), Error> + Send + 'static,
+{
+    if let Some(save) = save_secret {
         let name = profile.name.clone();
-        blocking(move || SecretStore::open()?.save(&name, &creds)).await?;
+        blocking(move || save(SecretStore::open()?, &name)).await?;
     }
     let saved = if replace {
         store.update(&profile)
@@ -175,28 +193,9 @@ pub async fn save_securid_profile(
             (profile, Some(key))
         }
     };
-    if let Some(key) = key {
-        let name = profile.name.clone();
-        blocking(move || SecretStore::open()?.save_securid(&name, &key)).await?;
-    }
-    let saved = if replace {
-        store.update(&profile)
-    } else {
-        store.add(&profile)
-    };
-    if let Err(e) = saved {
-        if !replace {
-            let name = profile.name.clone();
-            let _ = blocking(move || SecretStore::open()?.delete(&name)).await;
-        }
-        return Err(e);
-    }
-    state.forget_session(&profile.name);
-    let name = profile.name.clone();
-    let stored = blocking(move || SecretStore::open()?.has(&name))
-        .await
-        .unwrap_or(false);
-    Ok(summary(profile, stored, false))
+    let save_secret =
+        key.map(|key| move |store: SecretStore, name: &str| store.save_securid(name, &key));
+    store_profile(&state, &store, profile, replace, save_secret).await
 }
 
 /// Opens the system's file dialog to choose a SecurID API key file; the path, or null when
