@@ -29,5 +29,8 @@ fn main() {
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("src-tauri/capabilities/*.json")
         .app_manifest(tauri_build::AppManifest::new().commands(commands));
+    // The capabilities are read by generate_context! at compile time: rebuild when they change
+    // (tauri-build does not watch a custom capabilities path by itself).
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
     tauri_build::try_build(attributes).expect("tauri build step");
 }
