@@ -44,6 +44,21 @@ pub struct Described {
     pub vendor_text: Option<&'static str>,
 }
 
+impl CodeEntry {
+    /// This entry's words for `operation` (its own meaning there, if it has one), with the
+    /// vendor's text. Every backend's catalog describes its known codes this way.
+    pub(crate) fn describe(&self, operation: Option<Operation>) -> Described {
+        let specific =
+            operation.and_then(|op| self.per_operation.iter().find(|m| m.operation == op));
+        let (title, hint) = specific.map_or((self.title, self.hint), |m| (m.title, m.hint));
+        Described {
+            title: title.to_owned(),
+            hint: hint.to_owned(),
+            vendor_text: Some(self.vendor_text),
+        }
+    }
+}
+
 /// Looks a code up; `None` for a code the vendor never published.
 pub fn entry(code: i64) -> Option<&'static CodeEntry> {
     CATALOG.iter().find(|e| e.code == code)
@@ -58,16 +73,7 @@ pub fn all() -> &'static [CodeEntry] {
 /// names the number, so nothing is swallowed; the caller shows the server's message beside it.
 pub fn describe(code: i64, operation: Option<Operation>) -> Described {
     match entry(code) {
-        Some(e) => {
-            let specific =
-                operation.and_then(|op| e.per_operation.iter().find(|m| m.operation == op));
-            let (title, hint) = specific.map_or((e.title, e.hint), |m| (m.title, m.hint));
-            Described {
-                title: title.to_owned(),
-                hint: hint.to_owned(),
-                vendor_text: Some(e.vendor_text),
-            }
-        }
+        Some(e) => e.describe(operation),
         None => Described {
             title: format!("Unknown server code {code}"),
             hint: "The server answered with a code TokenDesk does not know. Read the server's \

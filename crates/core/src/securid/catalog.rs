@@ -20,16 +20,7 @@ pub fn all() -> &'static [CodeEntry] {
 /// naming the number, so nothing is swallowed.
 pub fn describe(status: i64, operation: Option<Operation>) -> Described {
     match entry(status) {
-        Some(e) => {
-            let specific =
-                operation.and_then(|op| e.per_operation.iter().find(|m| m.operation == op));
-            let (title, hint) = specific.map_or((e.title, e.hint), |m| (m.title, m.hint));
-            Described {
-                title: title.to_owned(),
-                hint: hint.to_owned(),
-                vendor_text: Some(e.vendor_text),
-            }
-        }
+        Some(e) => e.describe(operation),
         None => Described {
             title: format!("The server answered HTTP {status}"),
             hint: "The SecurID Cloud Administration API does not document this answer. Check \
