@@ -1,6 +1,7 @@
 //! The TokenDesk desktop app's shell: Tauri commands over tokendesk-core. Thin on purpose —
 //! every admin action goes through `tokendesk_core::ops::Session`, exactly as the CLI's do.
 
+mod command_list;
 mod commands;
 mod state;
 mod window_memory;
@@ -9,6 +10,7 @@ use std::sync::Arc;
 
 use tokendesk_core::securid::retry::RateLimitNotice;
 
+pub use command_list::COMMANDS;
 pub use state::{AppState, PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE};
 
 /// The event a [`RateLimitNotice`] is sent to the window with, while a call waits out a 429.
@@ -29,6 +31,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
         .on_window_event(|window, event| {
             window_memory::on_event(tauri::Manager::app_handle(window), event)
         })
+        // The same commands as COMMANDS (src/command_list.rs); tests/command_list.rs checks it.
         .invoke_handler(tauri::generate_handler![
             commands::profiles::list_profiles,
             commands::profiles::save_profile,

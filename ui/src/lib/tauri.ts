@@ -133,11 +133,6 @@ export const api = {
     call<PracticeSecurIdUser>("practice_securid_lock", { who, method }),
 
   /**
-   * The first screen accepts input: the shell logs "interactive after N ms (page M ms)", the
-   * start-up yardstick of scripts/perf-app.sh (M: since this page's navigation began). Never
-   * fails: a lost mark must not bother the person.
-   */
-  /**
    * Calls `onWait` each time a SecurID call waits out a 429 before retrying (the shell's
    * "rate-limit-wait" event). Resolves to the function that stops listening; if listening
    * fails, only the notices are lost.
@@ -147,8 +142,15 @@ export const api = {
       () => () => undefined,
     ),
 
+  /**
+   * The first screen accepts input: the shell logs "interactive after N ms (page M ms)", the
+   * start-up yardstick of scripts/perf-app.sh (M: since this page's navigation began). Never
+   * fails: a lost mark must not bother the person.
+   */
   uiReady: () =>
-    invoke<void>("ui_ready", { page: Math.round(performance.now()) }).catch(() => undefined),
+    invoke<void>("ui_ready" satisfies CommandName, { page: Math.round(performance.now()) }).catch(
+      () => undefined,
+    ),
 };
 
 export type Api = typeof api;

@@ -54,7 +54,10 @@ export type { Secrets } from "../bindings/Secrets";
 /** The practice server's own token states (tokendesk-sim's snake_case names). */
 export type PracticeTokenStatus = PracticeToken["status"];
 
-/** Every command name of the contract. */
+/**
+ * Every command name of the contract: exactly the shell's list (src-tauri/src/command_list.rs);
+ * src-tauri/tests/command_list.rs fails when the two differ.
+ */
 export type CommandName =
   | "list_profiles"
   | "save_profile"
@@ -77,4 +80,5 @@ export type CommandName =
   | "practice_fail_login"
   | "practice_drift"
   | "practice_securid_users"
-  | "practice_securid_lock";
+  | "practice_securid_lock"
+  | "ui_ready";
