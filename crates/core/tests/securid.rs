@@ -93,8 +93,8 @@ async fn the_session_sends_one_token_until_it_is_due_for_renewal() {
     let server = TestServer::start(|_| json(200, ALICE)).await;
     let clock = Arc::new(ManualClock(AtomicU64::new(SystemClock.now())));
     let url = api_url(&server);
-    let s =
-        Session::with_securid_key(securid_profile(&url), key_for(&url)).with_clock(clock.clone());
+    let s = Session::with_securid_key(securid_profile(&url), key_for(&url), recorder())
+        .with_clock(clock.clone());
     s.lookup_user(&alice()).await.unwrap();
     s.lookup_user(&alice()).await.unwrap();
     clock.0.fetch_add(TOKEN_LIFETIME_SECS, Ordering::SeqCst);
@@ -687,7 +687,7 @@ async fn each_backend_refuses_the_others_operations_before_sending() {
 async fn input_is_checked_before_credentials_are_read() {
     assert!(std::env::var_os(tokendesk_core::securid::ENV_KEY_FILE).is_none());
     let server = TestServer::start(|_| json(200, ALICE)).await;
-    let s = Session::new(securid_profile(&api_url(&server)));
+    let s = Session::new(securid_profile(&api_url(&server)), recorder());
     let field = |e: Error| match e {
         Error::Input { field, .. } => field,
         other => panic!("{other:?}"),
@@ -736,7 +736,7 @@ async fn a_key_of_another_tenant_or_access_id_is_refused() {
         &pem(),
     ))
     .unwrap();
-    let e = Session::with_securid_key(securid_profile(&url), other)
+    let e = Session::with_securid_key(securid_profile(&url), other, recorder())
         .lookup_user(&alice())
         .await
         .unwrap_err();
