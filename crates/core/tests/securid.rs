@@ -14,7 +14,6 @@ use common::securid::*;
 use common::*;
 use jsonwebtoken::DecodingKey;
 use serde_json::{json, Value};
-use tokendesk_core::activity::ActivityLog;
 use tokendesk_core::ops::{Operation, Session, UserRequest};
 use tokendesk_core::profiles::{Backend, ProfileDraft, ProfileStore, SecurIdProfileDraft};
 use tokendesk_core::securid::client::{ApiCall, Client, Repeat};
@@ -480,21 +479,20 @@ async fn a_500_unlock_reports_the_failure_and_the_statuses() {
     );
     assert_eq!(server.count(), 1, "a 500 is not retried");
 
-    let log = ActivityLog::default();
-    let _ = log.record(
-        "cloud",
-        Operation::UnlockMethods,
-        USER_ID,
-        Err::<tokendesk_core::ops::Outcome<()>, _>(e),
-    );
-    let entry = &log.entries()[0];
+    // Recorded in the audit log as a failed unlock with its HTTP status.
+    let entries = r
+        .session
+        .recorder()
+        .log()
+        .entries(&tokendesk_core::audit::AuditFilter::default())
+        .unwrap();
+    let entry = entries.last().unwrap();
     assert_eq!(
-        (entry.operation, entry.ok),
-        (Operation::UnlockMethods, false)
+        (entry.operation.as_str(), entry.outcome),
+        ("unlockMethods", tokendesk_core::audit::AuditOutcome::Failed)
     );
     assert_eq!(entry.error.as_ref().and_then(|i| i.code), Some(500));
-    let v = serde_json::to_value(entry).unwrap();
-    assert_eq!(v["operation"], "unlockMethods");
+    assert_eq!(entry.details.get("methods").map(String::as_str), Some("TOKEN,SMS,VOICE"));
 }
 
 #[tokio::test]
