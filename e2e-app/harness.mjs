@@ -86,6 +86,7 @@ export async function startApp({ home = "", keepHome = false } = {}) {
         ...process.env,
         TOKENDESK_PRACTICE: "1",
         TOKENDESK_CONFIG_DIR: configDir,
+        TOKENDESK_DATA_DIR: `${configDir}/data`,
         XDG_CONFIG_HOME: xdgConfig,
         NO_AT_BRIDGE: "1",
       },

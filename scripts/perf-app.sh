@@ -52,7 +52,7 @@ if [[ ${1:-} == --measure ]]; then
   mkdir -p "$work/config"
   # One server profile, as an administrator has: settings in TOKENDESK_CONFIG_DIR, the two
   # credentials in this session's throwaway keyring. `profile add` sends nothing.
-  export TOKENDESK_CONFIG_DIR="$work/config"
+  export TOKENDESK_CONFIG_DIR="$work/config" TOKENDESK_DATA_DIR="$work/data"
   TOKENDESK_AUTH_TOKEN=bench-auth-token TOKENDESK_SECRET_CODE=bench-secret-code \
     "$cli_bin" profile add helpdesk --url https://mfa.example.com --admin helpdesk-admin >/dev/null
 

@@ -1,10 +1,11 @@
 //! What the app's commands share: the profile store, one session per profile (credentials are
-//! read once), the session's activity, and the embedded practice server when it runs.
+//! read once), the audit log's sink, and the embedded practice server when it runs.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use tokendesk_core::activity::ActivityLog;
+use tokendesk_core::activity::ActivityEntry;
+use tokendesk_core::audit::{AuditFilter, AuditLog, Recorder, Surface};
 use tokendesk_core::credentials::CentagateCredentials;
 use tokendesk_core::ops::Session;
 use tokendesk_core::profiles::{ProfileDraft, ProfileStore, SecurIdProfileDraft};
@@ -43,7 +44,8 @@ pub struct AppState {
 #[derive(Default)]
 struct Inner {
     sessions: Mutex<HashMap<String, Arc<Session>>>,
-    activity: ActivityLog,
+    /// The audit log every action of the app is recorded in (opened on first use).
+    recorder: OnceLock<Recorder>,
     practice: tokio::sync::Mutex<Option<Practice>>,
     /// Told when a server answers 429 and a call waits to retry (the window shows it).
     rate_limit: OnceLock<RateLimitObserver>,
@@ -59,8 +61,37 @@ impl AppState {
         ProfileStore::open_default()
     }
 
-    pub fn activity(&self) -> &ActivityLog {
-        &self.inner.activity
+    /// The sink the app's actions are recorded through: the audit log in
+    /// `TOKENDESK_DATA_DIR` or the platform data folder, as surface `app`.
+    pub fn recorder(&self) -> Result<Recorder, Error> {
+        if let Some(r) = self.inner.recorder.get() {
+            return Ok(r.clone());
+        }
+        let r = Recorder::new(Arc::new(AuditLog::open_default()?), Surface::App);
+        Ok(self.inner.recorder.get_or_init(|| r).clone())
+    }
+
+    /// Today's actions (UTC) from the audit log, as the activity column shows them.
+    pub async fn activity_today(&self) -> Result<Vec<ActivityEntry>, Error> {
+        let recorder = self.recorder()?;
+        let today = time_today();
+        tauri::async_runtime::spawn_blocking(move || {
+            let filter = AuditFilter {
+                since: Some(today),
+                ..AuditFilter::default()
+            };
+            Ok(recorder
+                .log()
+                .entries(&filter)?
+                .iter()
+                .filter_map(ActivityEntry::from_audit)
+                .collect())
+        })
+        .await
+        .map_err(|e| tokendesk_core::ConfigError::AuditUnavailable {
+            path: "(audit log)".into(),
+            detail: e.to_string(),
+        })?
     }
 
     /// The session for a profile: the practice one, or a cached one over the stored profile.
@@ -77,7 +108,8 @@ impl AppState {
         if let Some(s) = self.sessions().get(name) {
             return Ok(s.clone());
         }
-        let session = Arc::new(self.observed(Session::new(self.store()?.get(name)?)));
+        let session =
+            Arc::new(self.observed(Session::new(self.store()?.get(name)?, self.recorder()?)));
         self.sessions().insert(name.to_owned(), session.clone());
         Ok(session)
     }
@@ -141,7 +173,8 @@ impl AppState {
             Secret::new(admin.auth_token),
             Secret::new(admin.secret_code),
         )?;
-        let session = Arc::new(Session::with_credentials(profile, creds));
+        let recorder = self.recorder()?;
+        let session = Arc::new(Session::with_credentials(profile, creds, recorder.clone()));
         // The SecurID side: a profile made from the server's own key file, exactly as an
         // imported one is (the key stays in this session, never in the OS store).
         let (profile, key) = SecurIdProfileDraft {
@@ -150,7 +183,7 @@ impl AppState {
             ..SecurIdProfileDraft::default()
         }
         .validate()?;
-        let securid = Arc::new(self.observed(Session::with_securid_key(profile, key)));
+        let securid = Arc::new(self.observed(Session::with_securid_key(profile, key, recorder)));
         *guard = Some(Practice {
             server,
             session,
@@ -165,4 +198,13 @@ impl AppState {
             p.server.shutdown().await;
         }
     }
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`.
+fn time_today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    tokendesk_core::audit::utc_date(secs)
 }

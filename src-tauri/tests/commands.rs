@@ -102,6 +102,7 @@ fn config_dir() -> &'static PathBuf {
     DIR.get_or_init(|| {
         let dir = tempfile::tempdir().expect("a temp dir").keep();
         std::env::set_var("TOKENDESK_CONFIG_DIR", &dir);
+        std::env::set_var("TOKENDESK_DATA_DIR", dir.join("data"));
         dir
     })
 }

@@ -17,9 +17,23 @@ pub struct Cli {
     pub verbose: u8,
     #[command(subcommand)]
     pub command: Command,
+    /// Whether --profile was given on this command line (not only by TOKENDESK_PROFILE).
+    #[arg(skip)]
+    pub profile_on_command_line: bool,
 }
 
 impl Cli {
+    /// Parses the command line and checks what clap's attributes cannot say.
+    pub fn parse_checked() -> Result<Self, clap::Error> {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Cli::command().try_get_matches()?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        cli.profile_on_command_line =
+            matches.value_source("profile") == Some(clap::parser::ValueSource::CommandLine);
+        cli.check()?;
+        Ok(cli)
+    }
+
     /// Usage rules clap's attributes cannot say (which flags go with which kind of server).
     pub fn check(&self) -> Result<(), clap::Error> {
         match &self.command {
@@ -40,6 +54,8 @@ pub enum Command {
     /// Look at a user (CENTAGATE: methods; SecurID Cloud: lookup, unlock)
     #[command(subcommand)]
     User(UserCommand),
+    /// Read the audit log of every action (oldest first), or verify its hash chain
+    Audit(AuditArgs),
     /// Explain server return codes (all of them, or one)
     Codes {
         /// A return code, e.g. 29017 (with --securid, an HTTP status such as 403)
@@ -257,4 +273,47 @@ pub enum Method {
     Sms,
     /// Voice tokencodes
     Voice,
+}
+
+/// `tokendesk audit [filters] [--csv]` and `tokendesk audit verify`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub command: Option<AuditCommand>,
+    /// From this time on: RFC 3339 (2026-11-29T14:00:00Z) or a date (2026-11-29, UTC)
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Up to this time: RFC 3339 or a date (to the end of that day, UTC)
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Only actions on this user (any case)
+    #[arg(long, value_name = "U")]
+    pub user: Option<String>,
+    /// Only this operation, e.g. unlock, register, sync, listMethods, unlockMethods
+    #[arg(long, value_name = "OP")]
+    pub operation: Option<String>,
+    /// Only this outcome
+    #[arg(long, value_enum)]
+    pub outcome: Option<OutcomeArg>,
+    /// Keep only the newest N
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+    /// Write RFC 4180 CSV (with a header row) instead of a table
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain and report the first entry that does not verify
+    Verify,
+}
+
+/// An outcome to filter on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutcomeArg {
+    Ok,
+    Failed,
+    Unknown,
 }

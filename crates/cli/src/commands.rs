@@ -3,10 +3,12 @@
 use std::sync::Arc;
 
 use serde_json::json;
+use tokendesk_core::audit::{AuditFilter, AuditLog, AuditOutcome, Recorder, Surface, Verification};
 use tokendesk_core::credentials::{
     CentagateCredentials, SecretStore, ENV_AUTH_TOKEN, ENV_SECRET_CODE,
 };
 use tokendesk_core::ops::{NewToken, RegisterTokenRequest, Session, SyncTokenRequest, UserRequest};
+use tokendesk_core::profile_changes::{self, NewSecret, Removed, SecretRemoval};
 use tokendesk_core::profiles::{Backend, Profile, ProfileDraft, ProfileStore, SecurIdProfileDraft};
 use tokendesk_core::securid::retry::RateLimitNotice;
 use tokendesk_core::securid::users::{
@@ -14,10 +16,11 @@ use tokendesk_core::securid::users::{
 };
 use tokendesk_core::securid::ENV_KEY_FILE;
 use tokendesk_core::validate::Field;
-use tokendesk_core::{ConfigError, Error, Secret};
+use tokendesk_core::{ConfigError, Error, ErrorInfo, ErrorKind, Secret};
 
 use crate::args::{
-    Cli, Command, Kind, Method, ProfileAdd, ProfileCommand, TokenCommand, UserCommand, Who,
+    AuditArgs, AuditCommand, Cli, Command, Kind, Method, OutcomeArg, ProfileAdd, ProfileCommand,
+    TokenCommand, UserCommand, Who,
 };
 use crate::output::{self, Done, Failure, Partial};
 
@@ -26,6 +29,10 @@ pub async fn run(cli: Cli) -> Result<Done, Failure> {
     let profile = cli.profile.as_deref();
     match cli.command {
         Command::Codes { code, securid } => Ok(output::codes(code, securid)),
+        Command::Audit(a) => {
+            let profile = cli.profile.filter(|_| cli.profile_on_command_line);
+            audit(a, profile, cli.json)
+        }
         Command::Profile(p) => Ok(profile_command(p, profile).await?),
         Command::Token(TokenCommand::Register { user, sms, otp }) => {
             let token = match (sms, otp) {
@@ -65,6 +72,7 @@ pub async fn run(cli: Cli) -> Result<Done, Failure> {
             let s = session_for(profile, Backend::Centagate, "user methods")?;
             let out = s.list_methods(&req).await?;
             Ok(Done {
+                document: None,
                 code: out.code,
                 message: out.message,
                 human: output::methods(&req.username, &out.object),
@@ -76,6 +84,7 @@ pub async fn run(cli: Cli) -> Result<Done, Failure> {
             let s = session_for(profile, Backend::SecurId, "user lookup")?;
             let out = s.lookup_user(&req).await?;
             Ok(Done {
+                document: None,
                 code: out.code,
                 message: Some(out.summary.clone()),
                 human: output::securid_user(&out.summary, &out.object, &again(&req)),
@@ -117,7 +126,7 @@ async fn user_unlock(
     }
     .validate()?;
     let object = |locks: &tokendesk_core::securid::users::MethodLocks| json!({"user": user, "requested": req.methods, "locks": locks});
-    match s.unlock_methods(&req).await {
+    match s.unlock_methods_of(&req, &lookup.value).await {
         Ok(out) => {
             let mut human = format!(
                 "{}\n{}",
@@ -132,6 +141,7 @@ async fn user_unlock(
                 human.push_str(&format!("\nnote: {note}"));
             }
             Ok(Done {
+                document: None,
                 code: out.code,
                 message: Some(out.summary.clone()),
                 object: object(&out.object),
@@ -208,14 +218,81 @@ fn session_for(profile: Option<&str>, backend: Backend, command: &str) -> Result
     if p.backend != backend {
         return Err(unsupported(&p, backend, command));
     }
-    Ok(session(p))
+    Ok(session(p)?)
 }
 
-fn session(p: Profile) -> Session {
-    Session::new(p).on_rate_limit(Arc::new(|n: &RateLimitNotice| {
-        use std::io::Write;
-        let _ = writeln!(std::io::stderr().lock(), "note: {}", n.message);
-    }))
+/// A session for the profile that records into the audit log as the CLI, and says so on
+/// stderr while the server rate-limits.
+fn session(p: Profile) -> Result<Session, Error> {
+    Ok(
+        Session::new(p, recorder()?).on_rate_limit(Arc::new(|n: &RateLimitNotice| {
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr().lock(), "note: {}", n.message);
+        })),
+    )
+}
+
+/// The audit log's sink for what this command does.
+fn recorder() -> Result<Recorder, Error> {
+    Recorder::open_default(Surface::Cli)
+}
+
+/// `tokendesk audit`: the log's entries as a table, CSV or one JSON document; `audit verify`:
+/// the chain checked (exit 5 naming the first entry that does not verify).
+fn audit(a: AuditArgs, profile: Option<String>, json: bool) -> Result<Done, Failure> {
+    let log = AuditLog::open_default()?;
+    if let Some(AuditCommand::Verify) = a.command {
+        return match log.verify()? {
+            Verification::Intact { events, head } => Ok(Done::local(
+                format!("{events} entries, chain intact, head {head}"),
+                json!({"entries": events, "head": head, "intact": true}),
+            )),
+            Verification::Broken { id, reason } => Err(Failure {
+                info: Box::new(ErrorInfo {
+                    kind: ErrorKind::Config,
+                    code: None,
+                    title: format!("The audit log does not verify at entry {id}"),
+                    hint: format!("Entry {id}: {reason}. The log at {} was altered outside TokenDesk; keep a copy of the file for investigation. Entries before {id} still verify.", log.path().display()),
+                    server_message: None,
+                }),
+                status: 5,
+                http: false,
+                partial: None,
+            }),
+        };
+    }
+    if a.csv && json {
+        return Err(Failure::usage(
+            "--csv and --json cannot be used together".into(),
+            "Choose one output format. Nothing was read.".into(),
+        ));
+    }
+    let filter = AuditFilter {
+        since: a.since,
+        until: a.until,
+        user: a.user,
+        profile,
+        operation: a.operation,
+        outcome: a.outcome.map(|o| match o {
+            OutcomeArg::Ok => AuditOutcome::Ok,
+            OutcomeArg::Failed => AuditOutcome::Failed,
+            OutcomeArg::Unknown => AuditOutcome::Unknown,
+        }),
+        limit: a.limit,
+    };
+    let entries = log.entries(&filter)?;
+    let human = if a.csv {
+        tokendesk_core::audit::csv::to_string(&entries)
+    } else {
+        output::audit_table(&entries)
+    };
+    Ok(Done {
+        document: Some(json!({"ok": true, "entries": entries})),
+        code: 0,
+        message: None,
+        object: serde_json::Value::Null,
+        human,
+    })
 }
 
 fn unsupported(p: &Profile, needed: Backend, command: &str) -> Failure {
@@ -239,6 +316,7 @@ fn unsupported(p: &Profile, needed: Backend, command: &str) -> Failure {
 
 fn server(out: tokendesk_core::ops::Outcome<serde_json::Value>) -> Result<Done, Failure> {
     Ok(Done {
+        document: None,
         code: out.code,
         message: out.message,
         object: out.object,
@@ -310,24 +388,21 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
             Ok(Done::local(human, object))
         }
         ProfileCommand::Remove { name } => {
-            let removed = store.remove(&name)?;
-            let what = match removed.backend {
-                Backend::Centagate => "credentials",
-                Backend::SecurId => "API key",
-            };
-            let note = match blocking(move || SecretStore::open().and_then(|s| s.delete(&name)))
-                .await
-            {
-                Ok(true) => format!(
+            let Removed {
+                profile: removed,
+                secret,
+            } = profile_changes::remove(&store, &recorder()?, &name).await?;
+            let what = profile_changes::secret_word(removed.backend);
+            let note = match secret {
+                SecretRemoval::Deleted => format!(
                     "its {what} {} deleted from the OS credential store",
                     if what == "API key" { "was" } else { "were" }
                 ),
-                Ok(false) => format!(
+                SecretRemoval::NoneStored => format!(
                     "no {what} {} stored for it",
                     if what == "API key" { "was" } else { "were" }
                 ),
-                Err(e) => {
-                    let info = e.info();
+                SecretRemoval::Unchecked(info) => {
                     eprintln!("warning: {} — if {what} {} stored for it, delete the entry 'tokendesk' / 'profile:{}' with your keyring tool.", info.title, if what == "API key" { "was" } else { "were" }, removed.name);
                     format!("its stored {what} could not be checked")
                 }
@@ -339,9 +414,10 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
         }
         ProfileCommand::Test { name } => {
             let p = store.choose(name.as_deref().or(chosen))?;
-            let check = session(p.clone()).test_connection().await?;
+            let check = session(p.clone())?.test_connection().await?;
             // Accepted is success (code 0); which answer proved it is kept as probeCode.
             Ok(Done {
+                document: None,
                 code: 0,
                 message: Some(check.summary.clone()),
                 human: format!("OK: {}", check.summary),
@@ -368,8 +444,9 @@ async fn profile_add(store: &ProfileStore, add: ProfileAdd) -> Result<Done, Erro
     if store.load()?.contains_key(&profile.name) {
         return Err(ConfigError::ProfileExists { name: profile.name }.into());
     }
+    let recorder = recorder()?;
     let where_ = if add.no_store {
-        store.add(&profile)?;
+        profile_changes::add_without_secret(store, &recorder, profile.clone()).await?;
         format!(
             "credentials not stored: set {ENV_AUTH_TOKEN} and {ENV_SECRET_CODE} for every command"
         )
@@ -378,13 +455,8 @@ async fn profile_add(store: &ProfileStore, add: ProfileAdd) -> Result<Done, Erro
             Some(c) => c,
             None => prompt_credentials()?,
         };
-        let name = profile.name.clone();
-        blocking(move || SecretStore::open()?.save(&name, &creds)).await?;
-        if let Err(e) = store.add(&profile) {
-            let name = profile.name.clone();
-            let _ = blocking(move || SecretStore::open()?.delete(&name)).await;
-            return Err(e);
-        }
+        let secret = Some(NewSecret::Centagate(creds));
+        profile_changes::save(store, &recorder, profile.clone(), secret, false).await?;
         "credentials saved in the OS credential store".to_owned()
     };
     let human = format!(
@@ -413,17 +485,13 @@ async fn profile_add_securid(store: &ProfileStore, add: ProfileAdd) -> Result<Do
     if store.load()?.contains_key(&profile.name) {
         return Err(ConfigError::ProfileExists { name: profile.name }.into());
     }
+    let recorder = recorder()?;
     let where_ = if add.no_store {
-        store.add(&profile)?;
+        profile_changes::add_without_secret(store, &recorder, profile.clone()).await?;
         format!("API key not stored: set {ENV_KEY_FILE} to the key file's path for every command")
     } else {
-        let name = profile.name.clone();
-        blocking(move || SecretStore::open()?.save_securid(&name, &key)).await?;
-        if let Err(e) = store.add(&profile) {
-            let name = profile.name.clone();
-            let _ = blocking(move || SecretStore::open()?.delete(&name)).await;
-            return Err(e);
-        }
+        let secret = Some(NewSecret::SecurId(key));
+        profile_changes::save(store, &recorder, profile.clone(), secret, false).await?;
         "API key saved in the OS credential store (keep the key file safe, or delete it)".to_owned()
     };
     let human = format!(

@@ -5,7 +5,6 @@ mod args;
 mod commands;
 mod output;
 
-use clap::Parser;
 use tokendesk_core::{ErrorInfo, ErrorKind};
 
 fn main() {
@@ -14,7 +13,7 @@ fn main() {
         eprintln!("error: TokenDesk hit an internal error; nothing was changed by it locally. Please report it with the command you ran (without secrets).");
     }));
     let json_mode = std::env::args().any(|a| a == "--json");
-    let cli = match args::Cli::try_parse().and_then(|cli| cli.check().map(|()| cli)) {
+    let cli = match args::Cli::parse_checked() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
             // --help and --version.

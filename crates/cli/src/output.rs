@@ -12,6 +12,8 @@ use tokendesk_core::{Error, ErrorInfo, ErrorKind};
 
 /// A finished command's result, ready to print either way.
 pub struct Done {
+    /// A whole JSON document to print in place of the usual envelope (`audit --json`).
+    pub document: Option<Value>,
     pub code: i64,
     /// The server's message, or our one-line summary for local commands.
     pub message: Option<String>,
@@ -24,6 +26,7 @@ impl Done {
     /// A local command's result.
     pub fn local(human: String, object: impl Serialize) -> Self {
         Done {
+            document: None,
             code: 0,
             message: Some(human.lines().next().unwrap_or_default().to_owned()),
             object: serde_json::to_value(object).expect("results serialise"),
@@ -55,7 +58,7 @@ impl From<Error> for Failure {
             Error::Server {
                 operation: Some(op),
                 ..
-            } => op.backend() == Backend::SecurId,
+            } => op.backend() == Some(Backend::SecurId),
             Error::UnlockIncomplete(_) => true,
             _ => false,
         };
@@ -88,7 +91,9 @@ impl Failure {
 
 /// Prints success: the JSON envelope on stdout, or the human text.
 pub fn success(json_mode: bool, done: &Done) {
-    if json_mode {
+    if let (true, Some(doc)) = (json_mode, &done.document) {
+        stdout(&doc.to_string());
+    } else if json_mode {
         stdout(
             &json!({"ok": true, "code": done.code, "message": done.message, "object": done.object})
                 .to_string(),
@@ -385,4 +390,54 @@ pub fn codes(code: Option<i64>, securid: bool) -> Done {
             }
         },
     }
+}
+
+/// `tokendesk audit`: one line per action, oldest first.
+pub fn audit_table(entries: &[tokendesk_core::audit::AuditEntry]) -> String {
+    if entries.is_empty() {
+        return "No audit entries match.".into();
+    }
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            let what = match (&e.error, &e.summary) {
+                (Some(err), _) => match err.code {
+                    Some(c) => format!("{} (code {c})", err.title),
+                    None => err.title.clone(),
+                },
+                (None, Some(s)) => s.clone(),
+                (None, None) => String::new(),
+            };
+            vec![
+                e.id.to_string(),
+                e.at.clone(),
+                format!("{}@{}", e.os_user, e.host),
+                e.surface.clone(),
+                e.profile.clone(),
+                e.operation.clone(),
+                e.target.clone(),
+                e.outcome.word().to_uppercase(),
+                what,
+            ]
+        })
+        .collect();
+    format!(
+        "Audit log ({} {}):\n{}",
+        rows.len(),
+        if rows.len() == 1 { "action" } else { "actions" },
+        table(
+            &[
+                "ID",
+                "AT (UTC)",
+                "WHO",
+                "FROM",
+                "PROFILE",
+                "OPERATION",
+                "TARGET",
+                "OUTCOME",
+                "RESULT"
+            ],
+            &rows
+        )
+    )
 }

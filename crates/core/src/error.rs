@@ -116,10 +116,14 @@ pub enum ConfigError {
         backend: String,
         action: String,
     },
+    /// The audit log could not be written (or read): actions are refused rather than taken
+    /// unrecorded.
+    #[error("the audit log {path} cannot be used: {detail}")]
+    AuditUnavailable { path: String, detail: String },
 }
 
 /// The four kinds of failure, as serialised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 #[ts(export)]
 pub enum ErrorKind {
@@ -230,7 +234,9 @@ impl Error {
 /// operations, CENTAGATE's return codes otherwise.
 fn describe(code: i64, operation: Option<Operation>) -> catalog::Described {
     match operation {
-        Some(op) if op.backend() == Backend::SecurId => securid::catalog::describe(code, Some(op)),
+        Some(op) if op.backend() == Some(Backend::SecurId) => {
+            securid::catalog::describe(code, Some(op))
+        }
         _ => catalog::describe(code, operation),
     }
 }
@@ -365,6 +371,10 @@ impl ConfigError {
             ConfigError::Unsupported { backend, action, .. } => (
                 format!("{backend} cannot {action}"),
                 "Choose a profile for a server that offers this action.".into(),
+            ),
+            ConfigError::AuditUnavailable { path, detail } => (
+                "The audit log cannot be written".into(),
+                format!("TokenDesk records every action in its audit log before sending it, and could not ({detail}; {path}). Nothing was sent. Free disk space, make sure you may write to that folder (TOKENDESK_DATA_DIR sets another one), or try again if another TokenDesk was busy with the log."),
             ),
         }
     }

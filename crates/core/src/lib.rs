@@ -3,10 +3,12 @@
 //! both call [`ops::Session`]; neither builds HTTP requests itself.
 
 pub mod activity;
+pub mod audit;
 pub mod centagate;
 pub mod credentials;
 pub mod error;
 pub mod ops;
+pub mod profile_changes;
 pub mod profiles;
 pub mod secret;
 pub mod securid;

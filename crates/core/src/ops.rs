@@ -13,17 +13,20 @@ use serde_json::Value;
 use tokio::sync::OnceCell;
 use ts_rs::TS;
 
+use crate::audit::{Action, Recordable, Recorder};
 use crate::centagate::answer::Answer;
 use crate::centagate::client::{Call, Client};
 use crate::centagate::methods::AuthMethods;
 use crate::credentials::{self, CentagateCredentials};
-use crate::error::{ConfigError, Error};
+use crate::error::{ConfigError, Error, ErrorInfo};
 use crate::profiles::{Backend, Profile};
 use crate::securid;
 use crate::securid::jwt::{Clock, SystemClock};
 use crate::securid::key::SecurIdKey;
 use crate::securid::retry::{RateLimitObserver, RetryPolicy};
-use crate::securid::users::{LookupUserRequest, MethodLocks, SecurIdUser, UnlockMethodsRequest};
+use crate::securid::users::{
+    LookupBy, LookupUserRequest, MethodLocks, SecurIdUser, UnlockMethod, UnlockMethodsRequest,
+};
 use crate::validate::{self, Field};
 
 /// An admin operation, as the catalog and the activity list name it.
@@ -39,6 +42,16 @@ pub enum Operation {
     LookupUser,
     /// SecurID: unlock a user's token, SMS or voice tokencodes.
     UnlockMethods,
+    /// Either server: prove the server answers and accepts the profile's credentials.
+    TestProfile,
+    /// A profile was added (with its credentials, when given).
+    AddProfile,
+    /// A profile's settings were changed.
+    EditProfile,
+    /// A profile and its stored credentials were removed.
+    RemoveProfile,
+    /// A profile's stored credentials (or SecurID key) were replaced.
+    ReplaceCredentials,
 }
 
 impl Operation {
@@ -51,16 +64,27 @@ impl Operation {
             Operation::ListMethods => "list methods",
             Operation::LookupUser => "look up a user",
             Operation::UnlockMethods => "unlock tokencodes",
+            Operation::TestProfile => "test the profile",
+            Operation::AddProfile => "add a profile",
+            Operation::EditProfile => "edit a profile",
+            Operation::RemoveProfile => "remove a profile",
+            Operation::ReplaceCredentials => "replace credentials",
         }
     }
 
-    /// The backend that offers the operation.
-    pub fn backend(self) -> Backend {
+    /// The backend that offers the operation; `None` for what every backend's profiles do
+    /// (test, add, edit, remove, replace credentials).
+    pub fn backend(self) -> Option<Backend> {
         match self {
             Operation::Register | Operation::Sync | Operation::Unlock | Operation::ListMethods => {
-                Backend::Centagate
+                Some(Backend::Centagate)
             }
-            Operation::LookupUser | Operation::UnlockMethods => Backend::SecurId,
+            Operation::LookupUser | Operation::UnlockMethods => Some(Backend::SecurId),
+            Operation::TestProfile
+            | Operation::AddProfile
+            | Operation::EditProfile
+            | Operation::RemoveProfile
+            | Operation::ReplaceCredentials => None,
         }
     }
 }
@@ -185,13 +209,16 @@ pub struct Session {
     securid: OnceCell<securid::client::Client>,
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
+    recorder: Recorder,
 }
 
 impl Session {
-    /// A session that finds credentials in the environment or the OS store.
-    pub fn new(profile: Profile) -> Self {
+    /// A session that finds credentials in the environment or the OS store, and records
+    /// every action through `recorder`.
+    pub fn new(profile: Profile, recorder: Recorder) -> Self {
         Session {
             profile,
+            recorder,
             given: None,
             given_key: None,
             client: OnceCell::new(),
@@ -202,19 +229,23 @@ impl Session {
     }
 
     /// A session with credentials supplied by the caller (tests, practice mode).
-    pub fn with_credentials(profile: Profile, creds: CentagateCredentials) -> Self {
+    pub fn with_credentials(
+        profile: Profile,
+        creds: CentagateCredentials,
+        recorder: Recorder,
+    ) -> Self {
         Session {
             given: Some(creds),
-            ..Session::new(profile)
+            ..Session::new(profile, recorder)
         }
     }
 
     /// A SecurID session with the API key supplied by the caller (just imported, tests,
     /// practice mode). The key must belong to the profile; that is checked on first use.
-    pub fn with_securid_key(profile: Profile, key: SecurIdKey) -> Self {
+    pub fn with_securid_key(profile: Profile, key: SecurIdKey, recorder: Recorder) -> Self {
         Session {
             given_key: Some(key),
-            ..Session::new(profile)
+            ..Session::new(profile, recorder)
         }
     }
 
@@ -246,9 +277,41 @@ impl Session {
         &self.profile
     }
 
+    /// The sink this session records its actions through.
+    pub fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+
+    /// Records `operation` on `target` (with non-secret `details`) around `run`: the attempt
+    /// before anything is sent (or nothing is sent, when it cannot be recorded), the result
+    /// after.
+    async fn recorded<T: Recordable>(
+        &self,
+        operation: Operation,
+        target: &str,
+        details: &[(&str, &str)],
+        run: impl std::future::Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
+        let action = Action {
+            profile: self.profile.name.clone(),
+            server: self.profile.url.clone(),
+            admin: self.profile.admin.clone(),
+            operation: operation_name(operation),
+            target: target.to_owned(),
+            details: details
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        };
+        self.recorder.record(action, run).await
+    }
+
     /// Refuses an operation the profile's backend does not offer.
     fn require(&self, operation: Operation) -> Result<(), Error> {
-        if self.profile.backend == operation.backend() {
+        if operation
+            .backend()
+            .is_none_or(|b| b == self.profile.backend)
+        {
             return Ok(());
         }
         Err(ConfigError::Unsupported {
@@ -294,7 +357,21 @@ impl Session {
     ) -> Result<Outcome<SecurIdUser>, Error> {
         self.require(Operation::LookupUser)?;
         let req = req.validate()?;
-        let user = self.securid().await?.lookup_user(&req).await?;
+        let by = match req.by {
+            LookupBy::Email => "email",
+            LookupBy::Username => "username",
+        };
+        self.recorded(Operation::LookupUser, &req.value, &[("by", by)], async {
+            self.lookup_user_unrecorded(&req).await
+        })
+        .await
+    }
+
+    async fn lookup_user_unrecorded(
+        &self,
+        req: &LookupUserRequest,
+    ) -> Result<Outcome<SecurIdUser>, Error> {
+        let user = self.securid().await?.lookup_user(req).await?;
         let onoff = |on: bool| if on { "on" } else { "off" };
         let summary = format!(
             "Found {} ({}){}; SMS {}, voice {}.",
@@ -323,9 +400,73 @@ impl Session {
         &self,
         req: &UnlockMethodsRequest,
     ) -> Result<Outcome<MethodLocks>, Error> {
+        self.unlock_methods_of(req, &req.user_id).await
+    }
+
+    /// As [`Session::unlock_methods`], recorded with `who` (the email address or username
+    /// the person found the user by) as the target.
+    pub async fn unlock_methods_of(
+        &self,
+        req: &UnlockMethodsRequest,
+        who: &str,
+    ) -> Result<Outcome<MethodLocks>, Error> {
         self.require(Operation::UnlockMethods)?;
         let req = req.validate()?;
-        let locks = self.securid().await?.unlock_methods(&req).await?;
+        let who = match who.trim() {
+            "" => req.user_id.as_str(),
+            w => w,
+        };
+        let methods = method_list(&req.methods);
+        self.recorded(
+            Operation::UnlockMethods,
+            who,
+            &[("userId", &req.user_id), ("methods", &methods)],
+            async { self.unlock_methods_unrecorded(&req).await },
+        )
+        .await
+    }
+
+    /// Unlocks as [`Session::unlock_methods_of`] and reports the statuses of all three
+    /// methods either way: a part-way failure (HTTP 500) is a report with `failure` set, not
+    /// an error, so a screen can show the statuses beside the failure.
+    pub async fn unlock_report(
+        &self,
+        req: &UnlockMethodsRequest,
+        who: &str,
+    ) -> Result<UnlockReport, Error> {
+        match self.unlock_methods_of(req, who).await {
+            Ok(outcome) => Ok(UnlockReport {
+                code: outcome.code,
+                summary: outcome.summary,
+                requested: req.validate()?.methods,
+                locks: outcome.object,
+                failure: None,
+            }),
+            Err(Error::UnlockIncomplete(u)) => {
+                let failure = Error::UnlockIncomplete(u.clone()).info();
+                let asked: Vec<&str> = u.requested.iter().map(|m| m.label()).collect();
+                Ok(UnlockReport {
+                    code: 500,
+                    summary: format!(
+                        "Asked to unlock {} for user {}, but the server failed part-way (HTTP 500). Now: {}.",
+                        asked.join(", "),
+                        u.locks.user_id,
+                        u.locks.words()
+                    ),
+                    requested: u.requested,
+                    locks: u.locks,
+                    failure: Some(failure),
+                })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn unlock_methods_unrecorded(
+        &self,
+        req: &UnlockMethodsRequest,
+    ) -> Result<Outcome<MethodLocks>, Error> {
+        let locks = self.securid().await?.unlock_methods(req).await?;
         let asked: Vec<&str> = req.methods.iter().map(|m| m.label()).collect();
         let still: Vec<&str> = req
             .methods
@@ -400,20 +541,27 @@ impl Session {
             NewToken::Otp { .. } => ("2", "hardware token"),
         };
         let sn = v.token.sn();
-        let a = self
-            .send(
-                Call::RegisterActiveToken,
-                &[
-                    ("username", &v.username),
-                    ("tokenSn", sn),
-                    ("tokenType", token_type),
-                ],
-            )
-            .await?;
-        Ok(outcome(
-            a,
-            format!("Registered {what} {sn} to {}; it is active.", v.username),
-        ))
+        let detail = match v.token {
+            NewToken::Sms { .. } => [("kind", "sms"), ("phone", sn)],
+            NewToken::Otp { .. } => [("kind", "otp"), ("serial", sn)],
+        };
+        self.recorded(Operation::Register, &v.username, &detail, async {
+            let a = self
+                .send(
+                    Call::RegisterActiveToken,
+                    &[
+                        ("username", &v.username),
+                        ("tokenSn", sn),
+                        ("tokenType", token_type),
+                    ],
+                )
+                .await?;
+            Ok(outcome(
+                a,
+                format!("Registered {what} {sn} to {}; it is active.", v.username),
+            ))
+        })
+        .await
     }
 
     /// Resynchronises the user's OTP token with two consecutive codes.
@@ -421,43 +569,57 @@ impl Session {
         self.require(Operation::Sync)?;
         let username = validate::username(Field::Username, &req.username)?;
         let (otp1, otp2) = validate::otp_pair(&req.otp1, &req.otp2)?;
-        let a = self
-            .send(
-                Call::SyncToken,
-                &[
-                    ("username", &username),
-                    ("otpStr1", &otp1),
-                    ("otpStr2", &otp2),
-                ],
-            )
-            .await?;
-        Ok(outcome(
-            a,
-            format!(
-                "Resynchronised the OTP token of {username}; the next code it shows will work."
-            ),
-        ))
+        // The codes are secrets of the moment: never recorded.
+        self.recorded(Operation::Sync, &username, &[], async {
+            let a = self
+                .send(
+                    Call::SyncToken,
+                    &[
+                        ("username", &username),
+                        ("otpStr1", &otp1),
+                        ("otpStr2", &otp2),
+                    ],
+                )
+                .await?;
+            Ok(outcome(
+                a,
+                format!(
+                    "Resynchronised the OTP token of {username}; the next code it shows will work."
+                ),
+            ))
+        })
+        .await
     }
 
     /// Unlocks (or unsuspends) the user's OTP token.
     pub async fn unlock_token(&self, req: &UserRequest) -> Result<Outcome<Value>, Error> {
         self.require(Operation::Unlock)?;
         let username = validate::username(Field::Username, &req.username)?;
-        let a = self
-            .send(Call::UnlockToken, &[("username", &username)])
-            .await?;
-        Ok(outcome(
-            a,
-            format!("Unlocked the OTP token of {username}; it is active again."),
-        ))
+        self.recorded(Operation::Unlock, &username, &[], async {
+            let a = self
+                .send(Call::UnlockToken, &[("username", &username)])
+                .await?;
+            Ok(outcome(
+                a,
+                format!("Unlocked the OTP token of {username}; it is active again."),
+            ))
+        })
+        .await
     }
 
     /// Lists the authentication methods bound to a user.
     pub async fn list_methods(&self, req: &UserRequest) -> Result<Outcome<AuthMethods>, Error> {
         self.require(Operation::ListMethods)?;
         let username = validate::username(Field::Username, &req.username)?;
+        self.recorded(Operation::ListMethods, &username, &[], async {
+            self.list_methods_unrecorded(&username).await
+        })
+        .await
+    }
+
+    async fn list_methods_unrecorded(&self, username: &str) -> Result<Outcome<AuthMethods>, Error> {
         let a = self
-            .send(Call::ListAuthMethods, &[("username", &username)])
+            .send(Call::ListAuthMethods, &[("username", username)])
             .await?;
         let methods = AuthMethods::from_object(&a.object);
         let n = methods.tokens.len()
@@ -481,6 +643,14 @@ impl Session {
     /// means refused. SecurID: a user lookup of an address that cannot exist, where 200 or
     /// 404 mean accepted and 403 refused.
     pub async fn test_connection(&self) -> Result<ConnectionCheck, Error> {
+        let name = self.profile.name.clone();
+        self.recorded(Operation::TestProfile, &name, &[], async {
+            self.test_unrecorded().await
+        })
+        .await
+    }
+
+    async fn test_unrecorded(&self) -> Result<ConnectionCheck, Error> {
         if self.profile.backend == Backend::SecurId {
             return self.test_securid().await;
         }
@@ -527,6 +697,53 @@ impl Session {
 
 /// The address a SecurID connection test looks up: `.invalid` cannot belong to anyone.
 pub const SECURID_PROBE_EMAIL: &str = "tokendesk-connection-check@example.invalid";
+
+/// How a SecurID unlock ended: the lock status of all three methods as the server reported
+/// it, and — when it failed part-way (HTTP 500) — why, in the stable error shape.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UnlockReport {
+    /// The HTTP status: 200, or 500 when not every method was unlocked.
+    pub code: i64,
+    /// What happened, in words.
+    pub summary: String,
+    /// The methods that were asked to be unlocked (TOKEN, SMS, VOICE order).
+    pub requested: Vec<UnlockMethod>,
+    /// All three statuses after the attempt.
+    pub locks: MethodLocks,
+    /// Why the unlock did not complete; null when it did.
+    pub failure: Option<ErrorInfo>,
+}
+
+impl<T> Recordable for Outcome<T> {
+    fn summary(&self) -> Option<String> {
+        Some(self.summary.clone())
+    }
+}
+
+impl Recordable for ConnectionCheck {
+    fn summary(&self) -> Option<String> {
+        Some(self.summary.clone())
+    }
+}
+
+/// The operation's name as recorded (its serialised name, e.g. `listMethods`).
+pub fn operation_name(op: Operation) -> String {
+    serde_json::to_value(op)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("{op:?}"))
+}
+
+/// "TOKEN,SMS".
+fn method_list(methods: &[UnlockMethod]) -> String {
+    methods
+        .iter()
+        .map(|m| m.wire())
+        .collect::<Vec<_>>()
+        .join(",")
+}
 
 fn outcome(a: Answer, summary: String) -> Outcome<Value> {
     Outcome {

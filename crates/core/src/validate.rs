@@ -31,6 +31,10 @@ pub enum Field {
     UserId,
     /// The SecurID methods to unlock.
     Methods,
+    /// The start of a time range (audit log filter).
+    Since,
+    /// The end of a time range (audit log filter).
+    Until,
 }
 
 impl Field {
@@ -54,6 +58,8 @@ impl Field {
             Field::Email => "Email address",
             Field::UserId => "User ID",
             Field::Methods => "Methods to unlock",
+            Field::Since => "Since",
+            Field::Until => "Until",
         }
     }
 }

@@ -80,7 +80,7 @@ async fn words_in_the_url_do_not_change_the_kind_of_failure() {
     let port = closed_port();
     let mut d = draft(&format!("http://127.0.0.1:{port}"), "ssl-tls-helpdesk");
     d.base_path = Some("/certificate/handshake/timed out".replace(' ', "-"));
-    let s = Session::with_credentials(d.validate().unwrap(), credentials());
+    let s = Session::with_credentials(d.validate().unwrap(), credentials(), recorder());
     let e = s.unlock_token(&alice()).await.unwrap_err();
     assert_explained(&e);
     assert!(

@@ -14,7 +14,6 @@ use common::securid::*;
 use common::*;
 use jsonwebtoken::DecodingKey;
 use serde_json::{json, Value};
-use tokendesk_core::activity::ActivityLog;
 use tokendesk_core::ops::{Operation, Session, UserRequest};
 use tokendesk_core::profiles::{Backend, ProfileDraft, ProfileStore, SecurIdProfileDraft};
 use tokendesk_core::securid::client::{ApiCall, Client, Repeat};
@@ -93,8 +92,8 @@ async fn the_session_sends_one_token_until_it_is_due_for_renewal() {
     let server = TestServer::start(|_| json(200, ALICE)).await;
     let clock = Arc::new(ManualClock(AtomicU64::new(SystemClock.now())));
     let url = api_url(&server);
-    let s =
-        Session::with_securid_key(securid_profile(&url), key_for(&url)).with_clock(clock.clone());
+    let s = Session::with_securid_key(securid_profile(&url), key_for(&url), recorder())
+        .with_clock(clock.clone());
     s.lookup_user(&alice()).await.unwrap();
     s.lookup_user(&alice()).await.unwrap();
     clock.0.fetch_add(TOKEN_LIFETIME_SECS, Ordering::SeqCst);
@@ -480,21 +479,20 @@ async fn a_500_unlock_reports_the_failure_and_the_statuses() {
     );
     assert_eq!(server.count(), 1, "a 500 is not retried");
 
-    let log = ActivityLog::default();
-    let _ = log.record(
-        "cloud",
-        Operation::UnlockMethods,
-        USER_ID,
-        Err::<tokendesk_core::ops::Outcome<()>, _>(e),
-    );
-    let entry = &log.entries()[0];
+    // Recorded in the audit log as a failed unlock with its HTTP status.
+    let entries = r
+        .session
+        .recorder()
+        .log()
+        .entries(&tokendesk_core::audit::AuditFilter::default())
+        .unwrap();
+    let entry = entries.last().unwrap();
     assert_eq!(
-        (entry.operation, entry.ok),
-        (Operation::UnlockMethods, false)
+        (entry.operation.as_str(), entry.outcome),
+        ("unlockMethods", tokendesk_core::audit::AuditOutcome::Failed)
     );
     assert_eq!(entry.error.as_ref().and_then(|i| i.code), Some(500));
-    let v = serde_json::to_value(entry).unwrap();
-    assert_eq!(v["operation"], "unlockMethods");
+    assert_eq!(entry.details.get("methods").map(String::as_str), Some("TOKEN,SMS,VOICE"));
 }
 
 #[tokio::test]
@@ -687,7 +685,7 @@ async fn each_backend_refuses_the_others_operations_before_sending() {
 async fn input_is_checked_before_credentials_are_read() {
     assert!(std::env::var_os(tokendesk_core::securid::ENV_KEY_FILE).is_none());
     let server = TestServer::start(|_| json(200, ALICE)).await;
-    let s = Session::new(securid_profile(&api_url(&server)));
+    let s = Session::new(securid_profile(&api_url(&server)), recorder());
     let field = |e: Error| match e {
         Error::Input { field, .. } => field,
         other => panic!("{other:?}"),
@@ -736,7 +734,7 @@ async fn a_key_of_another_tenant_or_access_id_is_refused() {
         &pem(),
     ))
     .unwrap();
-    let e = Session::with_securid_key(securid_profile(&url), other)
+    let e = Session::with_securid_key(securid_profile(&url), other, recorder())
         .lookup_user(&alice())
         .await
         .unwrap_err();

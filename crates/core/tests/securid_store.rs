@@ -81,7 +81,7 @@ async fn the_key_is_stored_found_and_used() {
         (loaded.access_id(), loaded.api_url()),
         (ACCESS_ID, url.as_str())
     );
-    let out = Session::new(profile.clone())
+    let out = Session::new(profile.clone(), common::recorder())
         .lookup_user(&LookupUserRequest::email("alice@corp.example"))
         .await
         .unwrap();

@@ -6,8 +6,9 @@ use tauri::State;
 use tauri_plugin_dialog::DialogExt;
 use tokendesk_core::credentials::{CentagateCredentials, SecretStore};
 use tokendesk_core::ops::ConnectionCheck;
+use tokendesk_core::profile_changes::{self, NewSecret, SecretRemoval};
 use tokendesk_core::profiles::{
-    Backend, Profile, ProfileDraft, ProfileStore, ProfileSummary, SecurIdProfileDraft,
+    Backend, Profile, ProfileDraft, ProfileSummary, SecurIdProfileDraft,
 };
 use tokendesk_core::validate::Field;
 use tokendesk_core::{ConfigError, Error};
@@ -80,54 +81,28 @@ pub async fn save_profile(
         None if !replace => return Err(Error::input(Field::AuthToken, "must not be empty")),
         None => None,
     };
-    let store = state.store()?;
-    let existing = store.load()?.remove(&profile.name);
-    check_replace(
-        replace,
-        existing.as_ref(),
-        &profile.name,
-        Backend::Centagate,
-    )?;
-    let save_secret =
-        secrets.map(|creds| move |store: SecretStore, name: &str| store.save(name, &creds));
-    store_profile(&state, &store, profile, replace, save_secret).await
+    let secret = secrets.map(NewSecret::Centagate);
+    store_profile(&state, profile, secret, replace).await
 }
 
-/// Stores a profile's new secret, if any (`save_secret`, in the OS credential store), then
-/// the profile itself; a new profile whose file write fails takes its secret back out. The
-/// profile's cached session is dropped, and the answer says whether a secret is stored.
-async fn store_profile<F>(
+/// Stores a profile and its new secret, if any, through core (which rolls back and records);
+/// the profile's cached session is dropped.
+async fn store_profile(
     state: &AppState,
-    store: &ProfileStore,
     profile: Profile,
+    secret: Option<NewSecret>,
     replace: bool,
-    save_secret: Option<F>,
-) -> Result<ProfileSummary, Error>
-where
-    F: FnOnce(SecretStore, &str) -> Result<(), Error> + Send + 'static,
-{
-    if let Some(save) = save_secret {
-        let name = profile.name.clone();
-        blocking(move || save(SecretStore::open()?, &name)).await?;
-    }
-    let saved = if replace {
-        store.update(&profile)
-    } else {
-        store.add(&profile)
-    };
-    if let Err(e) = saved {
-        if !replace {
-            let name = profile.name.clone();
-            let _ = blocking(move || SecretStore::open()?.delete(&name)).await;
-        }
-        return Err(e);
-    }
-    state.forget_session(&profile.name);
-    let name = profile.name.clone();
-    let stored = blocking(move || SecretStore::open()?.has(&name))
-        .await
-        .unwrap_or(false);
-    Ok(summary(profile, stored, false))
+) -> Result<ProfileSummary, Error> {
+    let saved = profile_changes::save(
+        &state.store()?,
+        &state.recorder()?,
+        profile,
+        secret,
+        replace,
+    )
+    .await?;
+    state.forget_session(&saved.profile.name);
+    Ok(summary(saved.profile, saved.secret_stored, false))
 }
 
 fn refuse_practice_name(name: &str) -> Result<(), Error> {
@@ -140,29 +115,6 @@ fn refuse_practice_name(name: &str) -> Result<(), Error> {
         ));
     }
     Ok(())
-}
-
-/// Adding needs a new name, editing an existing profile of the same kind.
-fn check_replace(
-    replace: bool,
-    existing: Option<&Profile>,
-    name: &str,
-    backend: Backend,
-) -> Result<(), Error> {
-    match (replace, existing) {
-        (false, Some(_)) => Err(ConfigError::ProfileExists { name: name.into() }.into()),
-        (true, None) => Err(ConfigError::ProfileNotFound { name: name.into() }.into()),
-        (true, Some(p)) if p.backend != backend => Err(ConfigError::Unsupported {
-            profile: name.into(),
-            backend: p.backend.label().into(),
-            action: format!(
-                "become a {} profile; add a new profile instead",
-                backend.label()
-            ),
-        }
-        .into()),
-        _ => Ok(()),
-    }
 }
 
 /// Adds a SecurID Cloud profile from its API key file (`replace` false), or edits one
@@ -185,17 +137,14 @@ pub async fn save_securid_profile(
             .key_file
             .as_deref()
             .is_some_and(|p| !p.trim().is_empty());
-    check_replace(replace, existing.as_ref(), &name, Backend::SecurId)?;
     let (profile, key) = match (&existing, new_key) {
-        (Some(old), false) => (draft.revise(old)?, None),
+        (Some(old), false) if old.backend == Backend::SecurId => (draft.revise(old)?, None),
         _ => {
             let (profile, key) = draft.validate()?;
             (profile, Some(key))
         }
     };
-    let save_secret =
-        key.map(|key| move |store: SecretStore, name: &str| store.save_securid(name, &key));
-    store_profile(&state, &store, profile, replace, save_secret).await
+    store_profile(&state, profile, key.map(NewSecret::SecurId), replace).await
 }
 
 /// Opens the system's file dialog to choose a SecurID API key file; the path, or null when
@@ -229,13 +178,17 @@ pub async fn choose_key_file<R: tauri::Runtime>(
 /// Removes a profile and deletes its stored credentials (first, so none are left behind).
 #[tauri::command]
 pub async fn remove_profile(state: State<'_, AppState>, name: String) -> Result<(), Error> {
-    let store = state.store()?;
-    store.get(&name)?;
-    let key = name.clone();
-    blocking(move || SecretStore::open()?.delete(&key).map(|_| ())).await?;
-    store.remove(&name)?;
+    let removed = profile_changes::remove(&state.store()?, &state.recorder()?, &name).await?;
     state.forget_session(&name);
-    Ok(())
+    match removed.secret {
+        SecretRemoval::Unchecked(info) => Err(Error::Config(ConfigError::StoreFailed {
+            detail: format!(
+                "the profile was removed, but its stored secret could not be deleted ({})",
+                info.title
+            ),
+        })),
+        _ => Ok(()),
+    }
 }
 
 /// Checks the server answers and accepts the profile's credentials.

@@ -7,7 +7,7 @@ import type { Operation } from "./Operation";
  */
 export type ActivityEntry = { 
 /**
- * When it finished, RFC 3339 in UTC.
+ * When it was attempted, RFC 3339 in UTC.
  */
 at: string, profile: string, operation: Operation, username: string, ok: boolean, 
 /**

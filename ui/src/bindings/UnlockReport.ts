@@ -4,8 +4,8 @@ import type { MethodLocks } from "./MethodLocks";
 import type { UnlockMethod } from "./UnlockMethod";
 
 /**
- * How an unlock ended: the lock status of all three methods as the server reported it, and
- * — when it failed part-way (HTTP 500) — why, in the stable error shape.
+ * How a SecurID unlock ended: the lock status of all three methods as the server reported
+ * it, and — when it failed part-way (HTTP 500) — why, in the stable error shape.
  */
 export type UnlockReport = { 
 /**

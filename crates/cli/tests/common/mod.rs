@@ -276,12 +276,18 @@ impl Desk {
         self.dir.path()
     }
 
+    /// The audit log's folder: inside the desk's folder, so `files()` covers the log too.
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
     pub fn profiles_file(&self) -> PathBuf {
         self.dir.path().join("profiles.toml")
     }
 
     /// `program ARGS` with this desk's environment: no TOKENDESK_* from the test's own
-    /// environment (nor proxies), TOKENDESK_CONFIG_DIR at the desk's folder, then the
+    /// environment (nor proxies), TOKENDESK_CONFIG_DIR at the desk's folder (and
+    /// TOKENDESK_DATA_DIR in it), then the
     /// variables set on the desk.
     pub fn command_for(&self, program: impl Into<OsString>) -> Command {
         let mut c = Command::new(program.into());
@@ -292,6 +298,7 @@ impl Desk {
             }
         }
         c.env("TOKENDESK_CONFIG_DIR", self.dir.path());
+        c.env("TOKENDESK_DATA_DIR", self.data_dir());
         for (k, v) in &self.env {
             c.env(k, v);
         }

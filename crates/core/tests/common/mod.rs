@@ -196,7 +196,7 @@ pub fn credentials() -> CentagateCredentials {
 
 /// A session with the canary credentials.
 pub fn session(profile: Profile) -> Session {
-    Session::with_credentials(profile, credentials())
+    Session::with_credentials(profile, credentials(), recorder())
 }
 
 /// The cenToken, computed here with the hmac crate rather than by core's signer:
@@ -233,4 +233,16 @@ pub fn assert_explained(e: &Error) {
     let info = e.info();
     assert!(!info.title.trim().is_empty(), "no title: {e:?}");
     assert!(!info.hint.trim().is_empty(), "no hint: {e:?}");
+}
+
+/// A sink for the audit log in a fresh folder of its own (kept for the test process).
+#[allow(dead_code)]
+pub fn recorder() -> tokendesk_core::audit::Recorder {
+    let dir = tempfile::tempdir().expect("temp dir").keep();
+    tokendesk_core::audit::Recorder::new(
+        std::sync::Arc::new(tokendesk_core::audit::AuditLog::at(
+            dir.join("audit.sqlite3"),
+        )),
+        tokendesk_core::audit::Surface::Cli,
+    )
 }

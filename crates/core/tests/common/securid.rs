@@ -113,13 +113,14 @@ pub fn rig(server: &TestServer) -> Rig {
     let sleeper = Arc::new(RecordingSleeper::default());
     let notices: Arc<Mutex<Vec<RateLimitNotice>>> = Arc::default();
     let seen = notices.clone();
-    let session = Session::with_securid_key(securid_profile(&url), key_for(&url))
-        .with_retry_policy(RetryPolicy {
-            sleeper: sleeper.clone(),
-            jitter: Arc::new(NoJitter),
-            ..RetryPolicy::default()
-        })
-        .on_rate_limit(Arc::new(move |n| seen.lock().unwrap().push(n.clone())));
+    let session =
+        Session::with_securid_key(securid_profile(&url), key_for(&url), super::recorder())
+            .with_retry_policy(RetryPolicy {
+                sleeper: sleeper.clone(),
+                jitter: Arc::new(NoJitter),
+                ..RetryPolicy::default()
+            })
+            .on_rate_limit(Arc::new(move |n| seen.lock().unwrap().push(n.clone())));
     Rig {
         session,
         sleeper,

@@ -1,0 +1,505 @@
+//! The audit log's SQLite file: append an event under the database's write lock (so several
+//! processes chain onto one another without losing or doubling anything), read entries back
+//! merged and filtered, and verify the chain. WAL with synchronous=FULL: an event is on disk
+//! when `append` returns.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+use super::chain::{self, Break, Event, GENESIS};
+use super::entry::{AuditEntry, AuditError, AuditFilter, AuditOutcome};
+use crate::error::{ConfigError, Error};
+use crate::validate::Field;
+
+/// Environment variable naming the folder the audit log lives in.
+pub const ENV_DATA_DIR: &str = "TOKENDESK_DATA_DIR";
+/// The log's file name inside the data folder.
+pub const FILE_NAME: &str = "audit.sqlite3";
+/// How long a write waits for another process holding the log before giving up.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS audit_events (
+    seq         INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    attempt     INTEGER,
+    at          TEXT NOT NULL,
+    pid         INTEGER,
+    os_user     TEXT,
+    host        TEXT,
+    surface     TEXT,
+    profile     TEXT,
+    server      TEXT,
+    admin       TEXT,
+    operation   TEXT,
+    target      TEXT,
+    details     TEXT,
+    outcome     TEXT,
+    error       TEXT,
+    summary     TEXT,
+    duration_ms INTEGER,
+    prev_hash   TEXT NOT NULL,
+    hash        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_events_attempt ON audit_events(attempt);
+";
+
+const COLUMNS: &str = "seq, kind, attempt, at, pid, os_user, host, surface, profile, server, \
+    admin, operation, target, details, outcome, error, summary, duration_ms, prev_hash, hash";
+
+/// The durable, tamper-evident record of every action. Opened lazily: the file is created
+/// on the first write, and a failure to open is reported by that write.
+#[derive(Debug)]
+pub struct AuditLog {
+    path: PathBuf,
+    busy_timeout: Duration,
+    conn: Mutex<Option<Connection>>,
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    /// Every event links to the one before it and matches its hash.
+    Intact {
+        /// How many events the log holds (an action is an attempt and a result).
+        events: usize,
+        /// The newest event's hash: note it to detect a later removal of newer events.
+        head: String,
+    },
+    /// The first event that does not verify.
+    Broken { id: i64, reason: String },
+}
+
+/// The attempt fields of an event (what is known before anything is sent).
+pub(crate) struct AttemptRow<'a> {
+    pub pid: i64,
+    pub os_user: &'a str,
+    pub host: &'a str,
+    pub surface: &'a str,
+    pub profile: &'a str,
+    pub server: &'a str,
+    pub admin: &'a str,
+    pub operation: &'a str,
+    pub target: &'a str,
+    pub details: String,
+}
+
+/// The result fields of an event.
+pub(crate) struct ResultRow {
+    pub outcome: AuditOutcome,
+    pub error: Option<AuditError>,
+    pub summary: Option<String>,
+    pub duration_ms: i64,
+}
+
+impl AuditLog {
+    /// The log in `TOKENDESK_DATA_DIR`, or the platform data folder (Linux
+    /// `~/.local/share/tokendesk`, macOS `~/Library/Application Support/tokendesk`, Windows
+    /// `%APPDATA%\tokendesk\data`).
+    pub fn open_default() -> Result<Self, Error> {
+        let dir = match std::env::var_os(ENV_DATA_DIR).filter(|v| !v.is_empty()) {
+            Some(dir) => PathBuf::from(dir),
+            None => directories::ProjectDirs::from("", "", "tokendesk")
+                .map(|d| d.data_dir().to_path_buf())
+                .ok_or_else(|| ConfigError::AuditUnavailable {
+                    path: "(data folder)".into(),
+                    detail: format!("no home folder found; set {ENV_DATA_DIR}"),
+                })?,
+        };
+        Ok(Self::at(dir.join(FILE_NAME)))
+    }
+
+    /// The log in the file `path` (created with its folder on first write).
+    pub fn at(path: impl Into<PathBuf>) -> Self {
+        AuditLog {
+            path: path.into(),
+            busy_timeout: DEFAULT_BUSY_TIMEOUT,
+            conn: Mutex::new(None),
+        }
+    }
+
+    /// Waits at most `t` for another process holding the log (tests use a short one).
+    pub fn with_busy_timeout(mut self, t: Duration) -> Self {
+        self.busy_timeout = t;
+        self
+    }
+
+    /// Where the file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn fault(&self, what: &str, e: impl std::fmt::Display) -> Error {
+        ConfigError::AuditUnavailable {
+            path: self.path.display().to_string(),
+            detail: format!("{what}: {}", plain(&e.to_string(), self.busy_timeout)),
+        }
+        .into()
+    }
+
+    /// Runs `f` on the open connection, opening (and creating) the file first if needed.
+    fn with_conn<T>(
+        &self,
+        what: &str,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
+    ) -> Result<T, Error> {
+        let mut guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            *guard = Some(self.connect()?);
+        }
+        let conn = guard.as_mut().expect("opened above");
+        f(conn).map_err(|e| self.fault(what, e))
+    }
+
+    fn connect(&self) -> Result<Connection, Error> {
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| self.fault("could not create its folder", e))?;
+        }
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| self.fault("could not open it", e))?;
+        conn.busy_timeout(self.busy_timeout)
+            .and_then(|()| conn.pragma_update(None, "journal_mode", "WAL"))
+            .and_then(|()| conn.pragma_update(None, "synchronous", "FULL"))
+            .and_then(|()| conn.execute_batch(SCHEMA))
+            .map_err(|e| self.fault("could not prepare it", e))?;
+        Ok(conn)
+    }
+
+    /// Appends an attempt; its `seq` identifies the action.
+    pub(crate) fn append_attempt(&self, at: &str, row: &AttemptRow<'_>) -> Result<i64, Error> {
+        self.append("could not record the attempt", |seq, prev| Event {
+            seq,
+            kind: "attempt".into(),
+            attempt: None,
+            at: at.to_owned(),
+            pid: Some(row.pid),
+            os_user: Some(row.os_user.to_owned()),
+            host: Some(row.host.to_owned()),
+            surface: Some(row.surface.to_owned()),
+            profile: Some(row.profile.to_owned()),
+            server: Some(row.server.to_owned()),
+            admin: Some(row.admin.to_owned()),
+            operation: Some(row.operation.to_owned()),
+            target: Some(row.target.to_owned()),
+            details: Some(row.details.clone()),
+            outcome: None,
+            error: None,
+            summary: None,
+            duration_ms: None,
+            prev_hash: prev,
+        })
+    }
+
+    /// Appends the result of the attempt `attempt`.
+    pub(crate) fn append_result(
+        &self,
+        attempt: i64,
+        at: &str,
+        row: &ResultRow,
+    ) -> Result<i64, Error> {
+        let error = row
+            .error
+            .as_ref()
+            .map(|e| serde_json::to_string(e).unwrap_or_default());
+        self.append("could not record the result", |seq, prev| Event {
+            seq,
+            kind: "result".into(),
+            attempt: Some(attempt),
+            at: at.to_owned(),
+            pid: None,
+            os_user: None,
+            host: None,
+            surface: None,
+            profile: None,
+            server: None,
+            admin: None,
+            operation: None,
+            target: None,
+            details: None,
+            outcome: Some(outcome_name(row.outcome).to_owned()),
+            error,
+            summary: row.summary.clone(),
+            duration_ms: Some(row.duration_ms),
+            prev_hash: prev,
+        })
+    }
+
+    /// Chains one event onto the newest under the write lock (BEGIN IMMEDIATE), so two
+    /// writers never chain onto the same event.
+    fn append(&self, what: &str, make: impl FnOnce(i64, String) -> Event) -> Result<i64, Error> {
+        self.with_conn(what, |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let (last, prev): (i64, String) = tx
+                .query_row(
+                    "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
+                .unwrap_or((0, GENESIS.to_owned()));
+            let e = make(last + 1, prev);
+            let hash = e.hash();
+            tx.execute(
+                &format!(
+                    "INSERT INTO audit_events ({COLUMNS}) VALUES \
+                     (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+                ),
+                params![
+                    e.seq,
+                    e.kind,
+                    e.attempt,
+                    e.at,
+                    e.pid,
+                    e.os_user,
+                    e.host,
+                    e.surface,
+                    e.profile,
+                    e.server,
+                    e.admin,
+                    e.operation,
+                    e.target,
+                    e.details,
+                    e.outcome,
+                    e.error,
+                    e.summary,
+                    e.duration_ms,
+                    e.prev_hash,
+                    hash
+                ],
+            )?;
+            tx.commit()?;
+            Ok(e.seq)
+        })
+    }
+
+    /// The actions that match `filter`, oldest first (attempt and result merged). A log that
+    /// does not exist yet is empty.
+    pub fn entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, Error> {
+        let since = filter
+            .since
+            .as_deref()
+            .map(|s| bound(Field::Since, s, false))
+            .transpose()?;
+        let until = filter
+            .until
+            .as_deref()
+            .map(|s| bound(Field::Until, s, true))
+            .transpose()?;
+        if !self.path.exists() {
+            return Ok(Vec::new());
+        }
+        let host = super::actor::host_name();
+        let mut out = self.with_conn("could not read it", |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT a.seq, a.at, a.pid, a.os_user, a.host, a.surface, a.profile, a.server, \
+                        a.admin, a.operation, a.target, a.details, \
+                        r.outcome, r.error, r.summary, r.duration_ms \
+                 FROM audit_events a \
+                 LEFT JOIN audit_events r ON r.kind = 'result' AND r.attempt = a.seq \
+                 WHERE a.kind = 'attempt' \
+                   AND (?1 IS NULL OR a.at >= ?1) AND (?2 IS NULL OR a.at <= ?2) \
+                   AND (?3 IS NULL OR a.target = ?3 COLLATE NOCASE) \
+                   AND (?4 IS NULL OR a.profile = ?4) AND (?5 IS NULL OR a.operation = ?5) \
+                 ORDER BY a.seq",
+            )?;
+            let rows = stmt.query_map(
+                params![
+                    since,
+                    until,
+                    filter.user.as_deref().map(str::trim),
+                    filter.profile.as_deref(),
+                    filter.operation.as_deref()
+                ],
+                |r| {
+                    let pid: Option<i64> = r.get(2)?;
+                    let entry_host: String = r.get::<_, Option<String>>(4)?.unwrap_or_default();
+                    let outcome: Option<String> = r.get(12)?;
+                    let outcome = match outcome.as_deref() {
+                        Some(o) => parse_outcome(o),
+                        None if entry_host == host && pid.is_some_and(super::actor::alive) => {
+                            AuditOutcome::InProgress
+                        }
+                        None => AuditOutcome::Unknown,
+                    };
+                    let details: Option<String> = r.get(11)?;
+                    let error: Option<String> = r.get(13)?;
+                    Ok(AuditEntry {
+                        id: r.get(0)?,
+                        at: r.get(1)?,
+                        os_user: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                        host: entry_host,
+                        surface: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                        profile: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                        server: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+                        admin: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
+                        operation: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+                        target: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+                        details: details
+                            .and_then(|d| serde_json::from_str(&d).ok())
+                            .unwrap_or_default(),
+                        outcome,
+                        error: error.and_then(|e| serde_json::from_str(&e).ok()),
+                        summary: r.get(14)?,
+                        duration_ms: r.get(15)?,
+                    })
+                },
+            )?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })?;
+        if let Some(o) = filter.outcome {
+            out.retain(|e| e.outcome == o);
+        }
+        if let Some(n) = filter.limit {
+            let n = n as usize;
+            if out.len() > n {
+                out.drain(..out.len() - n);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Recomputes the chain from the first event to the newest.
+    pub fn verify(&self) -> Result<Verification, Error> {
+        if !self.path.exists() {
+            return Ok(Verification::Intact {
+                events: 0,
+                head: GENESIS.to_owned(),
+            });
+        }
+        let rows = self.with_conn("could not read it", |conn| {
+            let mut stmt =
+                conn.prepare(&format!("SELECT {COLUMNS} FROM audit_events ORDER BY seq"))?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    Event {
+                        seq: r.get(0)?,
+                        kind: r.get(1)?,
+                        attempt: r.get(2)?,
+                        at: r.get(3)?,
+                        pid: r.get(4)?,
+                        os_user: r.get(5)?,
+                        host: r.get(6)?,
+                        surface: r.get(7)?,
+                        profile: r.get(8)?,
+                        server: r.get(9)?,
+                        admin: r.get(10)?,
+                        operation: r.get(11)?,
+                        target: r.get(12)?,
+                        details: r.get(13)?,
+                        outcome: r.get(14)?,
+                        error: r.get(15)?,
+                        summary: r.get(16)?,
+                        duration_ms: r.get(17)?,
+                        prev_hash: r.get(18)?,
+                    },
+                    r.get::<_, String>(19)?,
+                ))
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })?;
+        Ok(
+            match chain::first_break(rows.iter().map(|(e, h)| (e, h.as_str()))) {
+                Ok((events, head)) => Verification::Intact { events, head },
+                Err((id, why)) => Verification::Broken {
+                    id,
+                    reason: match why {
+                        Break::Changed => "its content does not match its hash (it was changed)",
+                        Break::NotLinked => {
+                            "it does not follow the entry before it (an entry was removed before it, or it was inserted or moved)"
+                        }
+                    }
+                    .to_owned(),
+                },
+            },
+        )
+    }
+}
+
+fn outcome_name(o: AuditOutcome) -> &'static str {
+    match o {
+        AuditOutcome::Ok => "ok",
+        AuditOutcome::Failed => "failed",
+        AuditOutcome::Unknown => "unknown",
+        AuditOutcome::InProgress => "inProgress",
+    }
+}
+
+fn parse_outcome(s: &str) -> AuditOutcome {
+    match s {
+        "ok" => AuditOutcome::Ok,
+        "failed" => AuditOutcome::Failed,
+        _ => AuditOutcome::Unknown,
+    }
+}
+
+/// SQLite's words for the faults an administrator can act on, in plain terms.
+fn plain(detail: &str, busy: Duration) -> String {
+    let d = detail.to_ascii_lowercase();
+    if d.contains("locked") || d.contains("busy") {
+        format!(
+            "another TokenDesk held the log for longer than {} s",
+            busy.as_secs_f32()
+        )
+    } else if d.contains("full") {
+        "the disk is full".into()
+    } else if d.contains("readonly") || d.contains("read-only") || d.contains("read only") {
+        "the file or its folder is read-only".into()
+    } else {
+        detail.to_owned()
+    }
+}
+
+/// A time bound as stored (`YYYY-MM-DDTHH:MM:SS.mmmZ`): a date is its day's start (or end,
+/// for `until`), UTC; an RFC 3339 time is converted to UTC.
+fn bound(field: Field, raw: &str, end_of_day: bool) -> Result<String, Error> {
+    let raw = raw.trim();
+    let date_fmt = time::macros::format_description!("[year]-[month]-[day]");
+    if let Ok(d) = time::Date::parse(raw, &date_fmt) {
+        let t = if end_of_day {
+            time::Time::from_hms_milli(23, 59, 59, 999).expect("valid time")
+        } else {
+            time::Time::MIDNIGHT
+        };
+        return Ok(super::stamp(d.with_time(t).assume_utc()));
+    }
+    time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
+        .map(super::stamp)
+        .map_err(|_| {
+            Error::input(
+                field,
+                "must be a date (2026-11-29) or an RFC 3339 time (2026-11-29T14:00:00Z)",
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_accept_dates_and_rfc3339_and_refuse_the_rest() {
+        assert_eq!(
+            bound(Field::Since, "2026-11-29", false).unwrap(),
+            "2026-11-29T00:00:00.000Z"
+        );
+        assert_eq!(
+            bound(Field::Until, "2026-11-29", true).unwrap(),
+            "2026-11-29T23:59:59.999Z"
+        );
+        assert_eq!(
+            bound(Field::Since, "2026-11-29T14:00:00+02:00", false).unwrap(),
+            "2026-11-29T12:00:00.000Z"
+        );
+        let e = bound(Field::Until, "yesterday", true).unwrap_err();
+        assert!(e.to_string().starts_with("Until:"), "{e}");
+    }
+}

@@ -1,0 +1,228 @@
+//! Adding, editing and removing profiles together with their secrets, as recorded actions:
+//! the one path the CLI and the app both take. A new secret goes to the OS credential store
+//! before the profile file is written; a new profile whose file write fails takes its secret
+//! back out, so neither is ever left without the other.
+
+use crate::audit::{Action, Recordable, Recorder};
+use crate::credentials::{CentagateCredentials, SecretStore};
+use crate::error::{ConfigError, Error, ErrorInfo};
+use crate::ops::{operation_name, Operation};
+use crate::profiles::{Backend, Profile, ProfileStore};
+use crate::securid::key::SecurIdKey;
+
+/// A secret to store with a profile.
+pub enum NewSecret {
+    /// A CENTAGATE profile's auth token and secret code.
+    Centagate(CentagateCredentials),
+    /// A SecurID Cloud profile's API key.
+    SecurId(SecurIdKey),
+}
+
+/// A profile as saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    pub profile: Profile,
+    /// Whether a secret is now stored for it in the OS credential store.
+    pub secret_stored: bool,
+}
+
+/// What became of a removed profile's stored secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretRemoval {
+    Deleted,
+    NoneStored,
+    /// The credential store could not be asked; an entry may be left behind.
+    Unchecked(ErrorInfo),
+}
+
+/// A profile as removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removed {
+    pub profile: Profile,
+    pub secret: SecretRemoval,
+}
+
+impl Recordable for Saved {
+    fn summary(&self) -> Option<String> {
+        Some(format!(
+            "Saved profile '{}' ({} at {}{}){}.",
+            self.profile.name,
+            self.profile.backend.label(),
+            self.profile.url,
+            self.profile.base_path,
+            if self.secret_stored {
+                "; a secret is stored for it"
+            } else {
+                ""
+            }
+        ))
+    }
+}
+
+impl Recordable for Removed {
+    fn summary(&self) -> Option<String> {
+        let secret = match &self.secret {
+            SecretRemoval::Deleted => "its stored secret was deleted",
+            SecretRemoval::NoneStored => "no secret was stored for it",
+            SecretRemoval::Unchecked(_) => "its stored secret could not be checked",
+        };
+        Some(format!(
+            "Removed profile '{}'; {secret}.",
+            self.profile.name
+        ))
+    }
+}
+
+fn action(operation: Operation, p: &Profile) -> Action {
+    Action {
+        profile: p.name.clone(),
+        server: p.url.clone(),
+        admin: p.admin.clone(),
+        operation: operation_name(operation),
+        target: p.name.clone(),
+        details: [
+            ("backend".to_owned(), p.backend.label().to_owned()),
+            ("basePath".to_owned(), p.base_path.clone()),
+        ]
+        .into(),
+    }
+}
+
+/// Runs credential-store work off the async threads (the store's calls block).
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ConfigError::StoreFailed {
+            detail: e.to_string(),
+        })?
+}
+
+/// Adds `profile` (`replace` false: the name must be new) or edits it (`replace` true: it
+/// must exist, for the same kind of server), storing `secret` first when one is given. On
+/// edit, no secret keeps the stored one. Recorded as adding, editing or replacing
+/// credentials.
+pub async fn save(
+    store: &ProfileStore,
+    recorder: &Recorder,
+    profile: Profile,
+    secret: Option<NewSecret>,
+    replace: bool,
+) -> Result<Saved, Error> {
+    let existing = store.load()?.remove(&profile.name);
+    check_replace(replace, existing.as_ref(), &profile)?;
+    let operation = match (replace, &secret) {
+        (false, _) => Operation::AddProfile,
+        (true, Some(_)) => Operation::ReplaceCredentials,
+        (true, None) => Operation::EditProfile,
+    };
+    recorder
+        .record(action(operation, &profile), async {
+            let name = profile.name.clone();
+            let had_secret = secret.is_some();
+            if let Some(secret) = secret {
+                let name = name.clone();
+                blocking(move || {
+                    let s = SecretStore::open()?;
+                    match &secret {
+                        NewSecret::Centagate(c) => s.save(&name, c),
+                        NewSecret::SecurId(k) => s.save_securid(&name, k),
+                    }
+                })
+                .await?;
+            }
+            let written = if replace {
+                store.update(&profile)
+            } else {
+                store.add(&profile)
+            };
+            if let Err(e) = written {
+                if !replace && had_secret {
+                    let name = name.clone();
+                    let _ = blocking(move || SecretStore::open()?.delete(&name)).await;
+                }
+                return Err(e);
+            }
+            let secret_stored = had_secret
+                || blocking(move || SecretStore::open()?.has(&name))
+                    .await
+                    .unwrap_or(false);
+            Ok(Saved {
+                profile,
+                secret_stored,
+            })
+        })
+        .await
+}
+
+/// Adds a profile whose secret is not stored (automation: it comes from the environment on
+/// every run). Recorded as adding a profile.
+pub async fn add_without_secret(
+    store: &ProfileStore,
+    recorder: &Recorder,
+    profile: Profile,
+) -> Result<Saved, Error> {
+    if store.load()?.contains_key(&profile.name) {
+        return Err(ConfigError::ProfileExists { name: profile.name }.into());
+    }
+    recorder
+        .record(action(Operation::AddProfile, &profile), async {
+            store.add(&profile)?;
+            Ok(Saved {
+                profile: profile.clone(),
+                secret_stored: false,
+            })
+        })
+        .await
+}
+
+/// Removes a profile and deletes its stored secret (first, so none is left behind when the
+/// store answers). A store that cannot be asked does not keep the profile: the answer says
+/// the secret was not checked. Recorded as removing a profile.
+pub async fn remove(
+    store: &ProfileStore,
+    recorder: &Recorder,
+    name: &str,
+) -> Result<Removed, Error> {
+    let profile = store.get(name)?;
+    recorder
+        .record(action(Operation::RemoveProfile, &profile), async {
+            let key = profile.name.clone();
+            let secret = match blocking(move || SecretStore::open()?.delete(&key)).await {
+                Ok(true) => SecretRemoval::Deleted,
+                Ok(false) => SecretRemoval::NoneStored,
+                Err(e) => SecretRemoval::Unchecked(e.info()),
+            };
+            let profile = store.remove(&profile.name)?;
+            Ok(Removed { profile, secret })
+        })
+        .await
+}
+
+/// Adding needs a new name, editing an existing profile of the same kind.
+fn check_replace(replace: bool, existing: Option<&Profile>, new: &Profile) -> Result<(), Error> {
+    let name = &new.name;
+    match (replace, existing) {
+        (false, Some(_)) => Err(ConfigError::ProfileExists { name: name.clone() }.into()),
+        (true, None) => Err(ConfigError::ProfileNotFound { name: name.clone() }.into()),
+        (true, Some(p)) if p.backend != new.backend => Err(ConfigError::Unsupported {
+            profile: name.clone(),
+            backend: p.backend.label().into(),
+            action: format!(
+                "become a {} profile; add a new profile instead",
+                new.backend.label()
+            ),
+        }
+        .into()),
+        _ => Ok(()),
+    }
+}
+
+/// The word for a profile's secret, for messages ("credentials" or "API key").
+pub fn secret_word(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Centagate => "credentials",
+        Backend::SecurId => "API key",
+    }
+}
