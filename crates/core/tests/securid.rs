@@ -492,7 +492,10 @@ async fn a_500_unlock_reports_the_failure_and_the_statuses() {
         ("unlockMethods", tokendesk_core::audit::AuditOutcome::Failed)
     );
     assert_eq!(entry.error.as_ref().and_then(|i| i.code), Some(500));
-    assert_eq!(entry.details.get("methods").map(String::as_str), Some("TOKEN,SMS,VOICE"));
+    assert_eq!(
+        entry.details.get("methods").map(String::as_str),
+        Some("TOKEN,SMS,VOICE")
+    );
 }
 
 #[tokio::test]
