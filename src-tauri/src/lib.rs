@@ -1,6 +1,8 @@
 //! The TokenDesk desktop app's shell: Tauri commands over tokendesk-core. Thin on purpose —
 //! every admin action goes through `tokendesk_core::ops::Session`, exactly as the CLI's do.
 
+#[cfg(test)]
+mod catalog_json;
 mod command_list;
 mod commands;
 mod state;

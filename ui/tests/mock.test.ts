@@ -1,7 +1,8 @@
 // The fake backend used by the e2e run must behave like the contract says, or the e2e tests
 // prove nothing.
 import { describe, expect, it } from "vitest";
-import { MockBackend, fakeCode } from "../src/mock/backend";
+import catalogJson from "../src/bindings/catalog.json";
+import { CATALOGS, MockBackend, describe as describeCode, fakeCode } from "../src/mock/backend";
 import type {
   ErrorInfo,
   Outcome,
@@ -158,6 +159,54 @@ describe("mock backend", () => {
       ["listMethods", false],
       ["listMethods", false],
     ]);
+  });
+
+  it("words server errors from core's exported catalog, per operation", async () => {
+    // The fake reads the very document the shell exports (not a copy of it).
+    expect(CATALOGS).toBe(catalogJson);
+    const entry = CATALOGS.centagate.find((e) => e.code === 29017)!;
+    const unlock = entry.perOperation.find((m) => m.operation === "unlock")!;
+    expect(describeCode("centagate", 29017, "unlock")).toEqual({
+      title: unlock.title,
+      hint: unlock.hint,
+      vendorText: entry.vendorText,
+    });
+    // No meaning of its own for an operation: the general words.
+    expect(describeCode("centagate", 29017, "sync").title).toBe(entry.title);
+    expect(() => describeCode("centagate", 1, "sync")).toThrow(/not catalogued/);
+
+    // Through the fake: carol already has a token, so an OTP register is refused with the
+    // catalog's register meaning of 29008, and SecurID's 404 has the lookup's own words.
+    const b = new MockBackend();
+    await b.handle("practice_start");
+    const e = await rejects(
+      b.handle("register_token", {
+        profile: "Practice",
+        request: { username: "carol", token: { kind: "otp", serial: "HW-1001" } },
+      }),
+    );
+    const d = describeCode("centagate", 29008, "register");
+    expect(e).toEqual({
+      kind: "server",
+      code: 29008,
+      title: d.title,
+      hint: d.hint,
+      serverMessage: d.vendorText,
+    });
+    const missing = await rejects(
+      b.handle("securid_lookup", {
+        profile: "Practice-SecurID",
+        request: { by: "email", value: "nobody@example.com" },
+      }),
+    );
+    const s404 = CATALOGS.securid.find((x) => x.code === 404)!;
+    const lookup = s404.perOperation.find((m) => m.operation === "lookupUser")!;
+    expect(missing).toMatchObject({
+      code: 404,
+      title: lookup.title,
+      hint: lookup.hint,
+      serverMessage: s404.vendorText,
+    });
   });
 
   it("has stable fake codes", () => {

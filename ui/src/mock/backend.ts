@@ -15,10 +15,13 @@
  *
  * Never imported by the production entry (src/main.ts).
  */
+import catalogJson from "../bindings/catalog.json";
+import type { CodeEntry } from "../bindings/CodeEntry";
 import * as v from "../lib/validate";
 import type {
   ActivityEntry,
   AuthMethods,
+  Backend,
   ConnectionCheck,
   ErrorInfo,
   Field,
@@ -134,113 +137,31 @@ function inputFor(field: Field, rule: string): ErrorInfo {
   return inputError({ ok: false, field, rule, message: "" });
 }
 
-type Meaning = { title: string; hint: string };
-const CATALOG: Record<
-  number,
-  { vendor: string; any: Meaning; op?: Partial<Record<Operation, Meaning>> }
-> = {
-  10001: {
-    vendor: "Permission not allowed",
-    any: {
-      title: "Credentials refused or session expired",
-      hint: "The admin credentials of this profile were refused: the auth token and secret code are wrong or the admin session has expired. Sign in to CENTAGATE again and store the new auth token and secret code in the profile.",
-    },
-  },
-  22002: {
-    vendor: "User not found",
-    any: {
-      title: "No such user",
-      hint: "No user with this username exists on the server. Check the spelling (usernames are usually case-sensitive) and the server profile.",
-    },
-  },
-  22004: {
-    vendor: "User is not active",
-    any: {
-      title: "The user account is not active",
-      hint: "Activate the user account in the CENTAGATE console first, then try again.",
-    },
-  },
-  29001: {
-    vendor: "Token not found",
-    any: { title: "Token not found", hint: "The server has no such token." },
-    op: {
-      register: {
-        title: "No hardware token with this serial",
-        hint: "Check the serial printed on the back of the token; it must be imported on the server before it can be registered.",
-      },
-      sync: {
-        title: "This user has no OTP token",
-        hint: "The user has no hardware OTP token to resynchronise. Look at the user's methods; register a token first if needed.",
-      },
-      unlock: {
-        title: "This user has no OTP token",
-        hint: "The user has no hardware OTP token to unlock. Look at the user's methods; register a token first if needed.",
-      },
-    },
-  },
-  29002: {
-    vendor: "Token is not active",
-    any: {
-      title: "The token is not active",
-      hint: "The token exists but is not in active status.",
-    },
-    op: {
-      sync: {
-        title: "The user's OTP token is not active",
-        hint: "Only an active token can be resynchronised. If it is locked or suspended, unlock it first; if it is pending, finish its activation.",
-      },
-    },
-  },
-  29004: {
-    vendor: "Phone number had been used",
-    any: {
-      title: "This phone number is already in use",
-      hint: "Another user already has this phone number as an SMS token. Check the number, or remove it from the other user first.",
-    },
-  },
-  29008: {
-    vendor: "An OTP token already registered to this user",
-    any: {
-      title: "The user already has an OTP token",
-      hint: "A user may hold one OTP token. Resynchronise or unlock the existing token, or unregister it in the console before registering another.",
-    },
-  },
-  29017: {
-    vendor: "Invalid token status",
-    any: {
-      title: "The token is in the wrong state for this action",
-      hint: "The token's status does not allow this action. Look at the user's methods to see its state.",
-    },
-    op: {
-      unlock: {
-        title: "The token is not locked or suspended",
-        hint: "Nothing to unlock: the user's OTP token is already usable. If the user still cannot sign in, the token may have drifted: resynchronise it with two consecutive codes.",
-      },
-      register: {
-        title: "This token cannot be registered in its present state",
-        hint: "The token is bound to another user or is not in deactivated status. Choose another token from stock, or release this one in the CENTAGATE console.",
-      },
-    },
-  },
-  54002: {
-    vendor: "Sync OTP failed",
-    any: {
-      title: "Resynchronisation failed",
-      hint: "The server could not match the codes to the token.",
-    },
-    op: {
-      sync: {
-        title: "The two codes did not match the token",
-        hint: "Ask the user for two fresh codes, pressed one after the other on the same token, and enter them in order. Codes already used or far out of step are refused.",
-      },
-    },
-  },
-};
+/**
+ * Both backends' catalogs as core exports them (src/bindings/catalog.json, written by the
+ * shell's `export_bindings_catalog_json` test and kept fresh by `make test-bindings`): the
+ * fake's server errors take their titles, hints and vendor texts from here, never a copy.
+ */
+export const CATALOGS = catalogJson as { centagate: CodeEntry[]; securid: CodeEntry[] };
+
+/**
+ * Core's `describe`: the words of `code` in `backend`'s catalog for `op` — the operation's
+ * own meaning where the entry has one, else the general one — with the vendor's text.
+ */
+export function describe(
+  backend: Backend,
+  code: number,
+  op: Operation,
+): { title: string; hint: string; vendorText: string } {
+  const e = CATALOGS[backend].find((x) => x.code === code);
+  if (!e) throw new Error(`the mock backend used ${backend} code ${code}, which is not catalogued`);
+  const m = e.perOperation.find((x) => x.operation === op) ?? e;
+  return { title: m.title, hint: m.hint, vendorText: e.vendorText };
+}
 
 function serverError(code: number, op: Operation): ErrorInfo {
-  const e = CATALOG[code];
-  const m = e.op?.[op] ?? e.any;
-  return { kind: "server", code, title: m.title, hint: m.hint, serverMessage: e.vendor };
+  const d = describe("centagate", code, op);
+  return { kind: "server", code, title: d.title, hint: d.hint, serverMessage: d.vendorText };
 }
 
 function transportError(host: string, seconds: number): ErrorInfo | null {
@@ -280,27 +201,15 @@ function transportError(host: string, seconds: number): ErrorInfo | null {
   return null;
 }
 
-const SECURID: Record<number, { vendor: string; title: string; hint: string }> = {
-  404: {
-    vendor: "User is not found.",
-    title: "No user with this email address or username",
-    hint: "Check the spelling and whether the user is synchronised from the identity source yet; the lookup does not search unsynchronised users.",
-  },
-  500: {
-    vendor: "Internal error occurred when processing the request.",
-    title: "The unlock did not complete",
-    hint: "The server failed part-way: not every method was unlocked (All methods are not unlocked). The lock status shown is what the server reported after trying. Try the unlock again in a moment; if it keeps failing, contact RSA support.",
-  },
-};
-
-function securidError(status: 404 | 500, locks?: MethodLocks): ErrorInfo {
-  const e = SECURID[status];
+/** A SecurID answer in core's words; an incomplete unlock's hint starts with the statuses. */
+function securidError(status: 404 | 500, op: Operation, locks?: MethodLocks): ErrorInfo {
+  const d = describe("securid", status, op);
   return {
     kind: "server",
     code: status,
-    title: e.title,
-    hint: locks ? `Now: ${lockWords(locks)}. ${e.hint}` : e.hint,
-    serverMessage: e.vendor,
+    title: d.title,
+    hint: locks ? `Now: ${lockWords(locks)}. ${d.hint}` : d.hint,
+    serverMessage: d.vendorText,
   };
 }
 
@@ -882,7 +791,7 @@ export class MockBackend {
         if (!c.ok) throw inputError(c);
         this.reachSecurId(p);
         const u = this.findSecurId(r.by, c.value);
-        if (!u) throw securidError(404);
+        if (!u) throw securidError(404, "lookupUser");
         const name = `${u.firstName} ${u.lastName}`.trim() || u.email;
         const onoff = (b: boolean) => (b ? "on" : "off");
         return {
@@ -932,12 +841,7 @@ export class MockBackend {
         if (methods.length === 0) throw inputFor("methods", v.RULES.methods);
         this.reachSecurId(p);
         const u = [...this.securidUsers.values()].find((x) => x.id === r.userId);
-        if (!u)
-          throw {
-            ...securidError(404),
-            title: "No user with this ID",
-            hint: "The user may have been deleted since the lookup. Look the user up again.",
-          };
+        if (!u) throw securidError(404, "unlockMethods");
         let failedPart = false;
         for (const m of methods) {
           if (u.stuck.has(m) && u.locked.has(m)) failedPart = true;
@@ -957,7 +861,7 @@ export class MockBackend {
             summary: `Asked to unlock ${asked} for user ${u.id}, but the server failed part-way (HTTP 500). Now: ${lockWords(locks)}.`,
             requested: methods,
             locks,
-            failure: securidError(500, locks),
+            failure: securidError(500, "unlockMethods", locks),
           };
         return {
           code: 200,
