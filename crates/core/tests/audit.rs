@@ -411,3 +411,17 @@ fn filters_narrow_by_user_profile_operation_outcome_time_and_limit() {
         "{ticket}"
     );
 }
+
+#[test]
+fn one_entry_is_read_by_its_id() {
+    let (_d, path) = temp_log();
+    let log = AuditLog::at(&path);
+    // No file yet: nothing, and no error.
+    assert_eq!(log.entry(1).unwrap(), None);
+    write_actions(&path, 3, "t");
+    let all = log.entries(&AuditFilter::default()).unwrap();
+    for e in &all {
+        assert_eq!(log.entry(e.id).unwrap().as_ref(), Some(e));
+    }
+    assert_eq!(log.entry(all[2].id + 1000).unwrap(), None);
+}

@@ -284,6 +284,16 @@ impl AuditLog {
     /// The actions that match `filter`, oldest first (attempt and result merged). A log that
     /// does not exist yet is empty.
     pub fn entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, Error> {
+        self.select(filter, None)
+    }
+
+    /// The one action with this id (attempt and result merged), if the log has it: what the
+    /// app's "Copy for ticket" reads, without reading the whole log.
+    pub fn entry(&self, id: i64) -> Result<Option<AuditEntry>, Error> {
+        Ok(self.select(&AuditFilter::default(), Some(id))?.pop())
+    }
+
+    fn select(&self, filter: &AuditFilter, id: Option<i64>) -> Result<Vec<AuditEntry>, Error> {
         let since = filter
             .since
             .as_deref()
@@ -309,6 +319,7 @@ impl AuditLog {
                    AND (?1 IS NULL OR a.at >= ?1) AND (?2 IS NULL OR a.at <= ?2) \
                    AND (?3 IS NULL OR a.target = ?3 COLLATE NOCASE) \
                    AND (?4 IS NULL OR a.profile = ?4) AND (?5 IS NULL OR a.operation = ?5) \
+                   AND (?6 IS NULL OR a.seq = ?6) \
                  ORDER BY a.seq",
             )?;
             let rows = stmt.query_map(
@@ -317,7 +328,8 @@ impl AuditLog {
                     until,
                     filter.user.as_deref().map(str::trim),
                     filter.profile.as_deref(),
-                    filter.operation.as_deref()
+                    filter.operation.as_deref(),
+                    id
                 ],
                 |r| {
                     let pid: Option<i64> = r.get(2)?;
