@@ -13,7 +13,7 @@ use std::sync::Arc;
 use tokendesk_core::securid::retry::RateLimitNotice;
 
 pub use command_list::COMMANDS;
-pub use state::{AppState, PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE};
+pub use state::{AppState, ExportPathChooser, PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE};
 
 /// The event a [`RateLimitNotice`] is sent to the window with, while a call waits out a 429.
 pub const RATE_LIMIT_EVENT: &str = "rate-limit-wait";
@@ -23,7 +23,8 @@ pub const RATE_LIMIT_EVENT: &str = "rate-limit-wait";
 pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_window_state::Builder::default().build())
-        // Used from Rust only (choose_key_file): the capability grants the webview none of it.
+        // Used from Rust only (choose_key_file, audit_export): the capability grants the
+        // webview none of it.
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new())
         .setup(|app| {
@@ -45,7 +46,9 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::tokens::register_token,
             commands::tokens::sync_token,
             commands::tokens::unlock_token,
-            commands::tokens::activity,
+            commands::audit::audit_entries,
+            commands::audit::audit_export,
+            commands::audit::audit_ticket,
             commands::securid::securid_lookup,
             commands::securid::securid_unlock,
             commands::practice::practice_status,

@@ -2,10 +2,10 @@
 //! read once), the audit log's sink, and the embedded practice server when it runs.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use tokendesk_core::activity::ActivityEntry;
-use tokendesk_core::audit::{AuditFilter, AuditLog, Recorder, Surface};
+use tokendesk_core::audit::{AuditLog, Recorder, Surface};
 use tokendesk_core::credentials::CentagateCredentials;
 use tokendesk_core::ops::Session;
 use tokendesk_core::profiles::{ProfileDraft, ProfileStore, SecurIdProfileDraft};
@@ -25,6 +25,10 @@ pub fn is_practice_name(name: &str) -> bool {
         .iter()
         .any(|p| name.trim().eq_ignore_ascii_case(p))
 }
+
+/// Given the suggested file name, the file an audit export is written to, or None for
+/// "cancelled": what the save dialog answers (see [`AppState::set_export_path_chooser`]).
+pub type ExportPathChooser = Arc<dyn Fn(&str) -> Option<PathBuf> + Send + Sync>;
 
 /// The embedded practice server and its ready-made sessions.
 pub struct Practice {
@@ -49,6 +53,8 @@ struct Inner {
     practice: tokio::sync::Mutex<Option<Practice>>,
     /// Told when a server answers 429 and a call waits to retry (the window shows it).
     rate_limit: OnceLock<RateLimitObserver>,
+    /// Where audit exports go instead of asking in the save dialog (tests only).
+    export_path_chooser: OnceLock<ExportPathChooser>,
 }
 
 impl AppState {
@@ -71,27 +77,30 @@ impl AppState {
         Ok(self.inner.recorder.get_or_init(|| r).clone())
     }
 
-    /// Today's actions (UTC) from the audit log, as the activity column shows them.
-    pub async fn activity_today(&self) -> Result<Vec<ActivityEntry>, Error> {
+    /// Runs `read` on the audit log off the async threads (SQLite's calls block, and may
+    /// wait while another process writes).
+    pub async fn read_audit<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&AuditLog) -> Result<T, Error> + Send + 'static,
+    ) -> Result<T, Error> {
         let recorder = self.recorder()?;
-        let today = time_today();
-        tauri::async_runtime::spawn_blocking(move || {
-            let filter = AuditFilter {
-                since: Some(today),
-                ..AuditFilter::default()
-            };
-            Ok(recorder
-                .log()
-                .entries(&filter)?
-                .iter()
-                .filter_map(ActivityEntry::from_audit)
-                .collect())
-        })
-        .await
-        .map_err(|e| tokendesk_core::ConfigError::AuditUnavailable {
-            path: "(audit log)".into(),
-            detail: e.to_string(),
-        })?
+        tauri::async_runtime::spawn_blocking(move || read(recorder.log()))
+            .await
+            .map_err(|e| tokendesk_core::ConfigError::AuditUnavailable {
+                path: "(audit log)".into(),
+                detail: e.to_string(),
+            })?
+    }
+
+    /// Makes `audit_export` ask `choose` for the file to write instead of opening the save
+    /// dialog: for the command-layer tests, which run no window system to answer a dialog.
+    pub fn set_export_path_chooser(&self, choose: ExportPathChooser) {
+        let _ = self.inner.export_path_chooser.set(choose);
+    }
+
+    /// The stand-in for the save dialog, when a test set one.
+    pub fn export_path_chooser(&self) -> Option<ExportPathChooser> {
+        self.inner.export_path_chooser.get().cloned()
     }
 
     /// The session for a profile: the practice one, or a cached one over the stored profile.
@@ -198,13 +207,4 @@ impl AppState {
             p.server.shutdown().await;
         }
     }
-}
-
-/// Today's date in UTC, `YYYY-MM-DD`.
-fn time_today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    tokendesk_core::audit::utc_date(secs)
 }

@@ -64,6 +64,13 @@ impl App {
         answer
     }
 
+    /// The app's shared state, as its commands see it.
+    fn state(&self) -> tokendesk_app::AppState {
+        tauri::Manager::state::<tokendesk_app::AppState>(&self._app)
+            .inner()
+            .clone()
+    }
+
     fn ok(&self, cmd: &str, args: Value) -> Value {
         self.call(cmd, args)
             .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
@@ -105,6 +112,15 @@ fn config_dir() -> &'static PathBuf {
         std::env::set_var("TOKENDESK_DATA_DIR", dir.join("data"));
         dir
     })
+}
+
+/// Held by every test that adds, edits or removes profiles, so they take turns: they share
+/// one profiles file, and the store's add/update/remove each read, change and rewrite the
+/// whole file without a lock, so two at once can lose one's change (seen: an edit undone by
+/// a concurrent remove, failing about one run in six).
+fn profile_writes() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 fn secret_service() -> bool {
@@ -165,9 +181,10 @@ fn the_capability_grants_the_app_commands_and_nothing_else() {
     for cmd in [
         "plugin:window-state|save_window_state",
         "plugin:window|close",
-        // The dialog plugin is used from Rust only (choose_key_file).
+        // The dialog plugin is used from Rust only (choose_key_file, audit_export).
         "plugin:dialog|open",
         "plugin:dialog|message",
+        "plugin:dialog|save",
     ] {
         let e = app.err(cmd, json!({}));
         assert!(
@@ -260,21 +277,20 @@ fn practice_mode_rehearses_every_operation_through_the_commands() {
     assert!(sns.contains(&json!("+60123456789")), "{sns:?}");
     assert!(sns.contains(&json!("HW-1001")), "{sns:?}");
 
-    // The session's activity lists what was done, in order, with outcomes.
-    let activity = app.ok("activity", json!({}));
-    let ops: Vec<(&str, &str, bool)> = activity
+    // The audit log lists what was done, in order, with outcomes. It is shared by every test
+    // of this process, but only this app's practice server has this origin.
+    let origin = status["origin"].as_str().unwrap();
+    let entries = app.ok("audit_entries", json!({"filter": {"profile": p}}));
+    let ops: Vec<(&str, &str, &str)> = entries
         .as_array()
         .unwrap()
         .iter()
-        // The audit log is shared by every test of this process, and another test's failures
-        // on the practice profile may land in it too: this test's successes only (each of its
-        // calls was checked above).
-        .filter(|a| a["profile"] == tokendesk_app::PRACTICE_PROFILE && a["ok"] == true)
+        .filter(|a| a["server"] == origin)
         .map(|a| {
             (
                 a["operation"].as_str().unwrap(),
-                a["username"].as_str().unwrap(),
-                a["ok"].as_bool().unwrap(),
+                a["target"].as_str().unwrap(),
+                a["outcome"].as_str().unwrap(),
             )
         })
         .filter(|(op, _, _)| *op != "listMethods")
@@ -282,10 +298,10 @@ fn practice_mode_rehearses_every_operation_through_the_commands() {
     assert_eq!(
         ops,
         [
-            ("unlock", "bob", true),
-            ("sync", "erin", true),
-            ("register", "grace", true),
-            ("register", "grace", true),
+            ("unlock", "bob", "ok"),
+            ("sync", "erin", "ok"),
+            ("register", "grace", "ok"),
+            ("register", "grace", "ok"),
         ]
     );
 
@@ -306,6 +322,7 @@ fn practice_mode_rehearses_every_operation_through_the_commands() {
 
 #[test]
 fn failures_cross_ipc_in_the_stable_shape() {
+    let _turn = profile_writes();
     let app = App::new();
     let p = tokendesk_app::PRACTICE_PROFILE;
     app.ok("practice_start", json!({}));
@@ -371,6 +388,7 @@ fn failures_cross_ipc_in_the_stable_shape() {
 
 #[test]
 fn profiles_are_added_edited_tested_and_removed_with_their_secrets() {
+    let _turn = profile_writes();
     if !secret_service() {
         return;
     }
@@ -464,6 +482,7 @@ fn profiles_are_added_edited_tested_and_removed_with_their_secrets() {
 /// failures), and not one answer the webview received contains them or the cenToken.
 #[test]
 fn no_secret_crosses_ipc() {
+    let _turn = profile_writes();
     if !secret_service() {
         return;
     }
@@ -497,7 +516,13 @@ fn no_secret_crosses_ipc() {
     );
     app.err("list_methods", on(json!({"username": "nobody-here"})));
     app.err("list_methods", on(json!({"username": ""})));
-    app.ok("activity", json!({}));
+    // What the Activity view reads of these: the entries and each one's ticket text.
+    let entries = app.ok("audit_entries", json!({"filter": {"profile": "canary"}}));
+    let entries = entries.as_array().unwrap();
+    assert!(entries.len() >= 7, "{entries:?}");
+    for e in entries {
+        app.ok("audit_ticket", json!({"id": e["id"]}));
+    }
     app.ok(
         "save_profile",
         json!({"draft": draft, "secrets": null, "replace": true}),
@@ -692,18 +717,23 @@ fn practice_securid_rehearses_lookup_and_unlock_through_the_commands() {
     assert_error_shape(&e, "config");
     assert!(e["title"].as_str().unwrap().contains("CENTAGATE"), "{e}");
 
-    // The activity names the operations and the people as they were found.
-    let activity = app.ok("activity", json!({}));
-    let ops: Vec<(String, String, bool)> = activity
+    // The audit log names the operations and the people as they were found (this app's
+    // practice server only: the log is shared by the tests of this process).
+    let origin = app.ok("practice_status", json!({}))["origin"].clone();
+    let entries = app.ok(
+        "audit_entries",
+        json!({"filter": {"profile": p, "operation": "unlockMethods"}}),
+    );
+    let ops: Vec<(String, String, bool)> = entries
         .as_array()
         .unwrap()
         .iter()
-        .filter(|a| a["operation"] == "unlockMethods" && a["profile"] == p)
+        .filter(|a| a["server"] == origin)
         .map(|a| {
             (
-                a["username"].as_str().unwrap().to_owned(),
-                a["summary"].as_str().unwrap().to_owned(),
-                a["ok"].as_bool().unwrap(),
+                a["target"].as_str().unwrap().to_owned(),
+                a["summary"].to_string(),
+                a["outcome"] == "ok",
             )
         })
         .collect();
@@ -720,6 +750,7 @@ fn practice_securid_rehearses_lookup_and_unlock_through_the_commands() {
 /// receives holds a line of the key.
 #[test]
 fn securid_profiles_are_saved_from_a_key_file_and_never_return_the_key() {
+    let _turn = profile_writes();
     if !secret_service() {
         return;
     }
@@ -840,6 +871,7 @@ fn securid_profiles_are_saved_from_a_key_file_and_never_return_the_key() {
 /// then the failure comes back in words.
 #[test]
 fn rate_limit_waits_are_sent_to_the_window() {
+    let _turn = profile_writes();
     if !secret_service() {
         return;
     }
@@ -887,4 +919,208 @@ fn rate_limit_waits_are_sent_to_the_window() {
     }
     app.ok("remove_profile", json!({"name": "limited"}));
     tauri::async_runtime::block_on(server.shutdown());
+}
+
+// ------------------------------------------------------------------------------- audit log
+
+/// Operations through IPC land in the audit log with every field the Activity view shows;
+/// the filters narrow them; one entry comes back as ticket text; the filtered entries are
+/// exported as CSV to the file the save dialog answers (a stand-in here), or to nothing when
+/// it is cancelled; and bad input is refused in words before any dialog opens.
+#[test]
+fn audit_entries_tickets_and_exports_through_the_commands() {
+    let app = App::new();
+    let p = tokendesk_app::PRACTICE_PROFILE;
+    let status = app.ok("practice_start", json!({}));
+    // The log is shared by the tests of this process: this app's practice server is told
+    // apart by its origin.
+    let origin = status["origin"].as_str().unwrap().to_owned();
+    let on = |request: Value| json!({"profile": p, "request": request});
+    app.ok("unlock_token", on(json!({"username": "carol"})));
+    app.ok(
+        "register_token",
+        on(json!({"username": "grace", "token": {"kind": "otp", "serial": "HW-1003"}})),
+    );
+    let refused = app.err(
+        "sync_token",
+        on(json!({"username": "bob", "otp1": "000000", "otp2": "000001"})),
+    );
+    assert_eq!(refused["code"], 54002, "{refused}");
+    app.ok("test_profile", json!({"name": p}));
+
+    let mine = |filter: Value| -> Vec<Value> {
+        app.ok("audit_entries", json!({ "filter": filter }))
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["server"] == origin.as_str())
+            .cloned()
+            .collect()
+    };
+    let all = mine(json!({"profile": p}));
+    let ops: Vec<(&str, &str, &str)> = all
+        .iter()
+        .map(|e| {
+            (
+                e["operation"].as_str().unwrap(),
+                e["target"].as_str().unwrap(),
+                e["outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            ("unlock", "carol", "ok"),
+            ("register", "grace", "ok"),
+            ("sync", "bob", "failed"),
+            ("testProfile", p, "ok"),
+        ],
+        "{all:?}"
+    );
+    // Every field of an entry, as recorded by the app.
+    let unlock = &all[0];
+    assert_eq!(unlock["surface"], "app");
+    assert_eq!(unlock["profile"], p);
+    assert_eq!(unlock["admin"], "practice-admin");
+    assert!(!unlock["osUser"].as_str().unwrap().is_empty(), "{unlock}");
+    assert!(!unlock["host"].as_str().unwrap().is_empty(), "{unlock}");
+    assert!(unlock["durationMs"].is_u64(), "{unlock}");
+    assert!(unlock["error"].is_null());
+    assert!(
+        unlock["summary"].as_str().unwrap().contains("carol"),
+        "{unlock}"
+    );
+    let at = unlock["at"].as_str().unwrap();
+    assert!(
+        at.len() == 24 && at.ends_with('Z'),
+        "RFC 3339 UTC with ms: {at}"
+    );
+    assert_eq!(
+        all[1]["details"],
+        json!({"kind": "otp", "serial": "HW-1003"})
+    );
+    let failed = &all[2]["error"];
+    assert_eq!(failed["kind"], "server");
+    assert_eq!(failed["code"], 54002);
+    assert_eq!(failed["title"], refused["title"]);
+    assert!(
+        failed.get("hint").is_none(),
+        "the log keeps facts, not advice"
+    );
+    let ids: Vec<i64> = all.iter().map(|e| e["id"].as_i64().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "oldest first: {ids:?}");
+
+    // Filters: user (any case), operation, outcome, dates; an empty filter is every entry,
+    // in the shape the UI sends it (every field null) or with fields left out.
+    assert_eq!(
+        mine(json!({"profile": p, "user": "CAROL"})),
+        [all[0].clone()]
+    );
+    assert_eq!(
+        mine(json!({"profile": p, "operation": "register"})),
+        [all[1].clone()]
+    );
+    assert_eq!(
+        mine(json!({"profile": p, "outcome": "failed"})),
+        [all[2].clone()]
+    );
+    let today = &at[..10];
+    assert_eq!(
+        mine(json!({"profile": p, "since": today, "until": today})),
+        all
+    );
+    assert!(mine(json!({"profile": p, "until": "2000-01-01"})).is_empty());
+    let nulls = json!({"since": null, "until": null, "user": null, "profile": null,
+                       "operation": null, "outcome": null, "limit": null});
+    assert!(mine(nulls.clone()).len() >= all.len());
+    assert_eq!(mine(json!({})), mine(nulls));
+    let e = app.err(
+        "audit_entries",
+        json!({"filter": {"since": "last tuesday"}}),
+    );
+    assert_error_shape(&e, "input");
+    assert!(e["hint"].as_str().unwrap().contains("2026-11-29"), "{e}");
+
+    // Copy for ticket: core's text of that one entry; an id the log lacks, in words.
+    let ticket = app.ok("audit_ticket", json!({"id": unlock["id"]}));
+    let ticket = ticket.as_str().unwrap();
+    assert!(
+        ticket.starts_with(&format!("TokenDesk audit entry #{}", ids[0])),
+        "{ticket}"
+    );
+    for part in ["carol", "Outcome:   ok", origin.as_str(), "(app)"] {
+        assert!(ticket.contains(part), "{part} in {ticket}");
+    }
+    let failed_ticket = app.ok("audit_ticket", json!({"id": all[2]["id"]}));
+    assert!(
+        failed_ticket.as_str().unwrap().contains("(code 54002)"),
+        "{failed_ticket}"
+    );
+    let e = app.err("audit_ticket", json!({"id": i64::MAX}));
+    assert_error_shape(&e, "config");
+    assert!(
+        e["title"].as_str().unwrap().contains("No audit entry"),
+        "{e}"
+    );
+
+    // Export: the save dialog's stand-in answers a file, then "cancelled", then a folder that
+    // does not exist; it records what it was asked.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("carol.csv");
+    let answers = Arc::new(Mutex::new(vec![
+        Some(dir.path().join("missing-folder").join("x.csv")),
+        None,
+        Some(file.clone()),
+    ]));
+    let asked = Arc::new(Mutex::new(Vec::<String>::new()));
+    {
+        let (answers, asked) = (answers.clone(), asked.clone());
+        app.state()
+            .set_export_path_chooser(Arc::new(move |name: &str| {
+                asked.lock().unwrap().push(name.to_owned());
+                answers.lock().unwrap().pop().flatten()
+            }));
+    }
+    let carol = json!({"filter": {"profile": p, "user": "carol"}});
+    let saved = app.ok("audit_export", carol.clone());
+    assert_eq!(saved, json!(file.display().to_string()));
+    let csv = std::fs::read_to_string(&file).unwrap();
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert!(
+        lines[0].starts_with("id,at,osUser,host,surface,profile,server"),
+        "{csv}"
+    );
+    // Carol's unlocks of every test of this process that used the practice profile: at
+    // least this one, and nobody else's.
+    assert!(lines.len() >= 2, "{csv}");
+    assert!(lines[1..].iter().all(|l| l.contains(",carol,")), "{csv}");
+    assert!(
+        lines.iter().any(|l| l.starts_with(&format!("{},", ids[0]))),
+        "{csv}"
+    );
+    assert_eq!(
+        app.ok("audit_export", carol.clone()),
+        Value::Null,
+        "cancelled"
+    );
+    let e = app.err("audit_export", carol);
+    assert_error_shape(&e, "config");
+    assert_eq!(e["title"], "The export could not be written", "{e}");
+    assert!(
+        e["hint"].as_str().unwrap().contains("missing-folder"),
+        "{e}"
+    );
+    // A bad filter is refused before the dialog is asked.
+    let e = app.err("audit_export", json!({"filter": {"until": "soon"}}));
+    assert_error_shape(&e, "input");
+    let asked = asked.lock().unwrap().clone();
+    assert_eq!(asked.len(), 3, "{asked:?}");
+    assert!(
+        asked
+            .iter()
+            .all(|n| n.starts_with("tokendesk-audit-") && n.ends_with(".csv")),
+        "{asked:?}"
+    );
+    app.ok("practice_stop", json!({}));
 }

@@ -120,6 +120,12 @@ pub enum ConfigError {
     /// unrecorded.
     #[error("the audit log {path} cannot be used: {detail}")]
     AuditUnavailable { path: String, detail: String },
+    /// An audit entry asked for by id (e.g. for a ticket) is not in the log.
+    #[error("the audit log has no entry #{id}")]
+    AuditEntryMissing { id: i64 },
+    /// Exported audit entries could not be written to the file chosen for them.
+    #[error("the export to {path} could not be written: {detail}")]
+    ExportFailed { path: String, detail: String },
 }
 
 /// The four kinds of failure, as serialised.
@@ -376,6 +382,14 @@ impl ConfigError {
                 "The audit log cannot be written".into(),
                 format!("TokenDesk records every action in its audit log before sending it, and could not ({detail}; {path}). Nothing was sent. Free disk space, make sure you may write to that folder (TOKENDESK_DATA_DIR sets another one), or try again if another TokenDesk was busy with the log."),
             ),
+            ConfigError::AuditEntryMissing { id } => (
+                format!("No audit entry #{id}"),
+                "The audit log does not hold this entry: the log file was replaced or restored from an older copy after the list was shown. Refresh the list and try again.".into(),
+            ),
+            ConfigError::ExportFailed { path, detail } => (
+                "The export could not be written".into(),
+                format!("{path}: {detail}. Nothing was exported. Choose a folder you may write to, on a disk with free space, and export again."),
+            ),
         }
     }
 }
@@ -441,6 +455,24 @@ mod tests {
         assert_eq!(info.code, None);
         assert!(info.title.contains("Phone number"));
         assert!(info.hint.contains("7 to 15 digits"));
+    }
+
+    #[test]
+    fn audit_lookups_and_exports_say_what_failed() {
+        let info = Error::Config(ConfigError::AuditEntryMissing { id: 42 }).info();
+        assert_eq!(info.kind, ErrorKind::Config);
+        assert!(info.title.contains("#42"), "{}", info.title);
+        let info = Error::Config(ConfigError::ExportFailed {
+            path: "/ro/audit.csv".into(),
+            detail: "Permission denied".into(),
+        })
+        .info();
+        assert_eq!(info.title, "The export could not be written");
+        assert!(
+            info.hint.contains("/ro/audit.csv: Permission denied"),
+            "{}",
+            info.hint
+        );
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! clients, the return-code catalog and validation. The desktop app and the `tokendesk` CLI
 //! both call [`ops::Session`]; neither builds HTTP requests itself.
 
-pub mod activity;
 pub mod audit;
 pub mod centagate;
 pub mod credentials;

@@ -2,7 +2,6 @@
 
 use serde_json::Value;
 use tauri::State;
-use tokendesk_core::activity::ActivityEntry;
 use tokendesk_core::centagate::methods::AuthMethods;
 use tokendesk_core::ops::{Outcome, RegisterTokenRequest, SyncTokenRequest, UserRequest};
 use tokendesk_core::Error;
@@ -51,10 +50,4 @@ pub async fn unlock_token(
     request: UserRequest,
 ) -> Result<Outcome<Value>, Error> {
     state.session(&profile).await?.unlock_token(&request).await
-}
-
-/// Today's actions from the audit log (UTC day), oldest first.
-#[tauri::command]
-pub async fn activity(state: State<'_, AppState>) -> Result<Vec<ActivityEntry>, Error> {
-    state.activity_today().await
 }
