@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import catalogJson from "../src/bindings/catalog.json";
 import { CATALOGS, MockBackend, describe as describeCode, fakeCode } from "../src/mock/backend";
 import type {
+  AuditEntry,
   ErrorInfo,
   Outcome,
   PracticeCodes,
@@ -152,13 +153,88 @@ describe("mock backend", () => {
       kind: "config",
       title: "Practice mode is not running",
     });
-    const log = (await b.handle("activity")) as { ok: boolean; operation: string }[];
-    expect(log.map((e) => [e.operation, e.ok])).toEqual([
-      ["listMethods", false],
-      ["listMethods", false],
-      ["listMethods", false],
-      ["listMethods", false],
+    // Recorded as core records: every action that got past its input, not the refused one.
+    const log = (await b.handle("audit_entries", { filter: {} })) as AuditEntry[];
+    expect(log.map((e) => [e.operation, e.profile, e.outcome, e.error?.kind])).toEqual([
+      ["listMethods", "ok", "failed", "server"],
+      ["listMethods", "down", "failed", "transport"],
+      ["listMethods", "nosecrets", "failed", "config"],
     ]);
+  });
+
+  it("keeps an audit log as core does: filters, ticket text, export, outcomes", async () => {
+    let now = Date.parse("2026-11-29T09:00:00.000Z");
+    const b = new MockBackend({ now: () => now });
+    await b.handle("practice_start");
+    const on = (request: unknown) => ({ profile: "Practice", request });
+    await b.handle("unlock_token", on({ username: "carol" }));
+    now += 60_000;
+    await b.handle(
+      "register_token",
+      on({ username: "grace", token: { kind: "otp", serial: " HW-1003 " } }),
+    );
+    await rejects(b.handle("sync_token", on({ username: "bob", otp1: "000000", otp2: "000001" })));
+    await rejects(b.handle("sync_token", on({ username: "bob", otp1: "1", otp2: "2" })));
+    await b.handle("test_profile", { name: "Practice" });
+    const [unknown] = b.seedAudit([{ target: "dave", outcome: "unknown" }]);
+
+    const read = async (filter: Record<string, unknown>) =>
+      ((await b.handle("audit_entries", { filter })) as AuditEntry[]).map(
+        (e) => `${e.operation} ${e.target} ${e.outcome}`,
+      );
+    expect(await read({})).toEqual([
+      "unlock carol ok",
+      "register grace ok",
+      "sync bob failed",
+      "testProfile Practice ok",
+      "unlock dave unknown",
+    ]);
+    expect(await read({ user: " CAROL " })).toEqual(["unlock carol ok"]);
+    expect(await read({ outcome: "failed" })).toEqual(["sync bob failed"]);
+    expect(await read({ operation: "register" })).toEqual(["register grace ok"]);
+    expect(await read({ since: "2026-11-29T09:00:30Z" })).toHaveLength(4);
+    expect(await read({ until: "2026-11-28" })).toEqual([]);
+    expect(await read({ since: "2026-11-29", until: "2026-11-29", limit: 2 })).toEqual([
+      "testProfile Practice ok",
+      "unlock dave unknown",
+    ]);
+    expect(
+      await rejects(b.handle("audit_entries", { filter: { since: "yesterday" } })),
+    ).toMatchObject({
+      kind: "input",
+      title: "Since is not valid",
+    });
+
+    const all = (await b.handle("audit_entries", { filter: {} })) as AuditEntry[];
+    expect(all[1]).toMatchObject({
+      surface: "app",
+      server: "http://127.0.0.1:8790",
+      admin: "practice-admin",
+      details: { kind: "otp", serial: "HW-1003" },
+      summary: "Registered hardware token HW-1003 to grace; it is active.",
+      error: null,
+    });
+    expect(all[2].error).toEqual({
+      kind: "server",
+      code: 54002,
+      title: "The two codes did not match the token",
+      serverMessage: "Sync OTP failed",
+    });
+
+    const ticket = (await b.handle("audit_ticket", { id: all[2].id })) as string;
+    expect(ticket.split("\n").slice(0, 1)).toEqual([`TokenDesk audit entry #${all[2].id}`]);
+    expect(ticket).toContain("Error:     The two codes did not match the token (code 54002)");
+    expect(await b.handle("audit_ticket", { id: unknown.id })).toContain("may or may not");
+    expect(await rejects(b.handle("audit_ticket", { id: 999 }))).toMatchObject({
+      kind: "config",
+      title: "No audit entry #999",
+    });
+
+    expect(await b.handle("audit_export", { filter: { user: "bob" } })).toBe(b.exportPick);
+    expect(b.exports.map((x) => x.entries.map((e) => e.target))).toEqual([["bob"]]);
+    b.exportPick = null;
+    expect(await b.handle("audit_export", { filter: {} })).toBeNull();
+    expect(b.exports).toHaveLength(1);
   });
 
   it("words server errors from core's exported catalog, per operation", async () => {

@@ -32,7 +32,18 @@ describe("the command wrapper", () => {
     await api.registerToken("p", { username: "bob", token: { kind: "sms", phone: "+601234567" } });
     await api.syncToken("p", { username: "bob", otp1: "123456", otp2: "654321" });
     await api.unlockToken("p", { username: "bob" });
-    await api.activity();
+    const filter = {
+      since: "2026-11-29T00:00:00.000Z",
+      until: null,
+      user: "bob",
+      profile: null,
+      operation: null,
+      outcome: "unknown" as const,
+      limit: 500,
+    };
+    await api.auditEntries(filter);
+    await api.auditExport(filter);
+    await api.auditTicket(7);
     await api.practiceStatus();
     await api.practiceStart();
     await api.practiceStop();
@@ -62,7 +73,9 @@ describe("the command wrapper", () => {
         args: { profile: "p", request: { username: "bob", otp1: "123456", otp2: "654321" } },
       },
       { cmd: "unlock_token", args: { profile: "p", request: { username: "bob" } } },
-      { cmd: "activity", args: {} },
+      { cmd: "audit_entries", args: { filter } },
+      { cmd: "audit_export", args: { filter } },
+      { cmd: "audit_ticket", args: { id: 7 } },
       { cmd: "practice_status", args: {} },
       { cmd: "practice_start", args: {} },
       { cmd: "practice_stop", args: {} },

@@ -1,5 +1,6 @@
 /** Words and small helpers for what the screens show. */
 import type {
+  AuditOutcome,
   Backend,
   ErrorInfo,
   MethodLocks,
@@ -62,6 +63,30 @@ export const OPERATION_LABEL: Record<Operation, string> = {
   listMethods: "Find user",
   lookupUser: "Look up user",
   unlockMethods: "Unlock tokencodes",
+  testProfile: "Test connection",
+  addProfile: "Add profile",
+  editProfile: "Edit profile",
+  removeProfile: "Remove profile",
+  replaceCredentials: "Replace credentials",
+};
+
+/**
+ * An audit entry's operation in words; an operation this build does not know (written by a
+ * newer TokenDesk) as it is recorded.
+ */
+export function operationLabel(operation: string): string {
+  return Object.hasOwn(OPERATION_LABEL, operation)
+    ? OPERATION_LABEL[operation as Operation]
+    : operation;
+}
+
+/** Badge text and tone of an audit outcome: `unknown` stands out (the server may or may not
+ * have applied it), `inProgress` is still waiting for its answer. */
+export const OUTCOME_BADGE: Record<AuditOutcome, { text: string; tone: string }> = {
+  ok: { text: "done", tone: "ok" },
+  failed: { text: "failed", tone: "bad" },
+  unknown: { text: "unknown", tone: "warn" },
+  inProgress: { text: "in progress", tone: "muted" },
 };
 
 export const ERROR_KIND_LABEL: Record<ErrorInfo["kind"], string> = {
@@ -92,6 +117,15 @@ export function errorDetails(
     `Time: ${(context.at ?? new Date()).toISOString()}`,
   ];
   return lines.filter((l) => l !== null).join("\n");
+}
+
+/** "14:03:07" for a time today (local), "29 Nov 2026, 14:03:07" for another day. */
+export function whenOf(iso: string, now: Date = new Date()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  if (d.toDateString() === now.toDateString()) return timeOf(iso);
+  const day = d.toLocaleDateString([], { day: "numeric", month: "short", year: "numeric" });
+  return `${day}, ${timeOf(iso)}`;
 }
 
 export function timeOf(iso: string): string {

@@ -1,9 +1,11 @@
 /**
- * App-wide state (Svelte 5 runes): profiles, the chosen profile, practice status, session
- * activity. Holds no secret: secrets go from a form straight into api.saveProfile.
+ * App-wide state (Svelte 5 runes): profiles, the chosen profile, practice status, today's
+ * activity from the audit log and the Activity view's filter. Holds no secret: secrets go
+ * from a form straight into api.saveProfile.
  */
+import { todayFilter, todayForm, type ActivityForm } from "./activity";
 import { api } from "./tauri";
-import type { ActivityEntry, ErrorInfo, PracticeStatus, ProfileSummary } from "./types";
+import type { AuditEntry, ErrorInfo, PracticeStatus, ProfileSummary } from "./types";
 
 const PROFILE_KEY = "tokendesk.profile";
 
@@ -22,7 +24,15 @@ export class AppState {
   });
   practiceBusy = $state(false);
   practiceError = $state<ErrorInfo | null>(null);
-  activity = $state<ActivityEntry[]>([]);
+  /** Today's actions (local day) from the audit log, oldest first: the column beside the
+   * user screen. Read after the first screen accepts input (see `init`), then after each
+   * action. */
+  today = $state<AuditEntry[]>([]);
+  todayLoaded = $state(false);
+  /** The Activity view's filter, kept while the person visits other screens. */
+  activityForm = $state<ActivityForm>(todayForm());
+  /** Counts recorded actions taken in this window: the Activity view re-reads when it moves. */
+  actions = $state(0);
   view = $state<View>("user");
 
   get current(): ProfileSummary | null {
@@ -54,12 +64,21 @@ export class AppState {
     }
   }
 
-  async loadActivity() {
+  /** Reads today's entries for the column; a failure keeps what it showed (the action's own
+   * result already said what happened). */
+  async loadToday() {
     try {
-      this.activity = await api.activity();
+      this.today = await api.auditEntries(todayFilter());
     } catch {
-      // The list is a convenience; an operation's own result already said what happened.
+      // The column is a convenience.
     }
+    this.todayLoaded = true;
+  }
+
+  /** After an action (recorded in the audit log): the column and the Activity view re-read. */
+  async actionDone() {
+    this.actions += 1;
+    await this.loadToday();
   }
 
   async loadPractice() {
@@ -84,8 +103,10 @@ export class AppState {
     }
   }
 
+  /** What the first screen needs. The activity is not among it: the app reads it once the
+   * first form accepts input (App.svelte), so the log never delays it. */
   async init() {
-    await Promise.all([this.loadPractice(), this.loadProfiles(), this.loadActivity()]);
+    await Promise.all([this.loadPractice(), this.loadProfiles()]);
   }
 }
 

@@ -7,7 +7,8 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
-  ActivityEntry,
+  AuditEntry,
+  AuditFilter,
   AuthMethods,
   CommandName,
   ConnectionCheck,
@@ -119,7 +120,15 @@ export const api = {
   securidUnlock: (profile: string, request: UnlockMethodsRequest, user: string | null) =>
     call<UnlockReport>("securid_unlock", { profile, request, user }),
 
-  activity: () => call<ActivityEntry[]>("activity"),
+  /** The audit log's actions that `filter` picks, oldest first. */
+  auditEntries: (filter: AuditFilter) => call<AuditEntry[]>("audit_entries", { filter }),
+  /**
+   * Writes the entries `filter` picks as CSV to a file the person chooses in the system's
+   * save dialog (opened by the shell): the path written, or null when cancelled.
+   */
+  auditExport: (filter: AuditFilter) => call<string | null>("audit_export", { filter }),
+  /** One audit entry as plain text for a help-desk ticket (core's wording). */
+  auditTicket: (id: number) => call<string>("audit_ticket", { id }),
 
   practiceStatus: () => call<PracticeStatus>("practice_status"),
   practiceStart: () => call<PracticeStatus>("practice_start"),

@@ -39,8 +39,13 @@ export type { UnlockMethodsRequest } from "../bindings/UnlockMethodsRequest";
 export type { UnlockReport } from "../bindings/UnlockReport";
 export type { PracticeSecurIdUser } from "../bindings/PracticeSecurIdUser";
 
+// The audit log (core's audit module): what the Activity view reads and filters.
+export type { AuditEntry } from "../bindings/AuditEntry";
+export type { AuditError } from "../bindings/AuditError";
+export type { AuditFilter } from "../bindings/AuditFilter";
+export type { AuditOutcome } from "../bindings/AuditOutcome";
+
 // Generated from the Rust shell and core (ts-rs), so the contract cannot drift.
-export type { ActivityEntry } from "../bindings/ActivityEntry";
 export type { LoginAttempt } from "../bindings/LoginAttempt";
 export type { PracticeCodes } from "../bindings/PracticeCodes";
 export type { PracticePhone } from "../bindings/PracticePhone";

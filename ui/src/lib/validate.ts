@@ -29,6 +29,8 @@ export const FIELD_LABELS: Record<Field, string> = {
   email: "Email address",
   userId: "User ID",
   methods: "Methods to unlock",
+  since: "Since",
+  until: "Until",
 };
 
 export const RULES = {
@@ -54,6 +56,7 @@ export const RULES = {
   email: "must look like name@example.com (one @, no spaces)",
   keyFile: "must be given: the .json API key file from the Cloud Administration Console",
   methods: "choose at least one of token, SMS and voice",
+  auditTime: "must be a date (2026-11-29) or an RFC 3339 time (2026-11-29T14:00:00Z)",
 } as const;
 
 export const MAX_USERNAME_CHARS = 128;

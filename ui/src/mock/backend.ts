@@ -13,13 +13,19 @@
  * (null: cancelled). The practice SecurID users mirror the practice server's fixture (frank's
  * voice will not unlock: HTTP 500 with the statuses).
  *
+ * The audit log: every action after its input was found valid is recorded as core records
+ * it (refused input and unknown profiles are not actions), with `seedAudit` to add entries
+ * another process wrote (e.g. an `unknown` one); `exportPick` is what the export's save
+ * dialog answers (null: cancelled) and `exports` what was exported.
+ *
  * Never imported by the production entry (src/main.ts).
  */
 import catalogJson from "../bindings/catalog.json";
 import type { CodeEntry } from "../bindings/CodeEntry";
 import * as v from "../lib/validate";
 import type {
-  ActivityEntry,
+  AuditEntry,
+  AuditFilter,
   AuthMethods,
   Backend,
   ConnectionCheck,
@@ -244,7 +250,11 @@ export class MockBackend {
   private profiles = new Map<string, StoredProfile>();
   private users = new Map<string, MockUser>();
   private tokens = new Map<string, MockToken>();
-  private log: ActivityEntry[] = [];
+  private audit: AuditEntry[] = [];
+  /** What the export's save dialog answers; null: the person cancels it. */
+  exportPick: string | null = "/home/helpdesk/Documents/tokendesk-audit.csv";
+  /** Every export written: where, and the entries it held. */
+  exports: { path: string; entries: AuditEntry[] }[] = [];
   private practice = false;
   private securidUsers = new Map<string, MockSecurIdUser>();
   /** What "Browse…" (choose_key_file) picks; null: the person cancels the dialog. */
@@ -315,8 +325,16 @@ export class MockBackend {
         return this.op("sync", a, (u, r) => this.sync(u, r as SyncTokenRequest));
       case "unlock_token":
         return this.op("unlock", a, (u) => this.unlock(u));
-      case "activity":
-        return this.log;
+      case "audit_entries":
+        return this.auditEntries((a.filter ?? {}) as Partial<AuditFilter>);
+      case "audit_export": {
+        const entries = this.auditEntries((a.filter ?? {}) as Partial<AuditFilter>);
+        if (this.exportPick === null) return null;
+        this.exports.push({ path: this.exportPick, entries });
+        return this.exportPick;
+      }
+      case "audit_ticket":
+        return ticketText(this.auditEntry(Number(a.id)));
       case "practice_status":
         return this.practiceStatus();
       case "practice_start":
@@ -449,8 +467,13 @@ export class MockBackend {
       secrets: secrets ? { ...secrets } : (existing?.secrets ?? null),
       practice: false,
     };
-    this.profiles.set(n.name, stored);
-    return this.summary(stored);
+    const save = () => {
+      this.profiles.set(n.name, stored);
+      return this.summary(stored);
+    };
+    if (!strict) return save();
+    const operation = !replace ? "addProfile" : secrets ? "replaceCredentials" : "editProfile";
+    return this.recorded(stored, operation, n.name, profileDetails(stored), save, () => null);
   }
 
   private saveProfile(draft: ProfileDraft, secrets: Secrets | null, replace: boolean) {
@@ -464,8 +487,17 @@ export class MockBackend {
         "The practice profile is managed by practice mode",
         "Stop practice mode to remove it.",
       );
-    this.profiles.delete(name);
-    return null;
+    return this.recorded(
+      p,
+      "removeProfile",
+      name,
+      profileDetails(p),
+      () => {
+        this.profiles.delete(name);
+        return null;
+      },
+      () => `Removed profile '${name}'; its stored secret was deleted.`,
+    );
   }
 
   private profile(name: string): StoredProfile {
@@ -495,6 +527,17 @@ export class MockBackend {
 
   private testProfile(name: string): ConnectionCheck {
     const p = this.profile(name);
+    return this.recorded(
+      p,
+      "testProfile",
+      name,
+      {},
+      () => this.testReach(p),
+      (c) => c.summary,
+    );
+  }
+
+  private testReach(p: StoredProfile): ConnectionCheck {
     if (p.profile.backend === "securid") {
       this.reachSecurId(p);
       return {
@@ -517,36 +560,137 @@ export class MockBackend {
     run: (user: MockUser, request: unknown) => Outcome<T>,
   ): Outcome<T> {
     const request = a.request as UserRequest;
-    const profileName = String(a.profile ?? "");
-    const record = (ok: boolean, summary: string, error: ErrorInfo | null) =>
-      this.log.push({
-        at: new Date(this.now()).toISOString(),
-        profile: profileName,
-        operation,
-        username: String(request?.username ?? "").trim(),
-        ok,
-        summary,
-        error,
-      });
+    const u = v.username(String(request?.username ?? ""));
+    if (!u.ok) throw inputError(u);
+    const p = this.profile(String(a.profile ?? ""));
+    if (p.profile.backend !== "centagate")
+      throw unsupported("SecurID Cloud", OPERATION_WORDS[operation]);
+    // Input first (nothing is sent, credentials are not read, nothing recorded), as core does.
+    precheck(operation, request);
+    return this.recorded(
+      p,
+      operation,
+      u.value,
+      operationDetails(operation, request),
+      () => {
+        this.reach(p, operation);
+        const user = this.users.get(u.value);
+        if (!user) throw serverError(22002, operation);
+        return run(user, { ...request, username: u.value });
+      },
+      (out) => out.summary,
+    );
+  }
+
+  // ------------------------------------------------------------- the audit log
+
+  /**
+   * Runs an action and records it as core's recorder does: one entry, `ok` with `summary`'s
+   * words, or `failed` with the error (without its hint). `failed` reads a failure out of an
+   * answer that is not thrown (SecurID's partial unlock). Input refused before sending is
+   * not recorded.
+   */
+  private recorded<T>(
+    p: StoredProfile,
+    operation: Operation,
+    target: string,
+    details: Record<string, string>,
+    run: () => T,
+    summary: (r: T) => string | null,
+    failed: (r: T) => ErrorInfo | null = () => null,
+  ): T {
+    const entry: AuditEntry = {
+      id: this.audit.reduce((m, e) => Math.max(m, e.id), 0) + 1,
+      at: new Date(this.now()).toISOString(),
+      osUser: "helpdesk",
+      host: "desk-01",
+      surface: "app",
+      profile: p.name,
+      server: p.profile.url,
+      admin: p.profile.admin,
+      operation,
+      target,
+      details,
+      outcome: "ok",
+      error: null,
+      summary: null,
+      durationMs: 42,
+    };
+    const fail = (e: ErrorInfo) => {
+      entry.outcome = "failed";
+      entry.error = { kind: e.kind, code: e.code, title: e.title, serverMessage: e.serverMessage };
+    };
     try {
-      const u = v.username(String(request?.username ?? ""));
-      if (!u.ok) throw inputError(u);
-      const p = this.profile(profileName);
-      if (p.profile.backend !== "centagate")
-        throw unsupported("SecurID Cloud", OPERATION_WORDS[operation]);
-      // Input first (nothing is sent, credentials are not read), as core does.
-      precheck(operation, request);
-      this.reach(p, operation);
-      const user = this.users.get(u.value);
-      if (!user) throw serverError(22002, operation);
-      const out = run(user, { ...request, username: u.value });
-      record(true, out.summary, null);
-      return out;
+      const r = run();
+      const f = failed(r);
+      if (f) fail(f);
+      else entry.summary = summary(r);
+      this.audit.push(entry);
+      return r;
     } catch (e) {
       const err = e as ErrorInfo;
-      record(false, err.title, err);
+      if (err.kind !== "input") {
+        fail(err);
+        this.audit.push(entry);
+      }
       throw err;
     }
+  }
+
+  /**
+   * Adds entries as another process (the CLI, a killed app) would have left them; the rest
+   * of each entry is filled in. Returns them as stored.
+   */
+  seedAudit(entries: Partial<AuditEntry>[]): AuditEntry[] {
+    return entries.map((x) => {
+      const e: AuditEntry = {
+        id: this.audit.reduce((m, y) => Math.max(m, y.id), 0) + 1,
+        at: new Date(this.now()).toISOString(),
+        osUser: "helpdesk",
+        host: "desk-01",
+        surface: "cli",
+        profile: PRACTICE_NAME,
+        server: PRACTICE_ORIGIN,
+        admin: "practice-admin",
+        operation: "unlock",
+        target: "bob",
+        details: {},
+        outcome: "ok",
+        error: null,
+        summary: null,
+        durationMs: null,
+        ...x,
+      };
+      this.audit.push(e);
+      return e;
+    });
+  }
+
+  /** Core's `AuditLog::entries`: the filter's entries, oldest first (see `bound` in core). */
+  private auditEntries(f: Partial<AuditFilter>): AuditEntry[] {
+    const since = f.since == null ? null : auditBound("since", f.since, false);
+    const until = f.until == null ? null : auditBound("until", f.until, true);
+    const user = f.user?.trim().toLowerCase();
+    const out = this.audit.filter(
+      (e) =>
+        (since === null || e.at >= since) &&
+        (until === null || e.at <= until) &&
+        (user == null || e.target.toLowerCase() === user) &&
+        (f.profile == null || e.profile === f.profile) &&
+        (f.operation == null || e.operation === f.operation) &&
+        (f.outcome == null || e.outcome === f.outcome),
+    );
+    return f.limit == null ? out : out.slice(Math.max(0, out.length - f.limit));
+  }
+
+  private auditEntry(id: number): AuditEntry {
+    const e = this.audit.find((x) => x.id === id);
+    if (!e)
+      throw configError(
+        `No audit entry #${id}`,
+        "The audit log does not hold this entry: the log file was replaced or restored from an older copy after the list was shown. Refresh the list and try again.",
+      );
+    return e;
   }
 
   private methodsOf(u: MockUser): AuthMethods {
@@ -725,8 +869,18 @@ export class MockBackend {
       keyStored: true,
       practice: false,
     };
-    this.profiles.set(name.value, stored);
-    return this.summary(stored);
+    const operation = !replace ? "addProfile" : path ? "replaceCredentials" : "editProfile";
+    return this.recorded(
+      stored,
+      operation,
+      name.value,
+      profileDetails(stored),
+      () => {
+        this.profiles.set(name.value, stored);
+        return this.summary(stored);
+      },
+      () => null,
+    );
   }
 
   private reachSecurId(p: StoredProfile) {
@@ -741,38 +895,20 @@ export class MockBackend {
     if (t) throw t;
   }
 
-  /** Runs a SecurID operation on a profile and records it, as the shell's commands do. */
+  /** Runs a SecurID operation on a profile and records it, as core does. */
   private securidOp<T>(
     profileName: string,
     operation: Operation,
     who: string,
+    details: Record<string, string>,
     run: (p: StoredProfile) => T,
     failed: (r: T) => ErrorInfo | null,
     summary: (r: T) => string,
   ): T {
-    const record = (ok: boolean, text: string, error: ErrorInfo | null) =>
-      this.log.push({
-        at: new Date(this.now()).toISOString(),
-        profile: profileName,
-        operation,
-        username: who.trim(),
-        ok,
-        summary: text,
-        error,
-      });
-    try {
-      const p = this.profile(profileName);
-      if (p.profile.backend !== "securid")
-        throw unsupported("CENTAGATE", OPERATION_WORDS[operation]);
-      const r = run(p);
-      const f = failed(r);
-      record(f === null, f ? f.title : summary(r), f);
-      return r;
-    } catch (e) {
-      const err = e as ErrorInfo;
-      record(false, err.title, err);
-      throw err;
-    }
+    const p = this.profile(profileName);
+    if (p.profile.backend !== "securid") throw unsupported("CENTAGATE", OPERATION_WORDS[operation]);
+    // Input refused inside `run` is not recorded (see `recorded`), as in core.
+    return this.recorded(p, operation, who.trim(), details, () => run(p), summary, failed);
   }
 
   private findSecurId(by: "email" | "username", value: string): MockSecurIdUser | undefined {
@@ -786,6 +922,7 @@ export class MockBackend {
       profile,
       "lookupUser",
       String(r?.value ?? ""),
+      { by: r?.by === "username" ? "username" : "email" },
       (p) => {
         const c = r?.by === "username" ? v.username(r.value ?? "") : v.email(r?.value ?? "");
         if (!c.ok) throw inputError(c);
@@ -831,6 +968,10 @@ export class MockBackend {
       profile,
       "unlockMethods",
       who,
+      {
+        userId: String(r?.userId ?? ""),
+        methods: METHODS.filter((m) => (r?.methods ?? []).includes(m)).join(","),
+      },
       (p) => {
         const methods = METHODS.filter((m) => (r?.methods ?? []).includes(m));
         if (!/^[A-Za-z0-9._-]{1,128}$/.test(r?.userId ?? "") || [".", ".."].includes(r.userId))
@@ -1197,6 +1338,11 @@ const OPERATION_WORDS: Record<Operation, string> = {
   listMethods: "list methods",
   lookupUser: "look up a user",
   unlockMethods: "unlock tokencodes",
+  testProfile: "test the connection",
+  addProfile: "add a profile",
+  editProfile: "edit a profile",
+  removeProfile: "remove a profile",
+  replaceCredentials: "replace credentials",
 };
 
 function unsupported(backend: string, action: string): ErrorInfo {
@@ -1220,4 +1366,61 @@ function practiceView(u: MockSecurIdUser): PracticeSecurIdUser {
     voiceLocked: u.locked.has("VOICE"),
     stuck: METHODS.filter((m) => u.stuck.has(m)),
   };
+}
+
+/** What core records of a profile change (profile_changes.rs). */
+function profileDetails(p: StoredProfile): Record<string, string> {
+  return {
+    backend: p.profile.backend === "securid" ? "SecurID Cloud" : "CENTAGATE",
+    basePath: p.profile.basePath,
+  };
+}
+
+/** The non-secret parameters core records of an operation (never a code). */
+function operationDetails(op: Operation, request: unknown): Record<string, string> {
+  if (op !== "register") return {};
+  const t = (request as RegisterTokenRequest).token;
+  return t.kind === "sms"
+    ? { kind: "sms", phone: (v.phone(t.phone) as v.Valid<string>).value }
+    : { kind: "otp", serial: (v.serial(t.serial) as v.Valid<string>).value };
+}
+
+/** Core's `bound`: a date (its start, or its end when `end`) or an RFC 3339 time, as UTC. */
+function auditBound(field: "since" | "until", raw: string, end: boolean): string {
+  const t = raw.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(t)) {
+    const d = new Date(`${t}T${end ? "23:59:59.999" : "00:00:00.000"}Z`);
+    if (!Number.isNaN(d.getTime())) return d.toISOString();
+  }
+  if (/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(t)) {
+    const d = new Date(t);
+    if (!Number.isNaN(d.getTime())) return d.toISOString();
+  }
+  throw inputFor(field, v.RULES.auditTime);
+}
+
+/** Core's `AuditEntry::ticket_text`: one fact a line, nothing secret. */
+export function ticketText(e: AuditEntry): string {
+  const lines = [
+    `TokenDesk audit entry #${e.id}`,
+    `When:      ${e.at}`,
+    `Who:       ${e.osUser} on ${e.host} (${e.surface})`,
+    `Server:    ${e.server} (profile ${e.profile}, admin ${e.admin})`,
+    `Action:    ${e.operation} ${e.target}`,
+  ];
+  const details = Object.entries(e.details).map(([k, x]) => `${k}=${x}`);
+  if (details.length) lines.push(`Details:   ${details.join(", ")}`);
+  const words = { ok: "ok", failed: "failed", unknown: "unknown", inProgress: "in progress" };
+  lines.push(`Outcome:   ${words[e.outcome]}`);
+  if (e.summary) lines.push(`Result:    ${e.summary}`);
+  if (e.error) {
+    lines.push(
+      `Error:     ${e.error.title}${e.error.code !== null ? ` (code ${e.error.code})` : ""}`,
+    );
+    if (e.error.serverMessage) lines.push(`Server said: ${e.error.serverMessage}`);
+  }
+  if (e.outcome === "unknown")
+    lines.push("Note:      no answer was recorded; the server may or may not have applied it.");
+  if (e.durationMs !== null) lines.push(`Took:      ${e.durationMs} ms`);
+  return lines.join("\n");
 }
