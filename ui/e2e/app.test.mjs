@@ -242,7 +242,8 @@ describe("profiles", () => {
       await axe(page, "remove confirmation");
       await page.keyboard.press("Escape");
       await c.waitFor({ state: "detached" });
-      assert.equal(await page.getByRole("listitem").filter({ hasText: "prod" }).count(), 1);
+      // (the profile list's item; the activity column lists the profile's changes too)
+      assert.equal(await side(page).getByRole("listitem").filter({ hasText: "prod" }).count(), 1);
       await button(page, "Remove prod").click();
       await button(c, "Remove profile").click();
       await side(page).getByText("No profiles yet").waitFor();
@@ -623,32 +624,120 @@ describe("practice", () => {
     }));
 });
 
-describe("session activity", () => {
-  it("lists the actions taken, with outcome and details", async () =>
+describe("activity (the audit log)", () => {
+  it("lists today's actions with outcomes, filters, exports and copies for a ticket", async () =>
     withApp({}, async (page) => {
+      // Entries another process left: one whose answer never came, one still waiting, and
+      // yesterday's, which today's view does not show.
+      await mock(page, () => {
+        const y = new Date(Date.now() - 86_400_000);
+        y.setHours(12);
+        window.__tokendeskMock.backend.seedAudit([
+          { target: "dave", outcome: "unknown", surface: "cli" },
+          {
+            target: "erin@example.com",
+            operation: "unlockMethods",
+            profile: "Practice-SecurID",
+            outcome: "inProgress",
+            surface: "cli",
+          },
+          { target: "frank", at: y.toISOString(), summary: "Unlocked yesterday." },
+        ]);
+      });
       await startPractice(page);
       await button(page, "Find a user").click();
       await findUser(page, "carol");
       await button(page, "Unlock token").click();
       await main(page).getByText("Unlocked the OTP token of carol").waitFor();
       await findUser(page, "nobody");
-      const side = page.getByRole("complementary", { name: "Session activity" });
-      await side.getByText("No such user").waitFor();
+      const column = page.getByRole("complementary", { name: "Today's activity" });
+      await column.getByText("No such user (code 22002)").waitFor();
       await shot(page, "27-activity-side");
+
       await button(page, "Activity").click();
-      const list = page.getByRole("list", { name: "Actions this session, newest first" });
+      const list = page.getByRole("list", { name: "Recorded actions, newest first" });
       const items = list.getByRole("listitem");
-      // find carol, unlock, refresh after unlock, find nobody
-      assert.equal(await items.count(), 4);
-      await items.first().getByText("failed").waitFor();
-      await items.first().getByText("Details", { exact: true }).click();
-      await items.first().getByText("22002", { exact: true }).waitFor();
-      await items
-        .nth(2)
-        .getByText("Unlocked the OTP token of carol; it is active again.")
-        .waitFor();
+      await main(page).getByText("6 actions: 1 failed, 1 unknown, 1 in progress").waitFor();
+      // find carol, unlock, refresh after unlock, find nobody; dave and erin from the CLI
+      assert.deepEqual(
+        await items.evaluateAll((els) => els.map((e) => e.getAttribute("data-outcome"))),
+        ["failed", "ok", "ok", "ok", "inProgress", "unknown"],
+      );
+      const unknown = items.filter({ hasText: "dave" });
+      await unknown.getByText("No answer was recorded", { exact: false }).waitFor();
+      // Unknown looks unlike done and failed: its own border colour.
+      const borders = await items.evaluateAll((els) =>
+        els.map((e) => getComputedStyle(e).borderLeftColor),
+      );
+      assert.equal(new Set([borders[0], borders[1], borders[5]]).size, 3, borders.join(" / "));
       await shot(page, "28-activity");
       await axe(page, "activity");
+
+      // Copy for ticket: core's text of that entry.
+      await items
+        .first()
+        .getByRole("button", { name: /^Copy for ticket/ })
+        .click();
+      await items.first().getByText("Copied for a ticket.").waitFor();
+      const ticket = await clipboard(page);
+      assert.match(ticket, /^TokenDesk audit entry #\d+\n/);
+      assert.match(ticket, /Action: +listMethods nobody/);
+      assert.match(ticket, /Error: +No such user \(code 22002\)/);
+
+      // Filters: outcome, then user, then the days back to yesterday.
+      await field(page, "Outcome").selectOption("unknown");
+      await main(page).getByText("1 action: 1 unknown").waitFor();
+      await field(page, "Outcome").selectOption("");
+      await field(page, "User").fill("Carol");
+      await field(page, "User").press("Enter");
+      await main(page).getByText("3 actions", { exact: true }).waitFor();
+      await field(page, "User").fill("");
+      await field(page, "Operation").selectOption("unlock");
+      await main(page).getByText("2 actions: 1 unknown", { exact: true }).waitFor();
+      const yesterday = await page.evaluate(() => {
+        const d = new Date(Date.now() - 86_400_000);
+        const p = (n) => String(n).padStart(2, "0");
+        return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+      });
+      await field(page, "From").fill(yesterday);
+      await main(page).getByText("3 actions: 1 unknown", { exact: true }).waitFor();
+      await list.getByText("Unlocked yesterday.").waitFor();
+      await shot(page, "28a-activity-filtered");
+
+      // Export: the filtered entries, all of them, through the shell's dialog.
+      await button(main(page), "Export CSV…").click();
+      await main(page).getByText("/home/helpdesk/Documents/tokendesk-audit.csv").waitFor();
+      const exported = await mock(page, () =>
+        window.__tokendeskMock.backend.exports.map((x) => x.entries.map((e) => e.target)),
+      );
+      assert.deepEqual(exported, [["dave", "frank", "carol"]]);
+      await mock(page, () => {
+        window.__tokendeskMock.backend.exportPick = null;
+      });
+      await button(main(page), "Export CSV…").click();
+      await main(page).getByText("Export cancelled: nothing was written.").waitFor();
+
+      // A range that runs backwards is said, not sent.
+      await field(page, "To").fill("2020-01-01");
+      await main(page).getByText("To: must not be before From").waitFor();
+      await button(main(page), "Today").click();
+      await main(page).getByText("6 actions: 1 failed, 1 unknown, 1 in progress").waitFor();
+
+      // Dark, and the minimum window size without sideways scrolling.
+      await page.emulateMedia({ colorScheme: "dark" });
+      await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");
+      await shot(page, "28b-activity-dark");
+      await axe(page, "activity, dark");
+      await page.setViewportSize({ width: 900, height: 600 });
+      const overflow = await page.evaluate(() => {
+        const m = /** @type {HTMLElement} */ (document.querySelector("main"));
+        return {
+          page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          main: m.scrollWidth - m.clientWidth,
+        };
+      });
+      assert.deepEqual(overflow, { page: 0, main: 0 });
+      await shot(page, "28c-activity-min-size");
     }));
 });
 
