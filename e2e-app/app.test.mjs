@@ -289,10 +289,53 @@ describe("TokenDesk desktop app (tauri-driver)", { concurrency: false }, () => {
       "Resynchronised the OTP token of grace; the next code it shows will work.",
     );
     await h.shot("14-resynced");
-    // The panel's session activity lists what was done, with outcomes.
+  });
+
+  step("the Activity view shows today's audit log: filters, outcomes, Copy for ticket", async () => {
+    const LIST = "//ol[@aria-label='Recorded actions, newest first']";
     await h.tab("Activity");
-    await h.waitText("//main", ["Resync", "grace", "Unlock", "bob", "Register"]);
+    // Everything done above, from this app, with the profile added and tested.
+    await h.waitText(LIST, [
+      "Resync",
+      "grace",
+      "Unlock",
+      "bob",
+      "Register",
+      "Test connection",
+      "Add profile",
+      PROFILE,
+      `on ${PROFILE} · ${origin}`,
+      "(app)",
+    ]);
     await h.shot("15-activity");
+    // Only the failed ones: the resync with wrong codes, its code and the server's words.
+    await (await h.el("//select[@id='activity-outcome']")).selectByAttribute("value", "failed");
+    const failed = await h.waitText(LIST, ["failed", "Resync", "54002", "Sync OTP failed"]);
+    assert.ok(!failed.includes("Register"), `only failures: ${failed}`);
+    await h.shot("15b-activity-failed");
+    // One entry for a ticket: core's text, on the clipboard (or, if the webview refuses the
+    // clipboard, in a box to select).
+    const first = `${LIST}/li[1]`;
+    await (await h.el(`${first}//button[starts-with(@aria-label,'Copy for ticket')]`)).click();
+    let ticket = "";
+    await browser.waitUntil(
+      async () => {
+        ticket = await browser.execute(async () => {
+          const box = document.querySelector("ol li textarea");
+          if (box) return /** @type {HTMLTextAreaElement} */ (box).value;
+          if (!document.body.textContent?.includes("Copied for a ticket.")) return "";
+          return navigator.clipboard.readText().catch(() => "");
+        });
+        return ticket !== "";
+      },
+      { timeout: 15_000, timeoutMsg: "Copy for ticket gave nothing" },
+    );
+    assert.match(ticket, /^TokenDesk audit entry #\d+\n/);
+    assert.match(ticket, /Action: +sync grace/);
+    assert.match(ticket, /Error: +The two codes did not match the token \(code 54002\)/);
+    assert.ok(!ticket.includes(AUTH_TOKEN) && !ticket.includes(SECRET_CODE), ticket);
+    await (await h.el("//select[@id='activity-outcome']")).selectByAttribute("value", "");
+    await h.waitText(LIST, ["done", "failed"]);
   });
 
   // The main column scrolls inside its pane: the tabs and the sidebar stay in view.

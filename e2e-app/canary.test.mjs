@@ -147,6 +147,17 @@ describe("no secret crosses IPC (real app, canary credentials)", { concurrency: 
     // The other screens.
     await h.tab("Activity");
     await h.waitText("//main", ["Unlock", "carol", "Register", "grace"]);
+    // One entry as ticket text (what a help desk pastes elsewhere).
+    await (
+      await h.el("//ol[@aria-label='Recorded actions, newest first']/li[1]//button[starts-with(@aria-label,'Copy for ticket')]")
+    ).click();
+    await browser.waitUntil(
+      async () =>
+        browser.execute(() =>
+          /** @type {any} */ (window).__tokendeskIpcLog.some((e) => e.command === "audit_ticket"),
+        ),
+      { timeout: 15_000, timeoutMsg: "Copy for ticket asked nothing" },
+    );
     await h.tab("Practice");
     await h.waitText("//main", "Practice");
 
@@ -173,7 +184,7 @@ describe("no secret crosses IPC (real app, canary credentials)", { concurrency: 
       };
     });
     // The recording worked: it holds the answers of the operations above.
-    for (const c of ["save_profile", "test_profile", "list_methods", "unlock_token", "register_token", "sync_token", "activity"]) {
+    for (const c of ["save_profile", "test_profile", "list_methods", "unlock_token", "register_token", "sync_token", "audit_entries", "audit_ticket"]) {
       assert.ok(seen.commands.includes(c), `${c} was recorded: ${seen.commands.join(", ")}`);
     }
     assert.ok(seen.count >= 12, `recorded ${seen.count} answers`);

@@ -197,7 +197,9 @@ describe(
           "bob@example.com",
           "frank@example.com",
           "The unlock did not complete",
+          "(code 500)",
         ]);
+        await h.shot("securid-06-activity");
       },
     );
   },

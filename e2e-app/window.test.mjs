@@ -1,5 +1,6 @@
 // The window remembers its size and position across launches (tauri-plugin-window-state,
-// kept on the Rust side), and cannot be made smaller than its minimum size.
+// kept on the Rust side), and cannot be made smaller than its minimum size; the Activity view
+// shows the previous launch's actions (the audit log is durable).
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -13,6 +14,9 @@ describe("the main window (tauri-driver)", { concurrency: false }, () => {
     try {
       const h = helpers(first.browser);
       await h.el("//h1[normalize-space()='TokenDesk']");
+      // An action to find again after the restart: a connection test of the practice profile.
+      await h.click("Test connection of Practice");
+      await h.waitText("//*[@aria-label='Connection test of Practice']", "answered and accepted");
       const before = await first.browser.getWindowRect();
       const want = { x: 60, y: 40, width: before.width - 137, height: before.height - 91 };
       await first.browser.setWindowRect(want.x, want.y, want.width, want.height);
@@ -38,7 +42,14 @@ describe("the main window (tauri-driver)", { concurrency: false }, () => {
       await first.stop();
 
       second = await startApp({ home: first.home });
-      await helpers(second.browser).el("//h1[normalize-space()='TokenDesk']");
+      const h2 = helpers(second.browser);
+      await h2.el("//h1[normalize-space()='TokenDesk']");
+      await h2.tab("Activity");
+      await h2.waitText("//ol[@aria-label='Recorded actions, newest first']", [
+        "Test connection",
+        "Practice",
+        "(app)",
+      ]);
       const again = await second.browser.getWindowRect();
       assert.deepEqual(
         { width: again.width, height: again.height },
