@@ -62,6 +62,11 @@ export const OPERATION_LABEL: Record<Operation, string> = {
   listMethods: "Find user",
   lookupUser: "Look up user",
   unlockMethods: "Unlock tokencodes",
+  testProfile: "Test profile",
+  addProfile: "Add profile",
+  editProfile: "Edit profile",
+  removeProfile: "Remove profile",
+  replaceCredentials: "Replace credentials",
 };
 
 export const ERROR_KIND_LABEL: Record<ErrorInfo["kind"], string> = {

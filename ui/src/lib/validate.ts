@@ -29,6 +29,8 @@ export const FIELD_LABELS: Record<Field, string> = {
   email: "Email address",
   userId: "User ID",
   methods: "Methods to unlock",
+  since: "Since",
+  until: "Until",
 };
 
 export const RULES = {

@@ -1293,6 +1293,11 @@ const OPERATION_WORDS: Record<Operation, string> = {
   listMethods: "list methods",
   lookupUser: "look up a user",
   unlockMethods: "unlock tokencodes",
+  testProfile: "test the profile",
+  addProfile: "add a profile",
+  editProfile: "edit a profile",
+  removeProfile: "remove a profile",
+  replaceCredentials: "replace credentials",
 };
 
 function unsupported(backend: string, action: string): ErrorInfo {
