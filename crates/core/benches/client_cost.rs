@@ -16,7 +16,8 @@ use tokendesk_core::centagate::methods::AuthMethods;
 use tokendesk_core::credentials::CentagateCredentials;
 use tokendesk_core::profiles::{Profile, ProfileDraft};
 use tokendesk_core::sign::cen_token;
-use tokendesk_core::validate::{self, Field};
+use tokendesk_core::validate;
+use tokendesk_core::vocab::Field;
 use tokendesk_core::Secret;
 
 /// A `user/auth/list` answer of a user with an SMS, an OTP and a FIDO token, a certificate and

@@ -7,7 +7,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{Error, ErrorInfo};
-use crate::ops::{Operation, Outcome};
+use crate::ops::Outcome;
+use crate::vocab::Operation;
 
 /// Most entries kept; the oldest go first.
 pub const MAX_ENTRIES: usize = 500;
@@ -103,6 +104,7 @@ mod tests {
             code: 22002,
             operation: Some(Operation::Unlock),
             server_message: None,
+            catalog: &crate::centagate::catalog::CATALOG,
         });
         assert!(log.record("p", Operation::Unlock, "nobody", err).is_err());
         let e = log.entries();
@@ -120,7 +122,7 @@ mod tests {
                 "p",
                 Operation::Sync,
                 "x",
-                Err(Error::input(crate::validate::Field::Otp1, "r")),
+                Err(Error::input(crate::vocab::Field::Otp1, "r")),
             );
         }
         assert_eq!(log.entries().len(), MAX_ENTRIES);

@@ -14,7 +14,7 @@ use crate::profiles::Profile;
 use crate::secret::Secret;
 use crate::securid::key::SecurIdKey;
 use crate::securid::ENV_KEY_FILE;
-use crate::validate::Field;
+use crate::vocab::Field;
 
 /// Environment variable carrying the auth token for automation.
 pub const ENV_AUTH_TOKEN: &str = "TOKENDESK_AUTH_TOKEN";

@@ -3,6 +3,7 @@
 //! both call [`ops::Session`]; neither builds HTTP requests itself.
 
 pub mod activity;
+pub mod catalog;
 pub mod centagate;
 pub mod credentials;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod securid;
 pub mod sign;
 pub mod transport;
 pub mod validate;
+pub mod vocab;
 
 pub use error::{ConfigError, Error, ErrorInfo, ErrorKind, TransportError, UnlockIncomplete};
 pub use secret::Secret;

@@ -14,56 +14,20 @@ use tokio::sync::OnceCell;
 use ts_rs::TS;
 
 use crate::centagate::answer::Answer;
+use crate::centagate::catalog;
 use crate::centagate::client::{Call, Client};
 use crate::centagate::methods::AuthMethods;
 use crate::credentials::{self, CentagateCredentials};
 use crate::error::{ConfigError, Error};
-use crate::profiles::{Backend, Profile};
+use crate::profiles::Profile;
 use crate::securid;
 use crate::securid::jwt::{Clock, SystemClock};
 use crate::securid::key::SecurIdKey;
+use crate::securid::locks::MethodLocks;
 use crate::securid::retry::{RateLimitObserver, RetryPolicy};
-use crate::securid::users::{LookupUserRequest, MethodLocks, SecurIdUser, UnlockMethodsRequest};
-use crate::validate::{self, Field};
-
-/// An admin operation, as the catalog and the activity list name it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub enum Operation {
-    Register,
-    Sync,
-    Unlock,
-    ListMethods,
-    /// SecurID: find a user by email address or username.
-    LookupUser,
-    /// SecurID: unlock a user's token, SMS or voice tokencodes.
-    UnlockMethods,
-}
-
-impl Operation {
-    /// The operation's name as a person reads it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Operation::Register => "register",
-            Operation::Sync => "resync",
-            Operation::Unlock => "unlock",
-            Operation::ListMethods => "list methods",
-            Operation::LookupUser => "look up a user",
-            Operation::UnlockMethods => "unlock tokencodes",
-        }
-    }
-
-    /// The backend that offers the operation.
-    pub fn backend(self) -> Backend {
-        match self {
-            Operation::Register | Operation::Sync | Operation::Unlock | Operation::ListMethods => {
-                Backend::Centagate
-            }
-            Operation::LookupUser | Operation::UnlockMethods => Backend::SecurId,
-        }
-    }
-}
+use crate::securid::users::{LookupUserRequest, SecurIdUser, UnlockMethodsRequest};
+use crate::validate;
+use crate::vocab::{Backend, Field, Operation};
 
 /// The token to register to a user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -383,6 +347,7 @@ impl Session {
                 code: answer.code,
                 operation: Some(call.operation()),
                 server_message: answer.message,
+                catalog: &catalog::CATALOG,
             });
         }
         Ok(answer)

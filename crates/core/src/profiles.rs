@@ -14,7 +14,8 @@ use crate::error::{ConfigError, Error};
 use crate::secret::Secret;
 use crate::securid::key::SecurIdKey;
 use crate::transport::{check_url, TransportSettings};
-use crate::validate::{self, Field};
+use crate::validate;
+use crate::vocab::{Backend, Field};
 
 /// Environment variable that moves the config folder (tests, portable installs).
 pub const ENV_CONFIG_DIR: &str = "TOKENDESK_CONFIG_DIR";
@@ -25,28 +26,6 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// Default time to establish a connection, in seconds.
 pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 10;
 const MAX_TIMEOUT_SECS: u64 = 600;
-
-/// Which kind of server a profile talks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
-#[serde(rename_all = "lowercase")]
-#[ts(export)]
-pub enum Backend {
-    #[default]
-    Centagate,
-    /// RSA SecurID Cloud Access Service (its Cloud Administration REST API).
-    #[serde(rename = "securid")]
-    SecurId,
-}
-
-impl Backend {
-    /// The product name, for messages.
-    pub fn label(self) -> &'static str {
-        match self {
-            Backend::Centagate => "CENTAGATE",
-            Backend::SecurId => "SecurID Cloud",
-        }
-    }
-}
 
 /// One server profile. Holds no secret.
 ///

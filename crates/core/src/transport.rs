@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::error::{ConfigError, Error, TransportError};
 use crate::secret::Secret;
-use crate::validate::Field;
+use crate::vocab::Field;
 
 /// Largest answer accepted; a CENTAGATE answer is a few kilobytes.
 pub const MAX_ANSWER_BYTES: usize = 1024 * 1024;

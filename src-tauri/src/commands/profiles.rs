@@ -7,9 +7,9 @@ use tauri_plugin_dialog::DialogExt;
 use tokendesk_core::credentials::{CentagateCredentials, SecretStore};
 use tokendesk_core::ops::ConnectionCheck;
 use tokendesk_core::profiles::{
-    Backend, Profile, ProfileDraft, ProfileStore, ProfileSummary, SecurIdProfileDraft,
+    Profile, ProfileDraft, ProfileStore, ProfileSummary, SecurIdProfileDraft,
 };
-use tokendesk_core::validate::Field;
+use tokendesk_core::vocab::{Backend, Field};
 use tokendesk_core::{ConfigError, Error};
 
 use crate::state::{is_practice_name, AppState, PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE};

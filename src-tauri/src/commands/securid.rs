@@ -8,10 +8,10 @@
 
 use serde::Serialize;
 use tauri::State;
-use tokendesk_core::ops::{Operation, Outcome};
-use tokendesk_core::securid::users::{
-    LookupUserRequest, MethodLocks, SecurIdUser, UnlockMethod, UnlockMethodsRequest,
-};
+use tokendesk_core::ops::Outcome;
+use tokendesk_core::securid::locks::{MethodLocks, UnlockMethod};
+use tokendesk_core::securid::users::{LookupUserRequest, SecurIdUser, UnlockMethodsRequest};
+use tokendesk_core::vocab::Operation;
 use tokendesk_core::{Error, ErrorInfo};
 use ts_rs::TS;
 

@@ -7,9 +7,8 @@ use serde_json::Value;
 use tauri::State;
 use tokendesk_core::activity::ActivityEntry;
 use tokendesk_core::centagate::methods::AuthMethods;
-use tokendesk_core::ops::{
-    Operation, Outcome, RegisterTokenRequest, Session, SyncTokenRequest, UserRequest,
-};
+use tokendesk_core::ops::{Outcome, RegisterTokenRequest, Session, SyncTokenRequest, UserRequest};
+use tokendesk_core::vocab::Operation;
 use tokendesk_core::Error;
 
 use crate::state::AppState;

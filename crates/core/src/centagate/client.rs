@@ -8,12 +8,11 @@ use url::Url;
 use super::answer::{self, Answer};
 use crate::credentials::CentagateCredentials;
 use crate::error::Error;
-use crate::ops::Operation;
 use crate::profiles::Profile;
 use crate::secret::Secret;
 use crate::sign::cen_token;
 use crate::transport::HttpClient;
-use crate::validate::Field;
+use crate::vocab::{Field, Operation};
 
 /// The four admin calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

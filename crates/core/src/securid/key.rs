@@ -15,7 +15,7 @@ use url::Url;
 use crate::error::Error;
 use crate::secret::Secret;
 use crate::transport::check_url;
-use crate::validate::Field;
+use crate::vocab::Field;
 
 /// Largest key file accepted; a real one is about 2 KB.
 pub const MAX_KEY_FILE_BYTES: usize = 64 * 1024;

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod client;
 pub mod jwt;
 pub mod key;
+pub mod locks;
 pub mod retry;
 pub mod users;
 
