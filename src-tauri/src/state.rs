@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use tokendesk_core::activity::ActivityLog;
-use tokendesk_core::credentials::CentagateCredentials;
+use tokendesk_core::centagate::credentials::CentagateCredentials;
 use tokendesk_core::ops::Session;
 use tokendesk_core::profiles::{ProfileDraft, ProfileStore, SecurIdProfileDraft};
 use tokendesk_core::securid::retry::RateLimitObserver;

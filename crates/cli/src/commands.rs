@@ -3,9 +3,10 @@
 use std::sync::Arc;
 
 use serde_json::json;
-use tokendesk_core::credentials::{
-    CentagateCredentials, SecretStore, ENV_AUTH_TOKEN, ENV_SECRET_CODE,
+use tokendesk_core::centagate::credentials::{
+    CentagateCredentials, ENV_AUTH_TOKEN, ENV_SECRET_CODE,
 };
+use tokendesk_core::credentials::SecretStore;
 use tokendesk_core::ops::{NewToken, RegisterTokenRequest, Session, SyncTokenRequest, UserRequest};
 use tokendesk_core::profiles::{Profile, ProfileDraft, ProfileStore, SecurIdProfileDraft};
 use tokendesk_core::securid::locks::UnlockMethod;

@@ -16,8 +16,9 @@ use ts_rs::TS;
 use crate::centagate::answer::Answer;
 use crate::centagate::catalog;
 use crate::centagate::client::{Call, Client};
+use crate::centagate::credentials::CentagateCredentials;
 use crate::centagate::methods::AuthMethods;
-use crate::credentials::{self, CentagateCredentials};
+use crate::credentials;
 use crate::error::{ConfigError, Error};
 use crate::profiles::Profile;
 use crate::securid;
@@ -241,7 +242,7 @@ impl Session {
                     }
                 };
                 securid::client::Client::new(
-                    &self.profile,
+                    &self.profile.endpoint(),
                     &key,
                     self.clock.clone(),
                     self.retry.clone(),
@@ -335,7 +336,7 @@ impl Session {
                             })??
                     }
                 };
-                Client::new(&self.profile, &creds)
+                Client::new(&self.profile.endpoint(), &self.profile.admin, &creds)
             })
             .await
     }

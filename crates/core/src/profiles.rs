@@ -13,7 +13,7 @@ use url::Url;
 use crate::error::{ConfigError, Error};
 use crate::secret::Secret;
 use crate::securid::key::SecurIdKey;
-use crate::transport::{check_url, TransportSettings};
+use crate::transport::{check_url, Endpoint, TransportSettings};
 use crate::validate;
 use crate::vocab::{Backend, Field};
 
@@ -328,19 +328,16 @@ impl Profile {
 
     /// The base of every call: URL + base path.
     pub fn base_url(&self) -> Result<Url, Error> {
-        let url = Url::parse(&format!(
-            "{}{}",
-            self.url.trim_end_matches('/'),
-            self.base_path
-        ))
-        .map_err(|_| {
-            Error::input(
-                Field::Url,
-                "must be a full address such as https://mfa.example.com",
-            )
-        })?;
-        check_url(&url)?;
-        Ok(url)
+        self.endpoint().base_url()
+    }
+
+    /// Where this profile's server is and how to reach it, as a backend client takes it.
+    pub fn endpoint(&self) -> Endpoint {
+        Endpoint {
+            url: self.url.clone(),
+            base_path: self.base_path.clone(),
+            settings: self.transport(),
+        }
     }
 
     /// Transport settings from this profile.

@@ -630,7 +630,7 @@ async fn calls_that_are_not_safe_to_repeat_are_never_retried() {
     let url = api_url(&server);
     let sleeper = Arc::new(RecordingSleeper::default());
     let client = Client::new(
-        &securid_profile(&url),
+        &securid_profile(&url).endpoint(),
         &key_for(&url),
         Arc::new(SystemClock),
         RetryPolicy {

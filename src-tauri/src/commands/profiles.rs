@@ -4,7 +4,8 @@
 
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
-use tokendesk_core::credentials::{CentagateCredentials, SecretStore};
+use tokendesk_core::centagate::credentials::CentagateCredentials;
+use tokendesk_core::credentials::SecretStore;
 use tokendesk_core::ops::ConnectionCheck;
 use tokendesk_core::profiles::{
     Profile, ProfileDraft, ProfileStore, ProfileSummary, SecurIdProfileDraft,

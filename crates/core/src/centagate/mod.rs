@@ -3,4 +3,5 @@
 pub mod answer;
 pub mod catalog;
 pub mod client;
+pub mod credentials;
 pub mod methods;

@@ -15,8 +15,7 @@ use super::locks::MethodLocks;
 use super::retry::{parse_retry_after, RateLimitNotice, RetryPolicy};
 use super::users::{self, LookupUserRequest, SecurIdUser, UnlockMethodsRequest};
 use crate::error::{Error, UnlockIncomplete};
-use crate::profiles::Profile;
-use crate::transport::{HttpAnswer, HttpClient};
+use crate::transport::{Endpoint, HttpAnswer, HttpClient};
 use crate::vocab::Operation;
 
 /// Whether a call may be sent again after a 429: only when repeating it cannot do harm.
@@ -50,16 +49,17 @@ pub struct Client {
 }
 
 impl Client {
-    /// Prepares a client: checks the URL, reads the CA file, loads the key for signing.
+    /// Prepares a client for the server at `endpoint` (a profile's): checks the URL, reads
+    /// the CA file, loads the key for signing.
     pub fn new(
-        profile: &Profile,
+        endpoint: &Endpoint,
         key: &SecurIdKey,
         clock: Arc<dyn Clock>,
         retry: RetryPolicy,
     ) -> Result<Self, Error> {
         Ok(Client {
-            http: HttpClient::new(profile.transport())?,
-            base: profile.base_url()?,
+            http: HttpClient::new(endpoint.settings.clone())?,
+            base: endpoint.base_url()?,
             signer: JwtSigner::new(key, clock.clone())?,
             retry,
             clock,
