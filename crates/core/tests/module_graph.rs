@@ -11,7 +11,7 @@
 //!
 //! Then it finds the strongly connected parts of that graph and fails naming one cycle through
 //! each, with the path that makes each step, e.g.
-//! `error -> securid::users (crate::securid::users::MethodLocks) -> error (crate::error::Error)`.
+//! `error -> securid::users (crate::securid::users::LookupBy) -> error (crate::error::Error)`.
 //! The reader is a small lexer, not the compiler: an inline non-test `mod x { .. }` counts as
 //! its file, and macros that build paths are not seen. docs/architecture.md draws the layers.
 

@@ -1,4 +1,5 @@
-//! The CENTAGATE backend: its wire calls, answers, typed methods and return-code catalog.
+//! The CENTAGATE backend: its wire calls, answers, typed methods, return-code catalog and
+//! the credentials its calls are signed with.
 
 pub mod answer;
 pub mod catalog;
