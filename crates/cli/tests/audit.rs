@@ -32,13 +32,22 @@ fn every_cli_action_is_recorded_with_its_outcome_and_nothing_secret() {
     let sim = Sim::demo();
     let desk = desk_at(&sim);
     desk.run(&["profile", "test", "practice"]).success();
-    desk.run(&["token", "register", "--user", "grace", "--sms", "+60 (12) 345-6789"])
-        .success();
+    desk.run(&[
+        "token",
+        "register",
+        "--user",
+        "grace",
+        "--sms",
+        "+60 (12) 345-6789",
+    ])
+    .success();
     desk.run(&["token", "register", "--user", "grace", "--otp", "HW-1001"])
         .success();
     let (c1, c2) = sim.two_codes("HW-2005");
-    desk.run(&["token", "sync", "--user", "frank", "--otp1", &c1, "--otp2", &c2])
-        .success();
+    desk.run(&[
+        "token", "sync", "--user", "frank", "--otp1", &c1, "--otp2", &c2,
+    ])
+    .success();
     desk.run(&["token", "unlock", "--user", "carol"]).success();
     desk.run(&["token", "unlock", "--user", "nobody"]).status(3);
     desk.run(&["user", "methods", "--user", "bob"]).success();
@@ -89,7 +98,10 @@ fn every_cli_action_is_recorded_with_its_outcome_and_nothing_secret() {
     assert_eq!(e[6]["error"]["code"], 22002);
     assert_eq!(e[6]["error"]["kind"], "server");
     assert_eq!(e[6]["error"]["serverMessage"], "User not found");
-    assert!(e[6]["error"]["title"].as_str().unwrap().contains("No such user"));
+    assert!(e[6]["error"]["title"]
+        .as_str()
+        .unwrap()
+        .contains("No such user"));
     assert!(e[5]["summary"].as_str().unwrap().contains("Unlocked"));
 
     // The human table, oldest first; --limit keeps the newest.
@@ -128,8 +140,15 @@ fn audit_shows_every_profile_unless_profile_is_on_the_command_line() {
     let sim = Sim::demo();
     let desk = desk_at(&sim);
     desk.add_profile("second", &sim.origin(), PRACTICE_ADMIN);
-    desk.run(&["--profile", "practice", "token", "unlock", "--user", "carol"])
-        .success();
+    desk.run(&[
+        "--profile",
+        "practice",
+        "token",
+        "unlock",
+        "--user",
+        "carol",
+    ])
+    .success();
     desk.run(&["--profile", "second", "user", "methods", "--user", "bob"])
         .success();
     let all = desk.run_env(
@@ -187,8 +206,11 @@ fn verify_exits_5_naming_the_tampered_entry() {
     desk.run(&["user", "methods", "--user", "bob"]).success();
     let db = desk.data_dir().join("audit.sqlite3");
     let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute("UPDATE audit_events SET outcome = 'failed' WHERE seq = 4", [])
-        .unwrap();
+    conn.execute(
+        "UPDATE audit_events SET outcome = 'failed' WHERE seq = 4",
+        [],
+    )
+    .unwrap();
     drop(conn);
     let out = desk.run(&["audit", "verify"]);
     out.status(5)
@@ -221,9 +243,15 @@ fn a_log_that_cannot_be_written_refuses_the_action_and_sends_nothing() {
 fn csv_neutralises_formulas_and_quotes_as_rfc_4180() {
     let sim = Sim::demo();
     let desk = desk_at(&sim);
-    desk.run(&["token", "unlock", "--user", "=HYPERLINK(\"http://evil\",\"x\")"])
+    desk.run(&[
+        "token",
+        "unlock",
+        "--user",
+        "=HYPERLINK(\"http://evil\",\"x\")",
+    ])
+    .status(3);
+    desk.run(&["token", "unlock", "--user", "@SUM(1,2)"])
         .status(3);
-    desk.run(&["token", "unlock", "--user", "@SUM(1,2)"]).status(3);
     let out = desk.run(&["audit", "--csv"]);
     out.success();
     let mut r = csv::Reader::from_reader(out.stdout.as_bytes());

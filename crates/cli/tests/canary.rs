@@ -575,7 +575,10 @@ fn canaries_never_leak_at_the_most_verbose_level() {
     w.run(&desk, &["--json", "profile", "remove", "cpj"], 0);
     w.both(&desk, &["profile", "remove", "cp"], 5);
     assert!(w.runs >= 60, "{} runs", w.runs);
-    assert!(w.audit_scans >= 60, "the audit log was scanned after every operation");
+    assert!(
+        w.audit_scans >= 60,
+        "the audit log was scanned after every operation"
+    );
 }
 
 #[test]
@@ -887,5 +890,8 @@ fn securid_key_material_never_leaks_at_the_most_verbose_level() {
         w.run(&desk, &["profile", "remove", name], 0);
     }
     assert!(w.runs >= 40, "{} runs", w.runs);
-    assert!(w.audit_scans >= 40, "the audit log was scanned after every operation");
+    assert!(
+        w.audit_scans >= 40,
+        "the audit log was scanned after every operation"
+    );
 }

@@ -6,7 +6,7 @@ use ts_rs::TS;
 
 use crate::audit::{AuditEntry, AuditOutcome};
 use crate::error::ErrorInfo;
-use crate::ops::Operation;
+use crate::vocab::Operation;
 
 /// One action and how it ended.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

@@ -51,7 +51,7 @@ fn write_actions(path: &Path, n: usize, tag: &str) {
                         Ok(())
                     } else {
                         Err(Error::input(
-                            tokendesk_core::validate::Field::Username,
+                            tokendesk_core::vocab::Field::Username,
                             "test failure",
                         ))
                     }
@@ -141,7 +141,9 @@ fn an_edited_field_is_caught_at_its_entry() {
         &path,
         "UPDATE audit_events SET target = 'mallory' WHERE seq = 3",
     );
-    assert!(matches!(verify(&path), Verification::Broken { id: 3, ref reason } if reason.contains("changed")));
+    assert!(
+        matches!(verify(&path), Verification::Broken { id: 3, ref reason } if reason.contains("changed"))
+    );
 }
 
 #[test]
@@ -159,7 +161,9 @@ fn an_edited_result_is_caught_even_when_its_hash_is_recomputed_by_hand() {
 fn a_deleted_middle_entry_is_caught_at_the_entry_after_it() {
     let (_d, path) = four_actions();
     tamper(&path, "DELETE FROM audit_events WHERE seq = 5");
-    assert!(matches!(verify(&path), Verification::Broken { id: 6, ref reason } if reason.contains("removed")));
+    assert!(
+        matches!(verify(&path), Verification::Broken { id: 6, ref reason } if reason.contains("removed"))
+    );
 }
 
 #[test]
@@ -388,7 +392,11 @@ fn filters_narrow_by_user_profile_operation_outcome_time_and_limit() {
     // The entry says who acted, from where, and what happened.
     let one = &newest[1];
     assert_eq!(
-        (one.surface.as_str(), one.profile.as_str(), one.admin.as_str()),
+        (
+            one.surface.as_str(),
+            one.profile.as_str(),
+            one.admin.as_str()
+        ),
         ("cli", "prod", "helpdesk")
     );
     assert_eq!(one.details.get("serial").map(String::as_str), Some("SN-1"));
@@ -398,5 +406,8 @@ fn filters_narrow_by_user_profile_operation_outcome_time_and_limit() {
         Some("Username is not valid")
     );
     let ticket = one.ticket_text();
-    assert!(ticket.contains("u-5") && ticket.contains("failed"), "{ticket}");
+    assert!(
+        ticket.contains("u-5") && ticket.contains("failed"),
+        "{ticket}"
+    );
 }
