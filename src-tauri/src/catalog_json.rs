@@ -9,8 +9,8 @@
 /// `CodeEntry` serialises (the shape of ui/src/bindings/CodeEntry.ts), with a final newline.
 fn catalog_json() -> String {
     let doc = serde_json::json!({
-        "centagate": tokendesk_core::centagate::catalog::all(),
-        "securid": tokendesk_core::securid::catalog::all(),
+        "centagate": tokendesk_core::centagate::catalog::CATALOG.all(),
+        "securid": tokendesk_core::securid::catalog::CATALOG.all(),
     });
     let mut text = serde_json::to_string_pretty(&doc).expect("the catalogs serialise");
     text.push('\n');

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use tokendesk_core::audit::{AuditLog, Recorder, Surface};
-use tokendesk_core::credentials::CentagateCredentials;
+use tokendesk_core::centagate::credentials::CentagateCredentials;
 use tokendesk_core::ops::Session;
 use tokendesk_core::profiles::{ProfileDraft, ProfileStore, SecurIdProfileDraft};
 use tokendesk_core::securid::retry::RateLimitObserver;

@@ -4,18 +4,20 @@ use std::sync::Arc;
 
 use serde_json::json;
 use tokendesk_core::audit::{AuditFilter, AuditLog, AuditOutcome, Recorder, Surface, Verification};
-use tokendesk_core::credentials::{
-    CentagateCredentials, SecretStore, ENV_AUTH_TOKEN, ENV_SECRET_CODE,
+use tokendesk_core::centagate::credentials::{
+    CentagateCredentials, ENV_AUTH_TOKEN, ENV_SECRET_CODE,
 };
+use tokendesk_core::credentials::SecretStore;
 use tokendesk_core::ops::{NewToken, RegisterTokenRequest, Session, SyncTokenRequest, UserRequest};
 use tokendesk_core::profile_changes::{self, NewSecret, Removed, SecretRemoval};
-use tokendesk_core::profiles::{Backend, Profile, ProfileDraft, ProfileStore, SecurIdProfileDraft};
+use tokendesk_core::profiles::{Profile, ProfileDraft, ProfileStore, SecurIdProfileDraft};
+use tokendesk_core::securid::locks::UnlockMethod;
 use tokendesk_core::securid::retry::RateLimitNotice;
 use tokendesk_core::securid::users::{
-    LookupBy, LookupUserRequest, SecurIdUser, UnlockMethod, UnlockMethodsRequest,
+    LookupBy, LookupUserRequest, SecurIdUser, UnlockMethodsRequest,
 };
 use tokendesk_core::securid::ENV_KEY_FILE;
-use tokendesk_core::validate::Field;
+use tokendesk_core::vocab::{Backend, Field};
 use tokendesk_core::{ConfigError, Error, ErrorInfo, ErrorKind, Secret};
 
 use crate::args::{
@@ -125,7 +127,7 @@ async fn user_unlock(
         methods,
     }
     .validate()?;
-    let object = |locks: &tokendesk_core::securid::users::MethodLocks| json!({"user": user, "requested": req.methods, "locks": locks});
+    let object = |locks: &tokendesk_core::securid::locks::MethodLocks| json!({"user": user, "requested": req.methods, "locks": locks});
     match s.unlock_methods_of(&req, &lookup.value).await {
         Ok(out) => {
             let mut human = format!(

@@ -2,12 +2,13 @@
 
 use serde::Serialize;
 use serde_json::{json, Value};
+use tokendesk_core::catalog::Catalog;
 use tokendesk_core::centagate::catalog;
 use tokendesk_core::centagate::methods::AuthMethods;
-use tokendesk_core::ops::Operation;
-use tokendesk_core::profiles::Backend;
 use tokendesk_core::securid::catalog as securid_catalog;
-use tokendesk_core::securid::users::{MethodLocks, SecurIdUser, UnlockMethod};
+use tokendesk_core::securid::locks::{MethodLocks, UnlockMethod};
+use tokendesk_core::securid::users::SecurIdUser;
+use tokendesk_core::vocab::Backend;
 use tokendesk_core::{Error, ErrorInfo, ErrorKind};
 
 /// A finished command's result, ready to print either way.
@@ -307,45 +308,37 @@ pub fn method_locks(heading: &str, locks: &MethodLocks, user: &SecurIdUser) -> S
 }
 
 /// One backend's answer catalog, as `tokendesk codes` shows it.
-struct Catalog {
+struct Listing {
     what: &'static str,
     flag: &'static str,
-    all: fn() -> &'static [catalog::CodeEntry],
-    entry: fn(i64) -> Option<&'static catalog::CodeEntry>,
-    describe: fn(i64, Option<Operation>) -> catalog::Described,
+    catalog: &'static Catalog,
 }
 
-const CENTAGATE_CODES: Catalog = Catalog {
+const CENTAGATE_CODES: Listing = Listing {
     what: "CENTAGATE return codes",
     flag: "",
-    all: catalog::all,
-    entry: catalog::entry,
-    describe: catalog::describe,
+    catalog: &catalog::CATALOG,
 };
 
-const SECURID_CODES: Catalog = Catalog {
+const SECURID_CODES: Listing = Listing {
     what: "SecurID Cloud HTTP answers",
     flag: " --securid",
-    all: securid_catalog::all,
-    entry: securid_catalog::entry,
-    describe: securid_catalog::describe,
+    catalog: &securid_catalog::CATALOG,
 };
 
 /// `tokendesk codes`: the whole catalog, or one code in full — CENTAGATE's return codes, or
 /// with `securid` SecurID Cloud's HTTP answers (the same catalog shape).
 pub fn codes(code: Option<i64>, securid: bool) -> Done {
-    let Catalog {
+    let Listing {
         what,
         flag,
-        all,
-        entry,
-        describe,
+        catalog,
     } = if securid {
         SECURID_CODES
     } else {
         CENTAGATE_CODES
     };
-    let all = all();
+    let all = catalog.all();
     match code {
         None => {
             let rows: Vec<Vec<String>> = all
@@ -365,7 +358,7 @@ pub fn codes(code: Option<i64>, securid: bool) -> Done {
             );
             Done::local(human, all)
         }
-        Some(n) => match entry(n) {
+        Some(n) => match catalog.entry(n) {
             Some(e) => {
                 let mut human = format!(
                     "{} — {}\n  vendor text: {}\n  next: {}",
@@ -382,7 +375,7 @@ pub fn codes(code: Option<i64>, securid: bool) -> Done {
                 Done::local(human, e)
             }
             None => {
-                let d = describe(n, None);
+                let d = catalog.describe(n, None);
                 Done::local(
                     format!("{} — {}", d.title, d.hint),
                     json!({"code": n, "title": d.title, "hint": d.hint}),

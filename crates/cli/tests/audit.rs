@@ -265,3 +265,51 @@ fn csv_neutralises_formulas_and_quotes_as_rfc_4180() {
     assert_eq!(&rows[2][target], "'@SUM(1,2)");
     desk.run(&["--json", "audit", "--csv"]).status(2);
 }
+
+/// Makes a file read-only for whoever runs the test: `chmod 444`, and for root (whom
+/// permissions do not bind) the immutable attribute too. Undone on drop.
+struct ReadOnly(std::path::PathBuf);
+
+impl ReadOnly {
+    fn new(path: &std::path::Path) -> ReadOnly {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let _ = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(path)
+            .status();
+        // Whoever we are, the file must now refuse a write.
+        assert!(
+            std::fs::OpenOptions::new().append(true).open(path).is_err(),
+            "could not make {} read-only (chattr missing?)",
+            path.display()
+        );
+        ReadOnly(path.to_owned())
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(&self.0)
+            .status();
+        let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o644));
+    }
+}
+
+#[test]
+fn a_read_only_log_refuses_the_action_and_sends_nothing() {
+    let trap = Trap::new();
+    let desk = Desk::with_secrets(PRACTICE_AUTH, PRACTICE_SECRET);
+    desk.add_profile("trap", &trap.origin(), PRACTICE_ADMIN);
+    let db = desk.data_dir().join("audit.sqlite3");
+    assert!(db.exists(), "adding the profile created the log");
+    let _ro = ReadOnly::new(&db);
+    let out = desk.run(&["token", "unlock", "--user", "carol"]);
+    out.status(5)
+        .stderr_has("The audit log cannot be written")
+        .stderr_has("Nothing was sent");
+    assert_eq!(trap.connections(), 0, "nothing reached the server");
+}

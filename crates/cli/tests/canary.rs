@@ -110,6 +110,8 @@ struct Watch {
     needles: Vec<(String, String)>,
     runs: usize,
     verbose_lines: usize,
+    /// How many times the audit log's database (or its WAL) was among the files scanned.
+    audit_scans: usize,
 }
 
 /// Whether `text` holds something shaped like a JWT: `eyJ` (base64url of `{"`) and a run of
@@ -130,6 +132,7 @@ impl Watch {
             needles: needles(&["helpdesk-x"]),
             runs: 0,
             verbose_lines: 0,
+            audit_scans: 0,
         }
     }
 
@@ -193,6 +196,12 @@ impl Watch {
             .filter(|l| l.contains("TRACE") || l.contains("DEBUG") || l.contains("INFO"))
             .count();
         for (path, bytes) in desk.files() {
+            if path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("audit.sqlite3"))
+            {
+                self.audit_scans += 1;
+            }
             self.clean(
                 &format!("{} after `{}`", path.display(), out.args),
                 &String::from_utf8_lossy(&bytes),
@@ -566,6 +575,10 @@ fn canaries_never_leak_at_the_most_verbose_level() {
     w.run(&desk, &["--json", "profile", "remove", "cpj"], 0);
     w.both(&desk, &["profile", "remove", "cp"], 5);
     assert!(w.runs >= 60, "{} runs", w.runs);
+    assert!(
+        w.audit_scans >= 60,
+        "the audit log was scanned after every operation"
+    );
 }
 
 #[test]
@@ -877,4 +890,8 @@ fn securid_key_material_never_leaks_at_the_most_verbose_level() {
         w.run(&desk, &["profile", "remove", name], 0);
     }
     assert!(w.runs >= 40, "{} runs", w.runs);
+    assert!(
+        w.audit_scans >= 40,
+        "the audit log was scanned after every operation"
+    );
 }

@@ -12,11 +12,12 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion};
 use tokendesk_core::centagate::answer;
 use tokendesk_core::centagate::client::{Call, Client};
+use tokendesk_core::centagate::credentials::CentagateCredentials;
 use tokendesk_core::centagate::methods::AuthMethods;
-use tokendesk_core::credentials::CentagateCredentials;
 use tokendesk_core::profiles::{Profile, ProfileDraft};
 use tokendesk_core::sign::cen_token;
-use tokendesk_core::validate::{self, Field};
+use tokendesk_core::validate;
+use tokendesk_core::vocab::Field;
 use tokendesk_core::Secret;
 
 /// A `user/auth/list` answer of a user with an SMS, an OTP and a FIDO token, a certificate and
@@ -48,7 +49,7 @@ fn credentials() -> CentagateCredentials {
 fn bench(c: &mut Criterion) {
     let profile = profile();
     let creds = credentials();
-    let client = Client::new(&profile, &creds).expect("client");
+    let client = Client::new(&profile.endpoint(), &profile.admin, &creds).expect("client");
 
     // Sanity: the realistic answer decodes to what it says, so the benchmark measures real work.
     let a = answer::parse(LIST_ANSWER.as_bytes()).unwrap();
@@ -124,7 +125,14 @@ fn bench(c: &mut Criterion) {
     let mut setup = c.benchmark_group("setup");
     setup.sample_size(20);
     setup.bench_function("client_new_once_per_session", |b| {
-        b.iter(|| Client::new(black_box(&profile), black_box(&creds)).unwrap())
+        b.iter(|| {
+            Client::new(
+                black_box(&profile.endpoint()),
+                black_box(&profile.admin),
+                black_box(&creds),
+            )
+            .unwrap()
+        })
     });
     setup.finish();
 }

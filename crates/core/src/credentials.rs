@@ -3,68 +3,23 @@
 //! Never a file TokenDesk writes, never memory only.
 //!
 //! A CENTAGATE profile's entry holds its auth token and secret code; a SecurID profile's
-//! entry (same service, same `profile:NAME` user) holds its whole API key file.
+//! entry (same service, same `profile:NAME` user) holds its whole API key file. What those
+//! credentials are is each backend's ([`CentagateCredentials`], [`SecurIdKey`]); this module
+//! keeps them and picks, per profile, the environment's or the store's.
 
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::centagate::credentials::CentagateCredentials;
 use crate::error::{ConfigError, Error};
 use crate::profiles::Profile;
 use crate::secret::Secret;
 use crate::securid::key::SecurIdKey;
 use crate::securid::ENV_KEY_FILE;
-use crate::validate::Field;
 
-/// Environment variable carrying the auth token for automation.
-pub const ENV_AUTH_TOKEN: &str = "TOKENDESK_AUTH_TOKEN";
-/// Environment variable carrying the secret code for automation.
-pub const ENV_SECRET_CODE: &str = "TOKENDESK_SECRET_CODE";
 /// The service name of every TokenDesk entry in the credential store.
 pub const STORE_SERVICE: &str = "tokendesk";
-
-/// The two session credentials a CENTAGATE admin call is signed with. The desktop app's
-/// forms send them in (never out: this type cannot be serialised).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export, rename = "Secrets")]
-pub struct CentagateCredentials {
-    #[ts(type = "string")]
-    pub auth_token: Secret,
-    #[ts(type = "string")]
-    pub secret_code: Secret,
-}
-
-impl CentagateCredentials {
-    /// Checks both are present.
-    pub fn new(auth_token: Secret, secret_code: Secret) -> Result<Self, Error> {
-        if auth_token.is_blank() {
-            return Err(Error::input(Field::AuthToken, "must not be empty"));
-        }
-        if secret_code.is_blank() {
-            return Err(Error::input(Field::SecretCode, "must not be empty"));
-        }
-        Ok(CentagateCredentials {
-            auth_token,
-            secret_code,
-        })
-    }
-
-    /// The credentials in `TOKENDESK_AUTH_TOKEN` and `TOKENDESK_SECRET_CODE`, when both are set.
-    pub fn from_env() -> Result<Option<Self>, Error> {
-        let read = |k| {
-            std::env::var(k)
-                .ok()
-                .filter(|v| !v.is_empty())
-                .map(Secret::new)
-        };
-        match (read(ENV_AUTH_TOKEN), read(ENV_SECRET_CODE)) {
-            (Some(t), Some(c)) => Self::new(t, c).map(Some),
-            (None, None) => Ok(None),
-            _ => Err(ConfigError::HalfEnvironment.into()),
-        }
-    }
-}
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -1,15 +1,16 @@
 //! The one error type of TokenDesk, with kinds a person understands, and its stable
 //! serialised shape `{kind, code, title, hint, serverMessage}` for the CLI's `--json` and IPC.
+//!
+//! It imports no backend: a server error carries the [`Catalog`] of the backend that built it,
+//! and its words come from there. The one vendor name here is SecurID's lock vocabulary
+//! ([`crate::securid::locks`], a leaf), which a part-way unlock carries.
 
 use serde::{Serialize, Serializer};
 use ts_rs::TS;
 
-use crate::centagate::catalog;
-use crate::ops::Operation;
-use crate::profiles::Backend;
-use crate::securid;
-use crate::securid::users::{MethodLocks, UnlockMethod};
-use crate::validate::Field;
+use crate::catalog::Catalog;
+use crate::securid::locks::{MethodLocks, UnlockMethod};
+use crate::vocab::{Field, Operation};
 
 /// Everything that can go wrong, by who must act on it.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +25,8 @@ pub enum Error {
         code: i64,
         operation: Option<Operation>,
         server_message: Option<String>,
+        /// The catalog of the backend that answered, which explains `code`.
+        catalog: &'static Catalog,
     },
     /// A SecurID unlock answered HTTP 500: not every method was unlocked. Carries the lock
     /// status of all three methods the server reported after trying, so a caller can show
@@ -47,6 +50,8 @@ pub struct UnlockIncomplete {
     pub locks: MethodLocks,
     /// The server's own message, when it sent one.
     pub server_message: Option<String>,
+    /// The SecurID catalog, whose words for HTTP 500 on an unlock the error shows.
+    pub catalog: &'static Catalog,
 }
 
 /// Why talking to the server failed.
@@ -189,8 +194,9 @@ impl Error {
                 code,
                 operation,
                 server_message,
+                catalog,
             } => {
-                let d = describe(*code, *operation);
+                let d = catalog.describe(*code, *operation);
                 ErrorInfo {
                     kind,
                     code: Some(*code),
@@ -200,7 +206,7 @@ impl Error {
                 }
             }
             Error::UnlockIncomplete(u) => {
-                let d = securid::catalog::describe(500, Some(Operation::UnlockMethods));
+                let d = u.catalog.describe(500, Some(Operation::UnlockMethods));
                 ErrorInfo {
                     kind,
                     code: Some(500),
@@ -233,17 +239,6 @@ impl Error {
                 }
             }
         }
-    }
-}
-
-/// The catalog words for a server answer: SecurID's HTTP-status catalog for SecurID
-/// operations, CENTAGATE's return codes otherwise.
-fn describe(code: i64, operation: Option<Operation>) -> catalog::Described {
-    match operation {
-        Some(op) if op.backend() == Some(Backend::SecurId) => {
-            securid::catalog::describe(code, Some(op))
-        }
-        _ => catalog::describe(code, operation),
     }
 }
 
@@ -364,7 +359,7 @@ impl ConfigError {
             ),
             ConfigError::KeyMissing { profile } => (
                 format!("No SecurID API key stored for profile '{profile}'"),
-                format!("Import the API key file again (remove the profile and add it with the key file), or set {} to the key file's path.", securid::ENV_KEY_FILE),
+                "Import the API key file again (remove the profile and add it with the key file), or set TOKENDESK_SECURID_KEY_FILE to the key file's path.".into(),
             ),
             ConfigError::KeyUnusable { detail } => (
                 "The SecurID API key cannot be used".into(),
@@ -397,6 +392,7 @@ impl ConfigError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::centagate::catalog;
     use serde_json::json;
 
     #[test]
@@ -405,6 +401,7 @@ mod tests {
             code: 29017,
             operation: Some(Operation::Unlock),
             server_message: Some("Invalid token status".into()),
+            catalog: &catalog::CATALOG,
         };
         let v = serde_json::to_value(&e).unwrap();
         assert_eq!(
@@ -434,6 +431,7 @@ mod tests {
                 code: 12345,
                 operation: None,
                 server_message: None,
+                catalog: &catalog::CATALOG,
             },
         ];
         for e in errors {
@@ -484,5 +482,32 @@ mod tests {
         .info();
         assert_eq!(info.code, Some(502));
         assert!(info.server_message.unwrap().contains("502"));
+    }
+
+    #[test]
+    fn the_key_missing_hint_names_the_key_file_variable() {
+        let hint = Error::Config(ConfigError::KeyMissing {
+            profile: "cloud".into(),
+        })
+        .info()
+        .hint;
+        assert!(hint.contains(crate::securid::ENV_KEY_FILE), "{hint}");
+    }
+
+    #[test]
+    fn server_words_come_from_the_catalog_the_error_carries() {
+        let on = |catalog: &'static Catalog| {
+            Error::Server {
+                code: 404,
+                operation: Some(Operation::LookupUser),
+                server_message: None,
+                catalog,
+            }
+            .info()
+        };
+        let securid = on(&crate::securid::catalog::CATALOG);
+        assert!(securid.title.contains("email"), "{securid:?}");
+        let centagate = on(&catalog::CATALOG);
+        assert_eq!(centagate.title, "Unknown server code 404");
     }
 }

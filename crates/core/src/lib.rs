@@ -1,8 +1,15 @@
 //! TokenDesk core: everything that is not GUI — profiles, secrets, signing, the server
-//! clients, the return-code catalog and validation. The desktop app and the `tokendesk` CLI
+//! clients, the return-code catalogs and validation. The desktop app and the `tokendesk` CLI
 //! both call [`ops::Session`]; neither builds HTTP requests itself.
+//!
+//! The modules form layers that only look down: the shared vocabulary ([`vocab`],
+//! [`catalog`], [`secret`]) at the bottom, then [`error`], [`validate`], [`transport`] and
+//! [`sign`], then one folder per server vendor ([`centagate`], [`securid`]), then
+//! [`profiles`] and [`credentials`], then [`audit`], then [`ops`] and [`profile_changes`] on
+//! top. No module cycle: `tests/module_graph.rs` checks it. `docs/architecture.md` has the map.
 
 pub mod audit;
+pub mod catalog;
 pub mod centagate;
 pub mod credentials;
 pub mod error;
@@ -14,6 +21,7 @@ pub mod securid;
 pub mod sign;
 pub mod transport;
 pub mod validate;
+pub mod vocab;
 
 pub use error::{ConfigError, Error, ErrorInfo, ErrorKind, TransportError, UnlockIncomplete};
 pub use secret::Secret;

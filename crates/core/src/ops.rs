@@ -15,79 +15,22 @@ use ts_rs::TS;
 
 use crate::audit::{Action, Recordable, Recorder};
 use crate::centagate::answer::Answer;
+use crate::centagate::catalog;
 use crate::centagate::client::{Call, Client};
+use crate::centagate::credentials::CentagateCredentials;
 use crate::centagate::methods::AuthMethods;
-use crate::credentials::{self, CentagateCredentials};
+use crate::credentials;
 use crate::error::{ConfigError, Error, ErrorInfo};
-use crate::profiles::{Backend, Profile};
+use crate::profiles::Profile;
 use crate::securid;
 use crate::securid::jwt::{Clock, SystemClock};
 use crate::securid::key::SecurIdKey;
+use crate::securid::locks::MethodLocks;
+use crate::securid::locks::UnlockMethod;
 use crate::securid::retry::{RateLimitObserver, RetryPolicy};
-use crate::securid::users::{
-    LookupBy, LookupUserRequest, MethodLocks, SecurIdUser, UnlockMethod, UnlockMethodsRequest,
-};
-use crate::validate::{self, Field};
-
-/// An admin operation, as the catalog and the activity list name it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub enum Operation {
-    Register,
-    Sync,
-    Unlock,
-    ListMethods,
-    /// SecurID: find a user by email address or username.
-    LookupUser,
-    /// SecurID: unlock a user's token, SMS or voice tokencodes.
-    UnlockMethods,
-    /// Either server: prove the server answers and accepts the profile's credentials.
-    TestProfile,
-    /// A profile was added (with its credentials, when given).
-    AddProfile,
-    /// A profile's settings were changed.
-    EditProfile,
-    /// A profile and its stored credentials were removed.
-    RemoveProfile,
-    /// A profile's stored credentials (or SecurID key) were replaced.
-    ReplaceCredentials,
-}
-
-impl Operation {
-    /// The operation's name as a person reads it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Operation::Register => "register",
-            Operation::Sync => "resync",
-            Operation::Unlock => "unlock",
-            Operation::ListMethods => "list methods",
-            Operation::LookupUser => "look up a user",
-            Operation::UnlockMethods => "unlock tokencodes",
-            Operation::TestProfile => "test the profile",
-            Operation::AddProfile => "add a profile",
-            Operation::EditProfile => "edit a profile",
-            Operation::RemoveProfile => "remove a profile",
-            Operation::ReplaceCredentials => "replace credentials",
-        }
-    }
-
-    /// The backend that offers the operation; `None` for what every backend's profiles do
-    /// (test, add, edit, remove, replace credentials).
-    pub fn backend(self) -> Option<Backend> {
-        match self {
-            Operation::Register | Operation::Sync | Operation::Unlock | Operation::ListMethods => {
-                Some(Backend::Centagate)
-            }
-            Operation::LookupUser | Operation::UnlockMethods => Some(Backend::SecurId),
-            Operation::TestProfile
-            | Operation::AddProfile
-            | Operation::EditProfile
-            | Operation::RemoveProfile
-            | Operation::ReplaceCredentials => None,
-        }
-    }
-}
+use crate::securid::users::{LookupBy, LookupUserRequest, SecurIdUser, UnlockMethodsRequest};
+use crate::validate;
+use crate::vocab::{Backend, Field, Operation};
 
 /// The token to register to a user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -296,7 +239,7 @@ impl Session {
             profile: self.profile.name.clone(),
             server: self.profile.url.clone(),
             admin: self.profile.admin.clone(),
-            operation: operation_name(operation),
+            operation: operation.name().to_owned(),
             target: target.to_owned(),
             details: details
                 .iter()
@@ -340,7 +283,7 @@ impl Session {
                     }
                 };
                 securid::client::Client::new(
-                    &self.profile,
+                    &self.profile.endpoint(),
                     &key,
                     self.clock.clone(),
                     self.retry.clone(),
@@ -512,7 +455,7 @@ impl Session {
                             })??
                     }
                 };
-                Client::new(&self.profile, &creds)
+                Client::new(&self.profile.endpoint(), &self.profile.admin, &creds)
             })
             .await
     }
@@ -524,6 +467,7 @@ impl Session {
                 code: answer.code,
                 operation: Some(call.operation()),
                 server_message: answer.message,
+                catalog: &catalog::CATALOG,
             });
         }
         Ok(answer)
@@ -726,14 +670,6 @@ impl Recordable for ConnectionCheck {
     fn summary(&self) -> Option<String> {
         Some(self.summary.clone())
     }
-}
-
-/// The operation's name as recorded (its serialised name, e.g. `listMethods`).
-pub fn operation_name(op: Operation) -> String {
-    serde_json::to_value(op)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| format!("{op:?}"))
 }
 
 /// "TOKEN,SMS".

@@ -4,11 +4,12 @@
 //! back out, so neither is ever left without the other.
 
 use crate::audit::{Action, Recordable, Recorder};
-use crate::credentials::{CentagateCredentials, SecretStore};
+use crate::centagate::credentials::CentagateCredentials;
+use crate::credentials::SecretStore;
 use crate::error::{ConfigError, Error, ErrorInfo};
-use crate::ops::{operation_name, Operation};
-use crate::profiles::{Backend, Profile, ProfileStore};
+use crate::profiles::{Profile, ProfileStore};
 use crate::securid::key::SecurIdKey;
+use crate::vocab::{Backend, Operation};
 
 /// A secret to store with a profile.
 pub enum NewSecret {
@@ -78,7 +79,7 @@ fn action(operation: Operation, p: &Profile) -> Action {
         profile: p.name.clone(),
         server: p.url.clone(),
         admin: p.admin.clone(),
-        operation: operation_name(operation),
+        operation: operation.name().to_owned(),
         target: p.name.clone(),
         details: [
             ("backend".to_owned(), p.backend.label().to_owned()),

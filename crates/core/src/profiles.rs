@@ -13,8 +13,9 @@ use url::Url;
 use crate::error::{ConfigError, Error};
 use crate::secret::Secret;
 use crate::securid::key::SecurIdKey;
-use crate::transport::{check_url, TransportSettings};
-use crate::validate::{self, Field};
+use crate::transport::{check_url, Endpoint, TransportSettings};
+use crate::validate;
+use crate::vocab::{Backend, Field};
 
 /// Environment variable that moves the config folder (tests, portable installs).
 pub const ENV_CONFIG_DIR: &str = "TOKENDESK_CONFIG_DIR";
@@ -25,28 +26,6 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// Default time to establish a connection, in seconds.
 pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 10;
 const MAX_TIMEOUT_SECS: u64 = 600;
-
-/// Which kind of server a profile talks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
-#[serde(rename_all = "lowercase")]
-#[ts(export)]
-pub enum Backend {
-    #[default]
-    Centagate,
-    /// RSA SecurID Cloud Access Service (its Cloud Administration REST API).
-    #[serde(rename = "securid")]
-    SecurId,
-}
-
-impl Backend {
-    /// The product name, for messages.
-    pub fn label(self) -> &'static str {
-        match self {
-            Backend::Centagate => "CENTAGATE",
-            Backend::SecurId => "SecurID Cloud",
-        }
-    }
-}
 
 /// One server profile. Holds no secret.
 ///
@@ -349,19 +328,16 @@ impl Profile {
 
     /// The base of every call: URL + base path.
     pub fn base_url(&self) -> Result<Url, Error> {
-        let url = Url::parse(&format!(
-            "{}{}",
-            self.url.trim_end_matches('/'),
-            self.base_path
-        ))
-        .map_err(|_| {
-            Error::input(
-                Field::Url,
-                "must be a full address such as https://mfa.example.com",
-            )
-        })?;
-        check_url(&url)?;
-        Ok(url)
+        self.endpoint().base_url()
+    }
+
+    /// Where this profile's server is and how to reach it, as a backend client takes it.
+    pub fn endpoint(&self) -> Endpoint {
+        Endpoint {
+            url: self.url.clone(),
+            base_path: self.base_path.clone(),
+            settings: self.transport(),
+        }
     }
 
     /// Transport settings from this profile.

@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::error::{ConfigError, Error, TransportError};
 use crate::secret::Secret;
-use crate::validate::Field;
+use crate::vocab::Field;
 
 /// Largest answer accepted; a CENTAGATE answer is a few kilobytes.
 pub const MAX_ANSWER_BYTES: usize = 1024 * 1024;
@@ -34,6 +34,37 @@ impl Default for TransportSettings {
             timeout: Duration::from_secs(30),
             max_answer_bytes: MAX_ANSWER_BYTES,
         }
+    }
+}
+
+/// Where one server is and how to reach it: the address every call is built below, and the
+/// transport settings. A profile gives one ([`crate::profiles::Profile::endpoint`]); a backend
+/// client needs nothing else of the profile, so the backends do not depend on profiles.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// Scheme, host and port, e.g. `https://mfa.example.com:8443`.
+    pub url: String,
+    /// The path every call goes below, e.g. `/CentagateWS/webresources`.
+    pub base_path: String,
+    pub settings: TransportSettings,
+}
+
+impl Endpoint {
+    /// The base of every call: URL + base path, checked with [`check_url`].
+    pub fn base_url(&self) -> Result<Url, Error> {
+        let url = Url::parse(&format!(
+            "{}{}",
+            self.url.trim_end_matches('/'),
+            self.base_path
+        ))
+        .map_err(|_| {
+            Error::input(
+                Field::Url,
+                "must be a full address such as https://mfa.example.com",
+            )
+        })?;
+        check_url(&url)?;
+        Ok(url)
     }
 }
 

@@ -1,68 +1,8 @@
 //! Input rules checked before anything is sent. Each check names the field and the rule it
 //! breaks, and returns the value in the exact form that goes on the wire.
 
-use serde::Serialize;
-use ts_rs::TS;
-
 use crate::error::Error;
-
-/// A field a person fills in; used to name it in error messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub enum Field {
-    Username,
-    Phone,
-    Serial,
-    Otp1,
-    Otp2,
-    ProfileName,
-    Url,
-    AdminUsername,
-    BasePath,
-    Timeout,
-    AuthToken,
-    SecretCode,
-    CaFile,
-    /// The SecurID Cloud Administration API key file.
-    KeyFile,
-    Email,
-    /// A SecurID user's ID, as the user lookup returns it.
-    UserId,
-    /// The SecurID methods to unlock.
-    Methods,
-    /// The start of a time range (audit log filter).
-    Since,
-    /// The end of a time range (audit log filter).
-    Until,
-}
-
-impl Field {
-    /// The field's name as a person reads it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Field::Username => "Username",
-            Field::Phone => "Phone number",
-            Field::Serial => "Token serial",
-            Field::Otp1 => "First code",
-            Field::Otp2 => "Second code",
-            Field::ProfileName => "Profile name",
-            Field::Url => "Server URL",
-            Field::AdminUsername => "Admin username",
-            Field::BasePath => "Base path",
-            Field::Timeout => "Timeout",
-            Field::AuthToken => "Auth token",
-            Field::SecretCode => "Secret code",
-            Field::CaFile => "CA certificate file",
-            Field::KeyFile => "API key file",
-            Field::Email => "Email address",
-            Field::UserId => "User ID",
-            Field::Methods => "Methods to unlock",
-            Field::Since => "Since",
-            Field::Until => "Until",
-        }
-    }
-}
+use crate::vocab::Field;
 
 /// Longest username accepted.
 pub const MAX_USERNAME_CHARS: usize = 128;

@@ -51,7 +51,7 @@ fn write_actions(path: &Path, n: usize, tag: &str) {
                         Ok(())
                     } else {
                         Err(Error::input(
-                            tokendesk_core::validate::Field::Username,
+                            tokendesk_core::vocab::Field::Username,
                             "test failure",
                         ))
                     }

@@ -14,7 +14,7 @@ use common::*;
 use tokendesk_core::ops::{Session, UserRequest};
 use tokendesk_core::profiles::Profile;
 use tokendesk_core::transport::MAX_ANSWER_BYTES;
-use tokendesk_core::validate::Field;
+use tokendesk_core::vocab::Field;
 use tokendesk_core::{Error, ErrorKind, TransportError};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

@@ -14,14 +14,15 @@ use common::securid::*;
 use common::*;
 use jsonwebtoken::DecodingKey;
 use serde_json::{json, Value};
-use tokendesk_core::ops::{Operation, Session, UserRequest};
-use tokendesk_core::profiles::{Backend, ProfileDraft, ProfileStore, SecurIdProfileDraft};
+use tokendesk_core::ops::{Session, UserRequest};
+use tokendesk_core::profiles::{ProfileDraft, ProfileStore, SecurIdProfileDraft};
 use tokendesk_core::securid::client::{ApiCall, Client, Repeat};
 use tokendesk_core::securid::jwt::{Clock, JwtSigner, SystemClock, TOKEN_LIFETIME_SECS};
 use tokendesk_core::securid::key::SecurIdKey;
+use tokendesk_core::securid::locks::UnlockMethod;
 use tokendesk_core::securid::retry::RetryPolicy;
-use tokendesk_core::securid::users::{LookupUserRequest, UnlockMethod, UnlockMethodsRequest};
-use tokendesk_core::validate::Field;
+use tokendesk_core::securid::users::{LookupUserRequest, UnlockMethodsRequest};
+use tokendesk_core::vocab::{Backend, Field, Operation};
 use tokendesk_core::{ConfigError, Error, ErrorKind, TransportError};
 
 // ---------------------------------------------------------------------------------- JWT
@@ -405,8 +406,10 @@ async fn every_documented_status_is_a_server_error_with_catalog_words() {
                     code,
                     operation,
                     server_message,
+                    catalog,
                 } => {
                     assert_eq!((*code, *operation), (i64::from(status), Some(op)));
+                    assert_eq!(catalog.backend, Backend::SecurId);
                     assert_eq!(server_message.as_deref(), Some("vendor says no"));
                 }
                 other => panic!("{status}: {other:?}"),
@@ -628,7 +631,7 @@ async fn calls_that_are_not_safe_to_repeat_are_never_retried() {
     let url = api_url(&server);
     let sleeper = Arc::new(RecordingSleeper::default());
     let client = Client::new(
-        &securid_profile(&url),
+        &securid_profile(&url).endpoint(),
         &key_for(&url),
         Arc::new(SystemClock),
         RetryPolicy {

@@ -4,7 +4,8 @@
 
 use serde_json::{json, Value};
 use tokendesk_core::profiles::ProfileDraft;
-use tokendesk_core::validate::{self, Field};
+use tokendesk_core::validate;
+use tokendesk_core::vocab::Field;
 use tokendesk_core::Error;
 
 fn vectors() -> Value {

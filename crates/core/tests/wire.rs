@@ -8,10 +8,8 @@ use common::*;
 use serde_json::{json, Value};
 use tokendesk_core::centagate::catalog;
 use tokendesk_core::centagate::methods::{TokenKind, TokenStatus};
-use tokendesk_core::ops::{
-    NewToken, Operation, RegisterTokenRequest, Session, SyncTokenRequest, UserRequest,
-};
-use tokendesk_core::validate::Field;
+use tokendesk_core::ops::{NewToken, RegisterTokenRequest, Session, SyncTokenRequest, UserRequest};
+use tokendesk_core::vocab::{Backend, Field, Operation};
 use tokendesk_core::{Error, ErrorKind};
 
 fn user(name: &str) -> UserRequest {
@@ -323,19 +321,21 @@ async fn lenient_answers_succeed() {
     assert_eq!(server.count(), 4);
 }
 
-/// Asserts a server refusal: the code, the operation, the server's message, and the catalog's
-/// words for that operation.
+/// Asserts a server refusal: the code, the operation, the server's message, CENTAGATE's
+/// catalog, and its words for that operation.
 fn assert_refused(e: &Error, code: i64, op: Operation, message: Option<&str>) {
     match e {
         Error::Server {
             code: c,
             operation,
             server_message,
+            catalog,
         } => {
             assert_eq!(
                 (*c, *operation, server_message.as_deref()),
                 (code, Some(op), message)
             );
+            assert_eq!(catalog.backend, Backend::Centagate);
         }
         other => panic!("expected Error::Server {code}, got {other:?}"),
     }

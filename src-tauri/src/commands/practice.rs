@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 use tauri::State;
-use tokendesk_core::securid::users::UnlockMethod;
-use tokendesk_core::validate::Field;
+use tokendesk_core::securid::locks::UnlockMethod;
+use tokendesk_core::vocab::Field;
 use tokendesk_core::{ConfigError, Error};
 use tokendesk_sim::{Controls, OtpKind, SecurIdMethod, StoreError, TokenStatus};
 use ts_rs::TS;

@@ -4,13 +4,12 @@
 
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
-use tokendesk_core::credentials::{CentagateCredentials, SecretStore};
+use tokendesk_core::centagate::credentials::CentagateCredentials;
+use tokendesk_core::credentials::SecretStore;
 use tokendesk_core::ops::ConnectionCheck;
 use tokendesk_core::profile_changes::{self, NewSecret, SecretRemoval};
-use tokendesk_core::profiles::{
-    Backend, Profile, ProfileDraft, ProfileSummary, SecurIdProfileDraft,
-};
-use tokendesk_core::validate::Field;
+use tokendesk_core::profiles::{Profile, ProfileDraft, ProfileSummary, SecurIdProfileDraft};
+use tokendesk_core::vocab::{Backend, Field};
 use tokendesk_core::{ConfigError, Error};
 
 use crate::state::{is_practice_name, AppState, PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE};

@@ -5,6 +5,7 @@
 
 mod actor;
 pub mod chain;
+mod clock;
 pub mod csv;
 mod entry;
 mod store;
@@ -14,10 +15,12 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 
+pub use clock::utc_date;
 pub use entry::{AuditEntry, AuditError, AuditFilter, AuditOutcome};
 pub use store::{AuditLog, Verification, DEFAULT_BUSY_TIMEOUT, ENV_DATA_DIR, FILE_NAME};
 
 use crate::error::{ConfigError, Error};
+use clock::now;
 use store::{AttemptRow, ResultRow};
 
 /// Which face of TokenDesk started an action.
@@ -173,26 +176,4 @@ async fn blocking<T: Send + 'static>(
             path: "(audit log)".into(),
             detail: e.to_string(),
         })?
-}
-
-/// The current time as the log stores it.
-fn now() -> String {
-    stamp(time::OffsetDateTime::now_utc())
-}
-
-/// `YYYY-MM-DDTHH:MM:SS.mmmZ` in UTC: fixed width, so text order is time order.
-fn stamp(t: time::OffsetDateTime) -> String {
-    let fmt = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-    );
-    t.to_offset(time::UtcOffset::UTC)
-        .format(&fmt)
-        .unwrap_or_default()
-}
-
-/// The UTC date (`YYYY-MM-DD`) of a Unix time in seconds, e.g. for "today" filters.
-pub fn utc_date(unix_secs: u64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(i64::try_from(unix_secs).unwrap_or(0))
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    stamp(t)[..10].to_owned()
 }

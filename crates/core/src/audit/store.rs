@@ -12,7 +12,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 use super::chain::{self, Break, Event, GENESIS};
 use super::entry::{AuditEntry, AuditError, AuditFilter, AuditOutcome};
 use crate::error::{ConfigError, Error};
-use crate::validate::Field;
+use crate::vocab::Field;
 
 /// Environment variable naming the folder the audit log lives in.
 pub const ENV_DATA_DIR: &str = "TOKENDESK_DATA_DIR";
@@ -481,10 +481,10 @@ fn bound(field: Field, raw: &str, end_of_day: bool) -> Result<String, Error> {
         } else {
             time::Time::MIDNIGHT
         };
-        return Ok(super::stamp(d.with_time(t).assume_utc()));
+        return Ok(super::clock::stamp(d.with_time(t).assume_utc()));
     }
     time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
-        .map(super::stamp)
+        .map(super::clock::stamp)
         .map_err(|_| {
             Error::input(
                 field,

@@ -4,134 +4,32 @@
 //! This is data, exported to the UI as-is and printed by `tokendesk codes`; the numbers and
 //! vendor texts come from `reference/centagate-return-codes.md`.
 
-use serde::Serialize;
-use ts_rs::TS;
+use crate::catalog::{c, on, with, Catalog, CodeEntry, Described};
+use crate::vocab::{Backend, Operation};
 
-use crate::ops::Operation;
-
-/// One return code as the catalog knows it.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct CodeEntry {
-    /// The number the server answers with.
-    pub code: i64,
-    /// The vendor's own text for the code.
-    pub vendor_text: &'static str,
-    /// A short, plain title for an administrator.
-    pub title: &'static str,
-    /// What the administrator should do next.
-    pub hint: &'static str,
-    /// Where one operation gives the code a different meaning.
-    pub per_operation: &'static [OperationMeaning],
-}
-
-/// The meaning of a code for one operation, where it differs from the general one.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct OperationMeaning {
-    pub operation: Operation,
-    pub title: &'static str,
-    pub hint: &'static str,
-}
-
-/// Title and next step for a code in the context of one operation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Described {
-    pub title: String,
-    pub hint: String,
-    pub vendor_text: Option<&'static str>,
-}
-
-impl CodeEntry {
-    /// This entry's words for `operation` (its own meaning there, if it has one), with the
-    /// vendor's text. Every backend's catalog describes its known codes this way.
-    pub(crate) fn describe(&self, operation: Option<Operation>) -> Described {
-        let specific =
-            operation.and_then(|op| self.per_operation.iter().find(|m| m.operation == op));
-        let (title, hint) = specific.map_or((self.title, self.hint), |m| (m.title, m.hint));
-        Described {
-            title: title.to_owned(),
-            hint: hint.to_owned(),
-            vendor_text: Some(self.vendor_text),
-        }
-    }
-}
-
-/// Looks a code up; `None` for a code the vendor never published.
-pub fn entry(code: i64) -> Option<&'static CodeEntry> {
-    CATALOG.iter().find(|e| e.code == code)
-}
-
-/// The whole catalog, in code order.
-pub fn all() -> &'static [CodeEntry] {
-    CATALOG
-}
+/// CENTAGATE's return codes: what the errors of this backend are explained with, and what
+/// `tokendesk codes` lists.
+pub static CATALOG: Catalog = Catalog::new(Backend::Centagate, CODES, unknown);
 
 /// The words for `code` when it answered `operation`. Unknown codes get a generic title that
 /// names the number, so nothing is swallowed; the caller shows the server's message beside it.
 pub fn describe(code: i64, operation: Option<Operation>) -> Described {
-    match entry(code) {
-        Some(e) => e.describe(operation),
-        None => Described {
-            title: format!("Unknown server code {code}"),
-            hint: "The server answered with a code TokenDesk does not know. Read the server's \
-                   message below and check the CENTAGATE audit log or the vendor documentation."
-                .to_owned(),
-            vendor_text: None,
-        },
-    }
+    CATALOG.describe(code, operation)
 }
 
-const fn c(
-    code: i64,
-    vendor_text: &'static str,
-    title: &'static str,
-    hint: &'static str,
-) -> CodeEntry {
-    CodeEntry {
-        code,
-        vendor_text,
-        title,
-        hint,
-        per_operation: &[],
-    }
-}
-
-/// A catalog entry, with per-operation meanings (shared by every backend's catalog).
-pub(crate) const fn with(
-    code: i64,
-    vendor_text: &'static str,
-    title: &'static str,
-    hint: &'static str,
-    per_operation: &'static [OperationMeaning],
-) -> CodeEntry {
-    CodeEntry {
-        code,
-        vendor_text,
-        title,
-        hint,
-        per_operation,
-    }
-}
-
-/// What a code means for one operation, where that differs from the general meaning.
-pub(crate) const fn on(
-    operation: Operation,
-    title: &'static str,
-    hint: &'static str,
-) -> OperationMeaning {
-    OperationMeaning {
-        operation,
-        title,
-        hint,
+fn unknown(code: i64) -> Described {
+    Described {
+        title: format!("Unknown server code {code}"),
+        hint: "The server answered with a code TokenDesk does not know. Read the server's \
+               message below and check the CENTAGATE audit log or the vendor documentation."
+            .to_owned(),
+        vendor_text: None,
     }
 }
 
 use Operation::{Register, Sync, Unlock};
 
-static CATALOG: &[CodeEntry] = &[
+static CODES: &[CodeEntry] = &[
     c(0, "Success", "Done", "Nothing more to do."),
     with(6002, "Token register to user failed", "The server could not bind the token",
         "The server refused the binding without saying why. Check the user's status and the token in the CENTAGATE console, then try again.", &[]),
@@ -333,7 +231,9 @@ mod tests {
     #[test]
     fn every_published_code_is_catalogued_with_its_vendor_text() {
         for (code, text) in PUBLISHED {
-            let e = entry(*code).unwrap_or_else(|| panic!("code {code} missing"));
+            let e = CATALOG
+                .entry(*code)
+                .unwrap_or_else(|| panic!("code {code} missing"));
             assert_eq!(e.vendor_text, *text, "vendor text of {code}");
             assert!(
                 !e.title.is_empty() && !e.hint.is_empty(),
@@ -341,7 +241,7 @@ mod tests {
             );
         }
         assert_eq!(
-            all().len(),
+            CATALOG.all().len(),
             PUBLISHED.len(),
             "catalog has codes the reference lacks"
         );
@@ -349,7 +249,7 @@ mod tests {
 
     #[test]
     fn codes_are_unique_and_sorted_for_display() {
-        let codes: Vec<i64> = all().iter().map(|e| e.code).collect();
+        let codes: Vec<i64> = CATALOG.all().iter().map(|e| e.code).collect();
         let mut sorted = codes.clone();
         sorted.sort();
         sorted.dedup();

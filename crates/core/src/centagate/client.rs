@@ -6,14 +6,12 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use super::answer::{self, Answer};
-use crate::credentials::CentagateCredentials;
+use super::credentials::CentagateCredentials;
 use crate::error::Error;
-use crate::ops::Operation;
-use crate::profiles::Profile;
 use crate::secret::Secret;
 use crate::sign::cen_token;
-use crate::transport::HttpClient;
-use crate::validate::Field;
+use crate::transport::{Endpoint, HttpClient};
+use crate::vocab::{Field, Operation};
 
 /// The four admin calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,14 +66,19 @@ pub struct Client {
 }
 
 impl Client {
-    /// Prepares a client: checks the URL, reads the CA file, computes the cenToken once.
-    pub fn new(profile: &Profile, creds: &CentagateCredentials) -> Result<Self, Error> {
-        check_admin_segment(&profile.admin)?;
+    /// Prepares a client for the server at `endpoint`, signing as `admin` (a profile's
+    /// admin username): checks the URL, reads the CA file, computes the cenToken once.
+    pub fn new(
+        endpoint: &Endpoint,
+        admin: &str,
+        creds: &CentagateCredentials,
+    ) -> Result<Self, Error> {
+        check_admin_segment(admin)?;
         Ok(Client {
-            http: HttpClient::new(profile.transport())?,
-            base: profile.base_url()?,
-            admin: profile.admin.clone(),
-            cen_token: cen_token(&profile.admin, &creds.auth_token, &creds.secret_code),
+            http: HttpClient::new(endpoint.settings.clone())?,
+            base: endpoint.base_url()?,
+            admin: admin.to_owned(),
+            cen_token: cen_token(admin, &creds.auth_token, &creds.secret_code),
         })
     }
 

@@ -3,39 +3,34 @@
 //! operation where the meaning differs. The same shape ([`CodeEntry`]) and lookup
 //! ([`describe`]) as CENTAGATE's return codes; here the code is the HTTP status.
 
-use crate::centagate::catalog::{on, with, CodeEntry, Described};
-use crate::ops::Operation;
+use crate::catalog::{on, with, Catalog, CodeEntry, Described};
+use crate::vocab::{Backend, Operation};
 
-/// Looks a status up; `None` for one the vendor does not document for these calls.
-pub fn entry(status: i64) -> Option<&'static CodeEntry> {
-    CATALOG.iter().find(|e| e.code == status)
-}
-
-/// The whole catalog, in status order.
-pub fn all() -> &'static [CodeEntry] {
-    CATALOG
-}
+/// SecurID Cloud's HTTP answers: what the errors of this backend are explained with, and what
+/// `tokendesk codes --securid` lists.
+pub static CATALOG: Catalog = Catalog::new(Backend::SecurId, STATUSES, unknown);
 
 /// The words for `status` when it answered `operation`. Undocumented statuses get a title
 /// naming the number, so nothing is swallowed.
 pub fn describe(status: i64, operation: Option<Operation>) -> Described {
-    match entry(status) {
-        Some(e) => e.describe(operation),
-        None => Described {
-            title: format!("The server answered HTTP {status}"),
-            hint: "The SecurID Cloud Administration API does not document this answer. Check \
-                   the profile's URL (the adminRestApiUrl of the key file); a proxy may be in \
-                   the way. Try again later; if it persists, contact RSA support with the \
-                   server's message below."
-                .to_owned(),
-            vendor_text: None,
-        },
+    CATALOG.describe(status, operation)
+}
+
+fn unknown(status: i64) -> Described {
+    Described {
+        title: format!("The server answered HTTP {status}"),
+        hint: "The SecurID Cloud Administration API does not document this answer. Check \
+               the profile's URL (the adminRestApiUrl of the key file); a proxy may be in \
+               the way. Try again later; if it persists, contact RSA support with the \
+               server's message below."
+            .to_owned(),
+        vendor_text: None,
     }
 }
 
 use Operation::{LookupUser, UnlockMethods};
 
-static CATALOG: &[CodeEntry] = &[
+static STATUSES: &[CodeEntry] = &[
     with(200, "Success.", "Done", "Nothing more to do.", &[
         on(UnlockMethods, "Unlocked", "Unlock is successful. The lock status of every method is shown."),
     ]),
@@ -67,9 +62,9 @@ mod tests {
 
     #[test]
     fn documented_statuses_are_catalogued_in_order() {
-        let codes: Vec<i64> = all().iter().map(|e| e.code).collect();
+        let codes: Vec<i64> = CATALOG.all().iter().map(|e| e.code).collect();
         assert_eq!(codes, [200, 400, 403, 404, 415, 429, 500]);
-        for e in all() {
+        for e in CATALOG.all() {
             assert!(!e.title.is_empty() && !e.hint.is_empty() && !e.vendor_text.is_empty());
         }
     }

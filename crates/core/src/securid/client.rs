@@ -8,14 +8,15 @@ use std::sync::Arc;
 use reqwest::Method;
 use url::Url;
 
+use super::catalog::CATALOG;
 use super::jwt::{Clock, JwtSigner};
 use super::key::SecurIdKey;
+use super::locks::MethodLocks;
 use super::retry::{parse_retry_after, RateLimitNotice, RetryPolicy};
-use super::users::{self, LookupUserRequest, MethodLocks, SecurIdUser, UnlockMethodsRequest};
+use super::users::{self, LookupUserRequest, SecurIdUser, UnlockMethodsRequest};
 use crate::error::{Error, UnlockIncomplete};
-use crate::ops::Operation;
-use crate::profiles::Profile;
-use crate::transport::{HttpAnswer, HttpClient};
+use crate::transport::{Endpoint, HttpAnswer, HttpClient};
+use crate::vocab::Operation;
 
 /// Whether a call may be sent again after a 429: only when repeating it cannot do harm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,16 +49,17 @@ pub struct Client {
 }
 
 impl Client {
-    /// Prepares a client: checks the URL, reads the CA file, loads the key for signing.
+    /// Prepares a client for the server at `endpoint` (a profile's): checks the URL, reads
+    /// the CA file, loads the key for signing.
     pub fn new(
-        profile: &Profile,
+        endpoint: &Endpoint,
         key: &SecurIdKey,
         clock: Arc<dyn Clock>,
         retry: RetryPolicy,
     ) -> Result<Self, Error> {
         Ok(Client {
-            http: HttpClient::new(profile.transport())?,
-            base: profile.base_url()?,
+            http: HttpClient::new(endpoint.settings.clone())?,
+            base: endpoint.base_url()?,
             signer: JwtSigner::new(key, clock.clone())?,
             retry,
             clock,
@@ -160,6 +162,7 @@ impl Client {
                     requested: req.methods.clone(),
                     locks,
                     server_message: users::message_field(&a.body),
+                    catalog: &CATALOG,
                 })));
             }
         }
@@ -177,5 +180,6 @@ fn status_error(a: &HttpAnswer, operation: Operation) -> Error {
         code: i64::from(a.status),
         operation: Some(operation),
         server_message: users::server_message(&a.body),
+        catalog: &CATALOG,
     }
 }

@@ -4,12 +4,12 @@
 //! by the `jsonwebtoken` crate (RustCrypto). A token lives [`TOKEN_LIFETIME_SECS`] and is
 //! reused until [`RENEW_BEFORE_SECS`] before it expires.
 
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Mutex};
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::Serialize;
 
-use super::key::SecurIdKey;
+use super::key::{install_crypto, SecurIdKey};
 use crate::error::{ConfigError, Error};
 use crate::secret::Secret;
 
@@ -44,16 +44,6 @@ pub struct Claims<'a> {
     pub aud: &'a str,
     pub iat: u64,
     pub exp: u64,
-}
-
-/// Chooses jsonwebtoken's RustCrypto provider for the process, so the choice does not hang
-/// on which crate features another crate of the build turned on.
-pub(crate) fn install_crypto() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        // Err means a provider is already installed; either one signs RS256 the same way.
-        let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
-    });
 }
 
 struct Cached {

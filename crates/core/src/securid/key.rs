@@ -7,6 +7,7 @@
 //! and never quoting the key.
 
 use std::path::Path;
+use std::sync::Once;
 
 use jsonwebtoken::{Algorithm, EncodingKey};
 use serde_json::Value;
@@ -15,7 +16,7 @@ use url::Url;
 use crate::error::Error;
 use crate::secret::Secret;
 use crate::transport::check_url;
-use crate::validate::Field;
+use crate::vocab::Field;
 
 /// Largest key file accepted; a real one is about 2 KB.
 pub const MAX_KEY_FILE_BYTES: usize = 64 * 1024;
@@ -283,10 +284,21 @@ fn encoding_key(pem: &Secret) -> Result<EncodingKey, Error> {
         Err(_) => return Err(bad(damaged)),
     };
     // The PEM parser checks the structure only; a trial signature proves the key works.
-    super::jwt::install_crypto();
+    install_crypto();
     jsonwebtoken::crypto::sign(b"tokendesk key check", &key, Algorithm::RS256)
         .map_err(|_| bad(damaged))?;
     Ok(key)
+}
+
+/// Chooses jsonwebtoken's RustCrypto provider for the process, so the choice does not hang
+/// on which crate features another crate of the build turned on. Here, not in `jwt`, because
+/// the key check signs first; the signer calls it too.
+pub(crate) fn install_crypto() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Err means a provider is already installed; either one signs RS256 the same way.
+        let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
+    });
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
 //! The RSA SecurID Cloud Access Service backend: its API key file, the JWT every call is
 //! signed with, the Cloud Administration REST client (user lookup, unlock tokencodes), the
-//! 429 retry policy and the HTTP-status catalog.
+//! 429 retry policy, the HTTP-status catalog, and the lock vocabulary (`locks`) the error
+//! type names.
 
 pub mod catalog;
 pub mod client;
 pub mod jwt;
 pub mod key;
+pub mod locks;
 pub mod retry;
 pub mod users;
 

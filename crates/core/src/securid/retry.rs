@@ -15,7 +15,7 @@ use std::time::Duration;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::ops::Operation;
+use crate::vocab::Operation;
 
 /// Waits; the real one is tokio's timer.
 pub trait Sleeper: Send + Sync + std::fmt::Debug {

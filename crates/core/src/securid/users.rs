@@ -8,9 +8,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
+use super::locks::{MethodLocks, UnlockMethod};
 use crate::error::{Error, TransportError};
 use crate::transport::excerpt;
-use crate::validate::{self, Field};
+use crate::validate;
+use crate::vocab::Field;
 
 /// What to look a user up by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -65,41 +67,6 @@ impl LookupUserRequest {
         let mut m = Map::new();
         m.insert(key.into(), Value::String(self.value.clone()));
         Value::Object(m)
-    }
-}
-
-/// A SecurID authentication method that can be locked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[ts(export)]
-pub enum UnlockMethod {
-    /// The Authenticate app's OTP (and hardware tokencodes).
-    Token,
-    Sms,
-    Voice,
-}
-
-impl UnlockMethod {
-    /// All three, in the order the server's answer lists them.
-    pub const ALL: [UnlockMethod; 3] =
-        [UnlockMethod::Token, UnlockMethod::Sms, UnlockMethod::Voice];
-
-    /// The wire name: `TOKEN`, `SMS`, `VOICE`.
-    pub fn wire(self) -> &'static str {
-        match self {
-            UnlockMethod::Token => "TOKEN",
-            UnlockMethod::Sms => "SMS",
-            UnlockMethod::Voice => "VOICE",
-        }
-    }
-
-    /// Plain words.
-    pub fn label(self) -> &'static str {
-        match self {
-            UnlockMethod::Token => "token",
-            UnlockMethod::Sms => "SMS",
-            UnlockMethod::Voice => "voice",
-        }
     }
 }
 
@@ -170,58 +137,6 @@ pub struct SecurIdUser {
     /// Fields of the answer this version does not know.
     #[ts(type = "Record<string, unknown>")]
     pub extra: Map<String, Value>,
-}
-
-/// The lock status of all three methods, as the unlock call reports it after trying.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct MethodLocks {
-    pub user_id: String,
-    pub token_locked: bool,
-    pub sms_locked: bool,
-    pub voice_locked: bool,
-    /// Fields of the answer this version does not know.
-    #[ts(type = "Record<string, unknown>")]
-    pub extra: Map<String, Value>,
-}
-
-impl MethodLocks {
-    /// Whether `m` is locked.
-    pub fn is_locked(&self, m: UnlockMethod) -> bool {
-        match m {
-            UnlockMethod::Token => self.token_locked,
-            UnlockMethod::Sms => self.sms_locked,
-            UnlockMethod::Voice => self.voice_locked,
-        }
-    }
-
-    /// The methods still locked.
-    pub fn locked(&self) -> Vec<UnlockMethod> {
-        UnlockMethod::ALL
-            .into_iter()
-            .filter(|m| self.is_locked(*m))
-            .collect()
-    }
-
-    /// "token locked, SMS unlocked, voice unlocked".
-    pub fn words(&self) -> String {
-        UnlockMethod::ALL
-            .iter()
-            .map(|m| {
-                format!(
-                    "{} {}",
-                    m.label(),
-                    if self.is_locked(*m) {
-                        "locked"
-                    } else {
-                        "unlocked"
-                    }
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
 }
 
 pub(crate) const SERVICE: &str = "SecurID Cloud Administration API";
@@ -315,6 +230,8 @@ impl SecurIdUser {
     }
 }
 
+/// Reading the unlock call's answer lives here, beside the other answers' readers; the type
+/// itself is in [`super::locks`], where the error type can name it without this module.
 impl MethodLocks {
     /// Reads an unlock answer (200 or 500); all three statuses are required. `user_id` is
     /// used when the answer lacks `userId`.

@@ -15,7 +15,7 @@ use axum::response::Response;
 use axum::Router;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use tokendesk_core::credentials::CentagateCredentials;
+use tokendesk_core::centagate::credentials::CentagateCredentials;
 use tokendesk_core::ops::Session;
 use tokendesk_core::profiles::{Profile, ProfileDraft};
 use tokendesk_core::{Error, Secret};

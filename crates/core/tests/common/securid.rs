@@ -12,8 +12,9 @@ use tokendesk_core::ops::Session;
 use tokendesk_core::profiles::{Profile, SecurIdProfileDraft};
 use tokendesk_core::securid::jwt::Clock;
 use tokendesk_core::securid::key::SecurIdKey;
+use tokendesk_core::securid::locks::UnlockMethod;
 use tokendesk_core::securid::retry::{NoJitter, RateLimitNotice, RetryPolicy, Sleeper};
-use tokendesk_core::securid::users::{LookupUserRequest, UnlockMethod, UnlockMethodsRequest};
+use tokendesk_core::securid::users::{LookupUserRequest, UnlockMethodsRequest};
 use tokendesk_core::Secret;
 
 use super::TestServer;

@@ -1,0 +1,189 @@
+//! The shared vocabulary every layer speaks: which admin operations exist, which kinds of
+//! server a profile can name, and which input fields a person fills in. A leaf: it imports no
+//! other module of the crate, so every backend, the error type and the shells can use it
+//! without depending on one another.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// An admin operation, as the catalog and the activity list name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Operation {
+    Register,
+    Sync,
+    Unlock,
+    ListMethods,
+    /// SecurID: find a user by email address or username.
+    LookupUser,
+    /// SecurID: unlock a user's token, SMS or voice tokencodes.
+    UnlockMethods,
+    /// Either server: prove the server answers and accepts the profile's credentials.
+    TestProfile,
+    /// A profile was added (with its credentials, when given).
+    AddProfile,
+    /// A profile's settings were changed.
+    EditProfile,
+    /// A profile and its stored credentials were removed.
+    RemoveProfile,
+    /// A profile's stored credentials (or SecurID key) were replaced.
+    ReplaceCredentials,
+}
+
+impl Operation {
+    /// The operation's name as a person reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Operation::Register => "register",
+            Operation::Sync => "resync",
+            Operation::Unlock => "unlock",
+            Operation::ListMethods => "list methods",
+            Operation::LookupUser => "look up a user",
+            Operation::UnlockMethods => "unlock tokencodes",
+            Operation::TestProfile => "test the profile",
+            Operation::AddProfile => "add a profile",
+            Operation::EditProfile => "edit a profile",
+            Operation::RemoveProfile => "remove a profile",
+            Operation::ReplaceCredentials => "replace credentials",
+        }
+    }
+
+    /// The operation's name as recorded and serialised, e.g. `listMethods`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::Register => "register",
+            Operation::Sync => "sync",
+            Operation::Unlock => "unlock",
+            Operation::ListMethods => "listMethods",
+            Operation::LookupUser => "lookupUser",
+            Operation::UnlockMethods => "unlockMethods",
+            Operation::TestProfile => "testProfile",
+            Operation::AddProfile => "addProfile",
+            Operation::EditProfile => "editProfile",
+            Operation::RemoveProfile => "removeProfile",
+            Operation::ReplaceCredentials => "replaceCredentials",
+        }
+    }
+
+    /// The backend that offers the operation; `None` for what every backend's profiles do
+    /// (test, add, edit, remove, replace credentials).
+    pub fn backend(self) -> Option<Backend> {
+        match self {
+            Operation::Register | Operation::Sync | Operation::Unlock | Operation::ListMethods => {
+                Some(Backend::Centagate)
+            }
+            Operation::LookupUser | Operation::UnlockMethods => Some(Backend::SecurId),
+            Operation::TestProfile
+            | Operation::AddProfile
+            | Operation::EditProfile
+            | Operation::RemoveProfile
+            | Operation::ReplaceCredentials => None,
+        }
+    }
+}
+
+/// Which kind of server a profile talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Backend {
+    #[default]
+    Centagate,
+    /// RSA SecurID Cloud Access Service (its Cloud Administration REST API).
+    #[serde(rename = "securid")]
+    SecurId,
+}
+
+impl Backend {
+    /// The product name, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Backend::Centagate => "CENTAGATE",
+            Backend::SecurId => "SecurID Cloud",
+        }
+    }
+}
+
+/// A field a person fills in; used to name it in error messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Field {
+    Username,
+    Phone,
+    Serial,
+    Otp1,
+    Otp2,
+    ProfileName,
+    Url,
+    AdminUsername,
+    BasePath,
+    Timeout,
+    AuthToken,
+    SecretCode,
+    CaFile,
+    /// The SecurID Cloud Administration API key file.
+    KeyFile,
+    Email,
+    /// A SecurID user's ID, as the user lookup returns it.
+    UserId,
+    /// The SecurID methods to unlock.
+    Methods,
+    /// The start of a time range (audit log filter).
+    Since,
+    /// The end of a time range (audit log filter).
+    Until,
+}
+
+impl Field {
+    /// The field's name as a person reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Username => "Username",
+            Field::Phone => "Phone number",
+            Field::Serial => "Token serial",
+            Field::Otp1 => "First code",
+            Field::Otp2 => "Second code",
+            Field::ProfileName => "Profile name",
+            Field::Url => "Server URL",
+            Field::AdminUsername => "Admin username",
+            Field::BasePath => "Base path",
+            Field::Timeout => "Timeout",
+            Field::AuthToken => "Auth token",
+            Field::SecretCode => "Secret code",
+            Field::CaFile => "CA certificate file",
+            Field::KeyFile => "API key file",
+            Field::Email => "Email address",
+            Field::UserId => "User ID",
+            Field::Methods => "Methods to unlock",
+            Field::Since => "Since",
+            Field::Until => "Until",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_operations_name_is_its_serialised_name() {
+        use Operation::*;
+        for op in [
+            Register,
+            Sync,
+            Unlock,
+            ListMethods,
+            LookupUser,
+            UnlockMethods,
+            TestProfile,
+            AddProfile,
+            EditProfile,
+            RemoveProfile,
+            ReplaceCredentials,
+        ] {
+            assert_eq!(serde_json::to_value(op).unwrap(), op.name());
+        }
+    }
+}
