@@ -12,7 +12,7 @@ use crate::transport::check_url;
 use crate::validate;
 use crate::vocab::{Backend, Field};
 
-/// What a person enters to create or edit a CENTAGATE profile.
+/// What a person enters to create or edit a profile.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
