@@ -6,9 +6,12 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use tokendesk_core::audit::{AuditLog, Recorder, Surface};
+use tokendesk_core::backend::ProfileSecret;
 use tokendesk_core::centagate::credentials::CentagateCredentials;
+use tokendesk_core::centagate::profile::ProfileDraft;
 use tokendesk_core::ops::Session;
-use tokendesk_core::profiles::{ProfileDraft, ProfileStore, SecurIdProfileDraft};
+use tokendesk_core::profiles::ProfileStore;
+use tokendesk_core::securid::profile::SecurIdProfileDraft;
 use tokendesk_core::securid::retry::RateLimitObserver;
 use tokendesk_core::{Error, Secret};
 use tokendesk_sim::{Fixture, SimConfig, SimHandle};
@@ -183,7 +186,11 @@ impl AppState {
             Secret::new(admin.secret_code),
         )?;
         let recorder = self.recorder()?;
-        let session = Arc::new(Session::with_credentials(profile, creds, recorder.clone()));
+        let session = Arc::new(Session::with_secret(
+            profile,
+            ProfileSecret::Centagate(creds),
+            recorder.clone(),
+        ));
         // The SecurID side: a profile made from the server's own key file, exactly as an
         // imported one is (the key stays in this session, never in the OS store).
         let (profile, key) = SecurIdProfileDraft {
@@ -192,7 +199,11 @@ impl AppState {
             ..SecurIdProfileDraft::default()
         }
         .validate()?;
-        let securid = Arc::new(self.observed(Session::with_securid_key(profile, key, recorder)));
+        let securid = Arc::new(self.observed(Session::with_secret(
+            profile,
+            ProfileSecret::SecurId(key),
+            recorder,
+        )));
         *guard = Some(Practice {
             server,
             session,

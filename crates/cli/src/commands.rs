@@ -4,14 +4,19 @@ use std::sync::Arc;
 
 use serde_json::json;
 use tokendesk_core::audit::{AuditFilter, AuditLog, AuditOutcome, Recorder, Surface, Verification};
+use tokendesk_core::backend::{secret_kind, ProfileSecret};
 use tokendesk_core::centagate::credentials::{
     CentagateCredentials, ENV_AUTH_TOKEN, ENV_SECRET_CODE,
 };
+use tokendesk_core::centagate::profile::ProfileDraft;
 use tokendesk_core::credentials::SecretStore;
 use tokendesk_core::ops::{NewToken, RegisterTokenRequest, Session, SyncTokenRequest, UserRequest};
-use tokendesk_core::profile_changes::{self, NewSecret, Removed, SecretRemoval};
-use tokendesk_core::profiles::{Profile, ProfileDraft, ProfileStore, SecurIdProfileDraft};
+use tokendesk_core::profile::Profile;
+use tokendesk_core::profile_changes::{self, Removed, SecretRemoval};
+use tokendesk_core::profiles::ProfileStore;
+use tokendesk_core::secret::SecretKind;
 use tokendesk_core::securid::locks::UnlockMethod;
+use tokendesk_core::securid::profile::SecurIdProfileDraft;
 use tokendesk_core::securid::retry::RateLimitNotice;
 use tokendesk_core::securid::users::{
     LookupBy, LookupUserRequest, SecurIdUser, UnlockMethodsRequest,
@@ -361,8 +366,8 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
         }
         ProfileCommand::Show { name } => {
             let p = store.get(&name)?;
-            let backend = p.backend;
-            let secrets = blocking(move || credential_state(&name, backend)).await;
+            let secret = secret_kind(p.backend);
+            let secrets = blocking(move || credential_state(&name, secret)).await;
             let who = match p.backend {
                 Backend::Centagate => format!("  admin:       {}\n", p.admin),
                 Backend::SecurId => format!(
@@ -379,10 +384,7 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
                 p.base_path,
                 p.ca_file.as_ref().map_or("(system roots only)".into(), |f| f.display().to_string()),
                 p.timeout_secs,
-                match p.backend {
-                    Backend::Centagate => "credentials:",
-                    Backend::SecurId => "API key:",
-                },
+                format!("{}:", secret.word),
                 secrets,
             );
             let mut object = profile_json(&p);
@@ -394,18 +396,15 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
                 profile: removed,
                 secret,
             } = profile_changes::remove(&store, &recorder()?, &name).await?;
-            let what = profile_changes::secret_word(removed.backend);
+            let kind = secret_kind(removed.backend);
+            let (what, was) = (kind.word, kind.was());
             let note = match secret {
-                SecretRemoval::Deleted => format!(
-                    "its {what} {} deleted from the OS credential store",
-                    if what == "API key" { "was" } else { "were" }
-                ),
-                SecretRemoval::NoneStored => format!(
-                    "no {what} {} stored for it",
-                    if what == "API key" { "was" } else { "were" }
-                ),
+                SecretRemoval::Deleted => {
+                    format!("its {what} {was} deleted from the OS credential store")
+                }
+                SecretRemoval::NoneStored => format!("no {what} {was} stored for it"),
                 SecretRemoval::Unchecked(info) => {
-                    eprintln!("warning: {} — if {what} {} stored for it, delete the entry 'tokendesk' / 'profile:{}' with your keyring tool.", info.title, if what == "API key" { "was" } else { "were" }, removed.name);
+                    eprintln!("warning: {} — if {what} {was} stored for it, delete the entry 'tokendesk' / 'profile:{}' with your keyring tool.", info.title, removed.name);
                     format!("its stored {what} could not be checked")
                 }
             };
@@ -457,7 +456,7 @@ async fn profile_add(store: &ProfileStore, add: ProfileAdd) -> Result<Done, Erro
             Some(c) => c,
             None => prompt_credentials()?,
         };
-        let secret = Some(NewSecret::Centagate(creds));
+        let secret = Some(ProfileSecret::Centagate(creds));
         profile_changes::save(store, &recorder, profile.clone(), secret, false).await?;
         "credentials saved in the OS credential store".to_owned()
     };
@@ -492,7 +491,7 @@ async fn profile_add_securid(store: &ProfileStore, add: ProfileAdd) -> Result<Do
         profile_changes::add_without_secret(store, &recorder, profile.clone()).await?;
         format!("API key not stored: set {ENV_KEY_FILE} to the key file's path for every command")
     } else {
-        let secret = Some(NewSecret::SecurId(key));
+        let secret = Some(ProfileSecret::SecurId(key));
         profile_changes::save(store, &recorder, profile.clone(), secret, false).await?;
         "API key saved in the OS credential store (keep the key file safe, or delete it)".to_owned()
     };
@@ -520,22 +519,10 @@ fn prompt_credentials() -> Result<CentagateCredentials, Error> {
     CentagateCredentials::new(token, code)
 }
 
-fn credential_state(profile: &str, backend: Backend) -> String {
-    match backend {
-        Backend::Centagate => {
-            if std::env::var_os(ENV_AUTH_TOKEN).is_some()
-                && std::env::var_os(ENV_SECRET_CODE).is_some()
-            {
-                return format!(
-                    "taken from {ENV_AUTH_TOKEN} / {ENV_SECRET_CODE} in this environment"
-                );
-            }
-        }
-        Backend::SecurId => {
-            if std::env::var_os(ENV_KEY_FILE).is_some_and(|v| !v.is_empty()) {
-                return format!("taken from the key file {ENV_KEY_FILE} names in this environment");
-            }
-        }
+/// Where a profile's secret comes from: the environment, the store, or nowhere.
+fn credential_state(profile: &str, secret: &SecretKind) -> String {
+    if secret.in_env() {
+        return format!("taken from {} in this environment", secret.env_source);
     }
     match SecretStore::open().and_then(|s| s.has(profile)) {
         Ok(true) => "stored in the OS credential store".into(),

@@ -2,10 +2,8 @@
 
 use serde::Serialize;
 use serde_json::{json, Value};
-use tokendesk_core::catalog::Catalog;
-use tokendesk_core::centagate::catalog;
 use tokendesk_core::centagate::methods::AuthMethods;
-use tokendesk_core::securid::catalog as securid_catalog;
+use tokendesk_core::error::HintSurface;
 use tokendesk_core::securid::locks::{MethodLocks, UnlockMethod};
 use tokendesk_core::securid::users::SecurIdUser;
 use tokendesk_core::vocab::Backend;
@@ -56,15 +54,12 @@ pub struct Partial {
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         let http = match &e {
-            Error::Server {
-                operation: Some(op),
-                ..
-            } => op.backend() == Some(Backend::SecurId),
-            Error::UnlockIncomplete(_) => true,
+            Error::Server { catalog, .. } => catalog.http_statuses,
+            Error::UnlockIncomplete(u) => u.catalog.http_statuses,
             _ => false,
         };
         Failure {
-            info: Box::new(e.info()),
+            info: Box::new(e.info_for(HintSurface::Cli)),
             status: exit_status(&e),
             http,
             partial: None,
@@ -307,37 +302,16 @@ pub fn method_locks(heading: &str, locks: &MethodLocks, user: &SecurIdUser) -> S
     format!("{heading}\n{}", table(&["METHOD", "STATUS"], &rows))
 }
 
-/// One backend's answer catalog, as `tokendesk codes` shows it.
-struct Listing {
-    what: &'static str,
-    flag: &'static str,
-    catalog: &'static Catalog,
-}
-
-const CENTAGATE_CODES: Listing = Listing {
-    what: "CENTAGATE return codes",
-    flag: "",
-    catalog: &catalog::CATALOG,
-};
-
-const SECURID_CODES: Listing = Listing {
-    what: "SecurID Cloud HTTP answers",
-    flag: " --securid",
-    catalog: &securid_catalog::CATALOG,
-};
-
 /// `tokendesk codes`: the whole catalog, or one code in full — CENTAGATE's return codes, or
 /// with `securid` SecurID Cloud's HTTP answers (the same catalog shape).
 pub fn codes(code: Option<i64>, securid: bool) -> Done {
-    let Listing {
-        what,
-        flag,
-        catalog,
-    } = if securid {
-        SECURID_CODES
+    let (backend, flag) = if securid {
+        (Backend::SecurId, " --securid")
     } else {
-        CENTAGATE_CODES
+        (Backend::Centagate, "")
     };
+    let catalog = tokendesk_core::backend::catalog(backend);
+    let what = catalog.heading();
     let all = catalog.all();
     match code {
         None => {

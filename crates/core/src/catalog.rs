@@ -67,22 +67,38 @@ impl CodeEntry {
 pub struct Catalog {
     /// The kind of server whose answers these are.
     pub backend: Backend,
+    /// Its codes are HTTP statuses (SecurID), not return codes inside the answer (CENTAGATE):
+    /// people read "HTTP 404", not "code 404".
+    pub http_statuses: bool,
     entries: &'static [CodeEntry],
     unknown: fn(i64) -> Described,
 }
 
 impl Catalog {
-    /// A backend's catalog: its table, in code order, and its words for unknown codes.
+    /// A backend's catalog: whether its codes are HTTP statuses, its table in code order,
+    /// and its words for unknown codes.
     pub const fn new(
         backend: Backend,
+        http_statuses: bool,
         entries: &'static [CodeEntry],
         unknown: fn(i64) -> Described,
     ) -> Self {
         Catalog {
             backend,
+            http_statuses,
             entries,
             unknown,
         }
+    }
+
+    /// What its codes are, for a heading: "CENTAGATE return codes".
+    pub fn heading(&self) -> String {
+        let what = if self.http_statuses {
+            "HTTP answers"
+        } else {
+            "return codes"
+        };
+        format!("{} {what}", self.backend.label())
     }
 
     /// Looks a code up; `None` for a code the vendor does not document.

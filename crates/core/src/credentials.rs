@@ -2,31 +2,20 @@
 //! Keychain, Credential Manager) through keyring-core, or — for automation — the environment.
 //! Never a file TokenDesk writes, never memory only.
 //!
-//! A CENTAGATE profile's entry holds its auth token and secret code; a SecurID profile's
-//! entry (same service, same `profile:NAME` user) holds its whole API key file. What those
-//! credentials are is each backend's ([`CentagateCredentials`], [`SecurIdKey`]); this module
-//! keeps them and picks, per profile, the environment's or the store's.
+//! Every profile's secret is one entry (service `tokendesk`, user `profile:NAME`): a CENTAGATE
+//! profile's holds its auth token and secret code, a SecurID profile's its whole API key file.
+//! What a secret is and how its entry is encoded is its backend's ([`ProfileSecret`]); this
+//! module keeps the entries and picks, per profile, the environment's secret or the store's.
 
 use std::sync::OnceLock;
 
-use serde::{Deserialize, Serialize};
-
-use crate::centagate::credentials::CentagateCredentials;
+use crate::backend::{secret_kind, ProfileSecret};
 use crate::error::{ConfigError, Error};
-use crate::profiles::Profile;
+use crate::profile::Profile;
 use crate::secret::Secret;
-use crate::securid::key::SecurIdKey;
-use crate::securid::ENV_KEY_FILE;
 
 /// The service name of every TokenDesk entry in the credential store.
 pub const STORE_SERVICE: &str = "tokendesk";
-
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct StoredCentagate {
-    auth_token: String,
-    secret_code: String,
-}
 
 /// The operating system's credential store, registered once per process.
 #[derive(Debug, Clone, Copy)]
@@ -97,75 +86,30 @@ impl SecretStore {
         keyring_core::Entry::new(STORE_SERVICE, &entry_user(profile)).map_err(store_error)
     }
 
-    /// Stores (or replaces) a profile's CENTAGATE credentials.
-    pub fn save(self, profile: &str, creds: &CentagateCredentials) -> Result<(), Error> {
-        let blob = Secret::new(
-            serde_json::to_string(&StoredCentagate {
-                auth_token: creds.auth_token.expose().to_owned(),
-                secret_code: creds.secret_code.expose().to_owned(),
-            })
-            .expect("two strings serialise"),
-        );
+    /// Stores (or replaces) the secret of the profile named `profile`.
+    pub fn save(self, profile: &str, secret: &ProfileSecret) -> Result<(), Error> {
         self.entry(profile)?
-            .set_password(blob.expose())
+            .set_password(secret.to_stored().expose())
             .map_err(store_error)
     }
 
-    /// Reads a profile's credentials.
-    pub fn load(self, profile: &str) -> Result<CentagateCredentials, Error> {
-        let blob = match self.entry(profile)?.get_password() {
-            Ok(b) => Secret::new(b),
+    /// Reads `profile`'s secret, as its backend stores it.
+    pub fn load(self, profile: &Profile) -> Result<ProfileSecret, Error> {
+        let entry = match self.entry(&profile.name)?.get_password() {
+            Ok(e) => Secret::new(e),
             Err(keyring_core::Error::NoEntry) => {
-                return Err(ConfigError::SecretsMissing {
-                    profile: profile.to_owned(),
+                return Err(ConfigError::SecretMissing {
+                    profile: profile.name.clone(),
+                    secret: secret_kind(profile.backend),
                 }
                 .into())
             }
             Err(e) => return Err(store_error(e)),
         };
-        let stored: StoredCentagate =
-            serde_json::from_str(blob.expose()).map_err(|_| ConfigError::StoreFailed {
-                detail: format!(
-                    "the stored entry for profile '{profile}' is not in TokenDesk's format"
-                ),
-            })?;
-        CentagateCredentials::new(
-            Secret::new(stored.auth_token),
-            Secret::new(stored.secret_code),
-        )
+        ProfileSecret::from_stored(profile, &entry)
     }
 
-    /// Stores (or replaces) a SecurID profile's API key (the whole key file).
-    pub fn save_securid(self, profile: &str, key: &SecurIdKey) -> Result<(), Error> {
-        self.entry(profile)?
-            .set_password(key.to_stored_json().expose())
-            .map_err(store_error)
-    }
-
-    /// Reads a SecurID profile's API key.
-    pub fn load_securid(self, profile: &str) -> Result<SecurIdKey, Error> {
-        let blob = match self.entry(profile)?.get_password() {
-            Ok(b) => Secret::new(b),
-            Err(keyring_core::Error::NoEntry) => {
-                return Err(ConfigError::KeyMissing {
-                    profile: profile.to_owned(),
-                }
-                .into())
-            }
-            Err(e) => return Err(store_error(e)),
-        };
-        // The parser's words name what is wrong without quoting the key.
-        SecurIdKey::from_json(blob.expose()).map_err(|e| {
-            ConfigError::StoreFailed {
-                detail: format!(
-                    "the stored entry for profile '{profile}' is not a usable SecurID API key ({e})"
-                ),
-            }
-            .into()
-        })
-    }
-
-    /// True when credentials are stored for the profile.
+    /// True when a secret is stored for the profile.
     pub fn has(self, profile: &str) -> Result<bool, Error> {
         match self.entry(profile)?.get_password() {
             Ok(_) => Ok(true),
@@ -174,7 +118,7 @@ impl SecretStore {
         }
     }
 
-    /// Deletes a profile's credentials; `false` when there were none.
+    /// Deletes a profile's secret; `false` when there was none.
     pub fn delete(self, profile: &str) -> Result<bool, Error> {
         match self.entry(profile)?.delete_credential() {
             Ok(()) => Ok(true),
@@ -184,22 +128,13 @@ impl SecretStore {
     }
 }
 
-/// The SecurID API key to use for `profile`: the key file named by
-/// `TOKENDESK_SECURID_KEY_FILE` when set, else the stored one. Either must belong to the
-/// profile (same access ID and URL).
-pub fn resolve_securid(profile: &Profile) -> Result<SecurIdKey, Error> {
-    let key = match std::env::var_os(ENV_KEY_FILE).filter(|v| !v.is_empty()) {
-        Some(path) => SecurIdKey::from_file(std::path::Path::new(&path))?,
-        None => SecretStore::open()?.load_securid(&profile.name)?,
+/// The secret to use for `profile`: the environment's when automation set one, else the
+/// store's. Either must be the profile's (SecurID: the same access ID and URL).
+pub fn resolve(profile: &Profile) -> Result<ProfileSecret, Error> {
+    let secret = match ProfileSecret::from_env(profile)? {
+        Some(s) => s,
+        None => SecretStore::open()?.load(profile)?,
     };
-    profile.check_key(&key)?;
-    Ok(key)
-}
-
-/// The credentials to use for `profile`: the environment's when set, else the store's.
-pub fn resolve(profile: &str) -> Result<CentagateCredentials, Error> {
-    match CentagateCredentials::from_env()? {
-        Some(c) => Ok(c),
-        None => SecretStore::open()?.load(profile),
-    }
+    secret.check(profile)?;
+    Ok(secret)
 }

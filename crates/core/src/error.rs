@@ -2,13 +2,19 @@
 //! serialised shape `{kind, code, title, hint, serverMessage}` for the CLI's `--json` and IPC.
 //!
 //! It imports no backend: a server error carries the [`Catalog`] of the backend that built it,
-//! and its words come from there. The one vendor name here is SecurID's lock vocabulary
-//! ([`crate::securid::locks`], a leaf), which a part-way unlock carries.
+//! and a missing secret the [`SecretKind`] of its backend; their words come from there. The one
+//! vendor name here is SecurID's lock vocabulary ([`crate::securid::locks`], a leaf), which a
+//! part-way unlock carries.
+//!
+//! The next step (`hint`) is given per [`HintSurface`]: the window never tells an
+//! administrator to run a `tokendesk` command or pass a flag; the CLI does where that is the
+//! way.
 
 use serde::{Serialize, Serializer};
 use ts_rs::TS;
 
 use crate::catalog::Catalog;
+use crate::secret::SecretKind;
 use crate::securid::locks::{MethodLocks, UnlockMethod};
 use crate::vocab::{Field, Operation};
 
@@ -63,8 +69,13 @@ pub enum TransportError {
     Timeout { host: String, seconds: u64 },
     #[error("secure connection to {host} failed: {detail}")]
     Tls { host: String, detail: String },
+    /// A non-2xx answer from a server whose answers never are (`service`: "CENTAGATE").
     #[error("the server answered HTTP {status}: {excerpt}")]
-    HttpStatus { status: u16, excerpt: String },
+    HttpStatus {
+        status: u16,
+        excerpt: String,
+        service: String,
+    },
     #[error("the server redirected to another address ({location}); not followed")]
     Redirected { location: String },
     #[error("the answer is not a CENTAGATE answer: {reason}: {excerpt}")]
@@ -103,14 +114,16 @@ pub enum ConfigError {
     StoreUnavailable { detail: String },
     #[error("the OS credential store failed: {detail}")]
     StoreFailed { detail: String },
-    #[error("no credentials are stored for profile '{profile}'")]
-    SecretsMissing { profile: String },
+    /// No secret is stored for the profile; `secret` says what kind its backend uses.
+    #[error("no {} {} stored for profile '{profile}'", .secret.title, .secret.is())]
+    SecretMissing {
+        profile: String,
+        secret: &'static SecretKind,
+    },
     #[error("only one of TOKENDESK_AUTH_TOKEN and TOKENDESK_SECRET_CODE is set")]
     HalfEnvironment,
     #[error("CA certificate file {path}: {detail}")]
     CaFile { path: String, detail: String },
-    #[error("no SecurID API key is stored for profile '{profile}'")]
-    KeyMissing { profile: String },
     #[error("the SecurID API key cannot be used: {detail}")]
     KeyUnusable { detail: String },
     #[error("the SecurID API key does not belong to profile '{profile}': {detail}")]
@@ -160,6 +173,15 @@ pub struct ErrorInfo {
     pub server_message: Option<String>,
 }
 
+/// Who reads an error's next step: the desktop app's window or the `tokendesk` CLI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HintSurface {
+    /// The app: it names its buttons and fields, never a command or a flag.
+    Window,
+    /// The CLI: it may name `tokendesk` commands and their flags.
+    Cli,
+}
+
 impl Error {
     /// Builds an input error naming the field and the rule it breaks.
     pub fn input(field: Field, rule: impl Into<String>) -> Self {
@@ -179,8 +201,13 @@ impl Error {
         }
     }
 
-    /// The words an administrator sees.
+    /// The words an administrator sees in the app's window (what IPC sends).
     pub fn info(&self) -> ErrorInfo {
+        self.info_for(HintSurface::Window)
+    }
+
+    /// The words an administrator sees on `surface`.
+    pub fn info_for(&self, surface: HintSurface) -> ErrorInfo {
         let kind = self.kind();
         match self {
             Error::Input { field, rule } => ErrorInfo {
@@ -219,7 +246,7 @@ impl Error {
                 }
             }
             Error::Transport(t) => {
-                let (title, hint) = t.words();
+                let (title, hint) = t.words(surface);
                 ErrorInfo {
                     kind,
                     code: t.http_status().map(i64::from),
@@ -229,7 +256,7 @@ impl Error {
                 }
             }
             Error::Config(c) => {
-                let (title, hint) = c.words();
+                let (title, hint) = c.words(surface);
                 ErrorInfo {
                     kind,
                     code: None,
@@ -266,7 +293,7 @@ impl TransportError {
         }
     }
 
-    fn words(&self) -> (&'static str, String) {
+    fn words(&self, surface: HintSurface) -> (&'static str, String) {
         match self {
             TransportError::Unreachable { host, .. } => (
                 "The server could not be reached",
@@ -278,11 +305,14 @@ impl TransportError {
             ),
             TransportError::Tls { .. } => (
                 "The server's identity could not be verified",
-                "The secure connection failed. If the server uses a private certificate authority, add its CA certificate file to the profile (--ca-file). Check the URL's host name matches the server's certificate, and that its port is the server's HTTPS port, not a plain-HTTP one.".to_owned(),
+                format!("The secure connection failed. If the server uses a private certificate authority, add its CA certificate file to the profile ({}). Check the URL's host name matches the server's certificate, and that its port is the server's HTTPS port, not a plain-HTTP one.", match surface {
+                    HintSurface::Window => "Edit the profile, then CA certificate file",
+                    HintSurface::Cli => "--ca-file",
+                }),
             ),
-            TransportError::HttpStatus { status, .. } => (
+            TransportError::HttpStatus { status, service, .. } => (
                 "The server answered with an HTTP error",
-                format!("HTTP {status} is not a CENTAGATE answer. Check the profile's URL and base path (default /CentagateWS/webresources); if they are right, the server or a proxy in front of it is failing — try again later or contact its administrator."),
+                format!("HTTP {status} is not a {service} answer. Check the profile's URL and base path; if they are right, the server or a proxy in front of it is failing — try again later or contact its administrator."),
             ),
             TransportError::Redirected { .. } => (
                 "The server redirected elsewhere",
@@ -298,7 +328,7 @@ impl TransportError {
             ),
             TransportError::TooLarge { .. } => (
                 "The answer was too large",
-                "The server sent far more data than a CENTAGATE answer holds. Check the profile's URL; contact the server administrator if it is right.".to_owned(),
+                "The server sent far more data than any answer TokenDesk expects. Check the profile's URL; contact the server administrator if it is right.".to_owned(),
             ),
             TransportError::Broken { .. } => (
                 "The connection broke during the answer",
@@ -311,11 +341,16 @@ impl TransportError {
 const STORE_HINT: &str = "TokenDesk keeps credentials in the operating system's credential store. On Linux that is the Secret Service: install and unlock GNOME Keyring (package gnome-keyring), KWallet or KeePassXC in your desktop session. For automation without a store, set TOKENDESK_AUTH_TOKEN and TOKENDESK_SECRET_CODE in the environment (for a SecurID profile, TOKENDESK_SECURID_KEY_FILE with the API key file's path).";
 
 impl ConfigError {
-    fn words(&self) -> (String, String) {
+    fn words(&self, surface: HintSurface) -> (String, String) {
+        let cli = surface == HintSurface::Cli;
         match self {
             ConfigError::ProfileNotFound { name } => (
                 format!("No profile named '{name}'"),
-                "List the profiles with `tokendesk profile list`, or add one with `tokendesk profile add`.".into(),
+                if cli {
+                    "List the profiles with `tokendesk profile list`, or add one with `tokendesk profile add`.".into()
+                } else {
+                    "Choose a profile from the list, or add one with Add profile.".into()
+                },
             ),
             ConfigError::ProfileExists { name } => (
                 format!("A profile named '{name}' already exists"),
@@ -323,10 +358,11 @@ impl ConfigError {
             ),
             ConfigError::NoProfileChosen { available } => (
                 "No profile chosen".into(),
-                if available.is_empty() {
-                    "Add a profile first with `tokendesk profile add NAME --url URL --admin ADMIN`.".into()
-                } else {
-                    format!("Choose one with --profile NAME or TOKENDESK_PROFILE. Profiles: {}.", available.join(", "))
+                match (available.is_empty(), cli) {
+                    (true, true) => "Add a profile first with `tokendesk profile add NAME --url URL --admin ADMIN`.".into(),
+                    (true, false) => "Add a profile first with Add profile.".into(),
+                    (false, true) => format!("Choose one with --profile NAME or TOKENDESK_PROFILE. Profiles: {}.", available.join(", ")),
+                    (false, false) => format!("Choose one from the list. Profiles: {}.", available.join(", ")),
                 },
             ),
             ConfigError::Corrupt { path, line, detail } => (
@@ -345,9 +381,13 @@ impl ConfigError {
                 "The credential store failed".into(),
                 format!("{STORE_HINT} (Detail: {detail}.)"),
             ),
-            ConfigError::SecretsMissing { profile } => (
-                format!("No credentials stored for profile '{profile}'"),
-                format!("Store them again with `tokendesk profile add {profile} ...` (after `tokendesk profile remove {profile}`), or set TOKENDESK_AUTH_TOKEN and TOKENDESK_SECRET_CODE."),
+            ConfigError::SecretMissing { profile, secret } => (
+                format!("No {} stored for profile '{profile}'", secret.title),
+                if cli {
+                    (secret.restore_in_cli)(profile)
+                } else {
+                    secret.restore_in_window.to_owned()
+                },
             ),
             ConfigError::HalfEnvironment => (
                 "Only one credential is set in the environment".into(),
@@ -356,10 +396,6 @@ impl ConfigError {
             ConfigError::CaFile { path, detail } => (
                 "The profile's CA certificate file cannot be used".into(),
                 format!("{path}: {detail}. Give a PEM file holding the CA certificate of the server's issuer."),
-            ),
-            ConfigError::KeyMissing { profile } => (
-                format!("No SecurID API key stored for profile '{profile}'"),
-                "Import the API key file again (remove the profile and add it with the key file), or set TOKENDESK_SECURID_KEY_FILE to the key file's path.".into(),
             ),
             ConfigError::KeyUnusable { detail } => (
                 "The SecurID API key cannot be used".into(),
@@ -478,6 +514,7 @@ mod tests {
         let info = Error::Transport(TransportError::HttpStatus {
             status: 502,
             excerpt: "Bad Gateway".into(),
+            service: "CENTAGATE".into(),
         })
         .info();
         assert_eq!(info.code, Some(502));
@@ -486,12 +523,231 @@ mod tests {
 
     #[test]
     fn the_key_missing_hint_names_the_key_file_variable() {
-        let hint = Error::Config(ConfigError::KeyMissing {
+        let e = Error::Config(ConfigError::SecretMissing {
             profile: "cloud".into(),
-        })
-        .info()
-        .hint;
-        assert!(hint.contains(crate::securid::ENV_KEY_FILE), "{hint}");
+            secret: &crate::securid::key::SECRET,
+        });
+        assert_eq!(
+            e.to_string(),
+            "no SecurID API key is stored for profile 'cloud'"
+        );
+        for surface in [HintSurface::Window, HintSurface::Cli] {
+            let info = e.info_for(surface);
+            assert_eq!(info.title, "No SecurID API key stored for profile 'cloud'");
+            assert!(info.hint.contains(crate::securid::ENV_KEY_FILE), "{info:?}");
+        }
+        let e = Error::Config(ConfigError::SecretMissing {
+            profile: "prod".into(),
+            secret: &crate::centagate::credentials::SECRET,
+        });
+        assert_eq!(
+            e.to_string(),
+            "no credentials are stored for profile 'prod'"
+        );
+        assert_eq!(
+            e.info_for(HintSurface::Cli).hint,
+            "Store them again with `tokendesk profile add prod ...` (after `tokendesk profile remove prod`), or set TOKENDESK_AUTH_TOKEN and TOKENDESK_SECRET_CODE."
+        );
+    }
+
+    /// One of every configuration and transport error. The match makes a new variant a
+    /// compile error here until it is added to the list.
+    fn every_config_and_transport_error() -> Vec<Error> {
+        let s = String::new;
+        let config = vec![
+            ConfigError::ProfileNotFound { name: "p".into() },
+            ConfigError::ProfileExists { name: "p".into() },
+            ConfigError::NoProfileChosen { available: vec![] },
+            ConfigError::NoProfileChosen {
+                available: vec!["a".into(), "b".into()],
+            },
+            ConfigError::Corrupt {
+                path: s(),
+                line: 1,
+                detail: s(),
+            },
+            ConfigError::Io {
+                path: s(),
+                detail: s(),
+            },
+            ConfigError::StoreUnavailable { detail: s() },
+            ConfigError::StoreFailed { detail: s() },
+            ConfigError::SecretMissing {
+                profile: "p".into(),
+                secret: &crate::centagate::credentials::SECRET,
+            },
+            ConfigError::SecretMissing {
+                profile: "p".into(),
+                secret: &crate::securid::key::SECRET,
+            },
+            ConfigError::HalfEnvironment,
+            ConfigError::CaFile {
+                path: s(),
+                detail: s(),
+            },
+            ConfigError::KeyUnusable { detail: s() },
+            ConfigError::KeyMismatch {
+                profile: s(),
+                detail: s(),
+            },
+            ConfigError::Unsupported {
+                profile: s(),
+                backend: s(),
+                action: s(),
+            },
+            ConfigError::AuditUnavailable {
+                path: s(),
+                detail: s(),
+            },
+            ConfigError::AuditEntryMissing { id: 1 },
+            ConfigError::ExportFailed {
+                path: s(),
+                detail: s(),
+            },
+        ];
+        let transport = vec![
+            TransportError::Unreachable {
+                host: s(),
+                detail: s(),
+            },
+            TransportError::Timeout {
+                host: s(),
+                seconds: 1,
+            },
+            TransportError::Tls {
+                host: s(),
+                detail: s(),
+            },
+            TransportError::HttpStatus {
+                status: 502,
+                excerpt: s(),
+                service: "CENTAGATE".into(),
+            },
+            TransportError::Redirected { location: s() },
+            TransportError::NotUnderstood {
+                reason: s(),
+                excerpt: s(),
+            },
+            TransportError::UnexpectedAnswer {
+                service: s(),
+                reason: s(),
+                excerpt: s(),
+            },
+            TransportError::TooLarge { limit: 1 },
+            TransportError::Broken { detail: s() },
+        ];
+        for c in &config {
+            match c {
+                ConfigError::ProfileNotFound { .. }
+                | ConfigError::ProfileExists { .. }
+                | ConfigError::NoProfileChosen { .. }
+                | ConfigError::Corrupt { .. }
+                | ConfigError::Io { .. }
+                | ConfigError::StoreUnavailable { .. }
+                | ConfigError::StoreFailed { .. }
+                | ConfigError::SecretMissing { .. }
+                | ConfigError::HalfEnvironment
+                | ConfigError::CaFile { .. }
+                | ConfigError::KeyUnusable { .. }
+                | ConfigError::KeyMismatch { .. }
+                | ConfigError::Unsupported { .. }
+                | ConfigError::AuditUnavailable { .. }
+                | ConfigError::AuditEntryMissing { .. }
+                | ConfigError::ExportFailed { .. } => {}
+            }
+        }
+        for t in &transport {
+            match t {
+                TransportError::Unreachable { .. }
+                | TransportError::Timeout { .. }
+                | TransportError::Tls { .. }
+                | TransportError::HttpStatus { .. }
+                | TransportError::Redirected { .. }
+                | TransportError::NotUnderstood { .. }
+                | TransportError::UnexpectedAnswer { .. }
+                | TransportError::TooLarge { .. }
+                | TransportError::Broken { .. } => {}
+            }
+        }
+        config
+            .into_iter()
+            .map(Error::Config)
+            .chain(transport.into_iter().map(Error::Transport))
+            .collect()
+    }
+
+    /// "`tokendesk profile list`", "--ca-file", "--profile": what a CLI hint may say.
+    fn names_a_command_or_flag(hint: &str) -> bool {
+        hint.contains("tokendesk ")
+            || hint
+                .split(|c: char| c.is_whitespace() || "(`".contains(c))
+                .any(|w| {
+                    w.starts_with("--") && w[2..].starts_with(|c: char| c.is_ascii_lowercase())
+                })
+    }
+
+    #[test]
+    fn the_window_is_never_told_to_run_a_command_or_pass_a_flag() {
+        for e in every_config_and_transport_error() {
+            let window = e.info();
+            assert_eq!(window, e.info_for(HintSurface::Window));
+            assert!(
+                !names_a_command_or_flag(&window.hint),
+                "{e:?}: {}",
+                window.hint
+            );
+            let cli = e.info_for(HintSurface::Cli);
+            assert_eq!(
+                (&cli.title, cli.kind, cli.code),
+                (&window.title, window.kind, window.code),
+                "only the next step differs"
+            );
+            assert_eq!(serde_json::to_value(&e).unwrap()["hint"], window.hint);
+        }
+        assert!(names_a_command_or_flag("add it (--ca-file)."));
+        assert!(names_a_command_or_flag("with `tokendesk profile list`"));
+        assert!(!names_a_command_or_flag("HTTP 502 -- or not; a - b"));
+    }
+
+    #[test]
+    fn the_cli_still_names_its_commands_and_flags() {
+        let cli = |e: Error| e.info_for(HintSurface::Cli).hint;
+        let named = every_config_and_transport_error()
+            .into_iter()
+            .map(cli)
+            .filter(|h| names_a_command_or_flag(h))
+            .count();
+        assert_eq!(
+            named, 5,
+            "ProfileNotFound, NoProfileChosen twice, SecretMissing (CENTAGATE), Tls"
+        );
+        assert!(cli(Error::Config(ConfigError::ProfileNotFound {
+            name: "x".into()
+        }))
+        .contains("`tokendesk profile list`"));
+        assert!(cli(Error::Transport(TransportError::Tls {
+            host: "h".into(),
+            detail: "d".into()
+        }))
+        .contains("(--ca-file)"));
+        assert!(cli(Error::Config(ConfigError::NoProfileChosen {
+            available: vec!["a".into()]
+        }))
+        .contains("--profile NAME"));
+    }
+
+    #[test]
+    fn transport_hints_name_a_server_kind_only_when_the_error_knows_it() {
+        for e in every_config_and_transport_error() {
+            let hint = e.info().hint;
+            let knows = matches!(
+                e,
+                Error::Transport(
+                    TransportError::HttpStatus { .. } | TransportError::NotUnderstood { .. }
+                )
+            );
+            assert_eq!(hint.contains("CENTAGATE"), knows, "{e:?}: {hint}");
+        }
     }
 
     #[test]

@@ -3,17 +3,20 @@
 //! both call [`ops::Session`]; neither builds HTTP requests itself.
 //!
 //! The modules form layers that only look down: the shared vocabulary ([`vocab`],
-//! [`catalog`], [`secret`]) at the bottom, then [`error`], [`validate`], [`transport`] and
-//! [`sign`], then one folder per server vendor ([`centagate`], [`securid`]), then
-//! [`profiles`] and [`credentials`], then [`audit`], then [`ops`] and [`profile_changes`] on
-//! top. No module cycle: `tests/module_graph.rs` checks it. `docs/architecture.md` has the map.
+//! [`catalog`], [`secret`]) at the bottom, then [`error`], [`validate`], [`transport`],
+//! [`sign`] and [`profile`], then one folder per server vendor ([`centagate`], [`securid`]),
+//! then the one seam over them ([`backend`]), then [`profiles`] and [`credentials`], then
+//! [`audit`], then [`ops`] and [`profile_changes`] on top. No module cycle:
+//! `tests/module_graph.rs` checks it. `docs/architecture.md` has the map.
 
 pub mod audit;
+pub mod backend;
 pub mod catalog;
 pub mod centagate;
 pub mod credentials;
 pub mod error;
 pub mod ops;
+pub mod profile;
 pub mod profile_changes;
 pub mod profiles;
 pub mod secret;

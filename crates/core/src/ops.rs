@@ -5,6 +5,8 @@
 //! CENTAGATE profiles offer register, resync, unlock and list methods; SecurID Cloud
 //! profiles offer user lookup and unlock tokencodes. Asking a profile for an operation its
 //! backend lacks is a `Config` error ([`ConfigError::Unsupported`]) before anything else.
+//! The backend itself — its secret, its client, its connection test — is reached through
+//! [`crate::backend`].
 
 use std::sync::Arc;
 
@@ -14,23 +16,21 @@ use tokio::sync::OnceCell;
 use ts_rs::TS;
 
 use crate::audit::{Action, Recordable, Recorder};
+use crate::backend::{self, Connection, ConnectionCheck, ProfileSecret};
 use crate::centagate::answer::Answer;
-use crate::centagate::catalog;
-use crate::centagate::client::{Call, Client};
-use crate::centagate::credentials::CentagateCredentials;
+use crate::centagate::client::{Call, Client as CentagateClient};
 use crate::centagate::methods::AuthMethods;
 use crate::credentials;
 use crate::error::{ConfigError, Error, ErrorInfo};
-use crate::profiles::Profile;
-use crate::securid;
+use crate::profile::Profile;
+use crate::securid::client::Client as SecurIdClient;
 use crate::securid::jwt::{Clock, SystemClock};
-use crate::securid::key::SecurIdKey;
 use crate::securid::locks::MethodLocks;
 use crate::securid::locks::UnlockMethod;
 use crate::securid::retry::{RateLimitObserver, RetryPolicy};
 use crate::securid::users::{LookupBy, LookupUserRequest, SecurIdUser, UnlockMethodsRequest};
 use crate::validate;
-use crate::vocab::{Backend, Field, Operation};
+use crate::vocab::{Field, Operation};
 
 /// The token to register to a user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -131,25 +131,14 @@ pub struct Outcome<T> {
     pub object: T,
 }
 
-/// Whether a profile's server answered and accepted its credentials.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ConnectionCheck {
-    /// The code of the probe call (0, or 22002 when the admin is no user themselves).
-    pub code: i64,
-    pub summary: String,
-}
-
-/// A connection to one server profile. Credentials are read on first use, after the input
-/// of the first operation was found valid.
+/// A connection to one server profile. Its secret is read on first use, after the input of
+/// the first operation was found valid.
 #[derive(Debug)]
 pub struct Session {
     profile: Profile,
-    given: Option<CentagateCredentials>,
-    given_key: Option<SecurIdKey>,
-    client: OnceCell<Client>,
-    securid: OnceCell<securid::client::Client>,
+    /// The secret the caller gave; `None`: the environment's, else the store's.
+    given: Option<ProfileSecret>,
+    conn: OnceCell<Connection>,
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
     recorder: Recorder,
@@ -163,31 +152,18 @@ impl Session {
             profile,
             recorder,
             given: None,
-            given_key: None,
-            client: OnceCell::new(),
-            securid: OnceCell::new(),
+            conn: OnceCell::new(),
             retry: RetryPolicy::default(),
             clock: Arc::new(SystemClock),
         }
     }
 
-    /// A session with credentials supplied by the caller (tests, practice mode).
-    pub fn with_credentials(
-        profile: Profile,
-        creds: CentagateCredentials,
-        recorder: Recorder,
-    ) -> Self {
+    /// A session with the secret supplied by the caller (just imported, tests, practice
+    /// mode). It must be the profile's (its kind; SecurID: its access ID and URL); that is
+    /// checked on first use.
+    pub fn with_secret(profile: Profile, secret: ProfileSecret, recorder: Recorder) -> Self {
         Session {
-            given: Some(creds),
-            ..Session::new(profile, recorder)
-        }
-    }
-
-    /// A SecurID session with the API key supplied by the caller (just imported, tests,
-    /// practice mode). The key must belong to the profile; that is checked on first use.
-    pub fn with_securid_key(profile: Profile, key: SecurIdKey, recorder: Recorder) -> Self {
-        Session {
-            given_key: Some(key),
+            given: Some(secret),
             ..Session::new(profile, recorder)
         }
     }
@@ -257,39 +233,58 @@ impl Session {
         {
             return Ok(());
         }
-        Err(ConfigError::Unsupported {
+        Err(self.not_offered(operation))
+    }
+
+    fn not_offered(&self, operation: Operation) -> Error {
+        ConfigError::Unsupported {
             profile: self.profile.name.clone(),
             backend: self.profile.backend.label().to_owned(),
             action: operation.label().to_owned(),
         }
-        .into())
+        .into()
     }
 
-    async fn securid(&self) -> Result<&securid::client::Client, Error> {
-        self.securid
+    /// The profile's client, made on first use with the given secret, else the
+    /// environment's or the store's.
+    async fn connection(&self) -> Result<&Connection, Error> {
+        self.conn
             .get_or_try_init(|| async {
-                let key = match &self.given_key {
-                    Some(k) => {
-                        self.profile.check_key(k)?;
-                        k.clone()
-                    }
+                let secret = match &self.given {
+                    Some(s) => s.clone(),
                     None => {
                         let profile = self.profile.clone();
-                        tokio::task::spawn_blocking(move || credentials::resolve_securid(&profile))
+                        tokio::task::spawn_blocking(move || credentials::resolve(&profile))
                             .await
                             .map_err(|e| ConfigError::StoreFailed {
                                 detail: e.to_string(),
                             })??
                     }
                 };
-                securid::client::Client::new(
-                    &self.profile.endpoint(),
-                    &key,
+                backend::connect(
+                    &self.profile,
+                    &secret,
                     self.clock.clone(),
                     self.retry.clone(),
                 )
             })
             .await
+    }
+
+    /// The CENTAGATE client, for `operation` (which [`Session::require`] let through).
+    async fn centagate(&self, operation: Operation) -> Result<&CentagateClient, Error> {
+        match self.connection().await? {
+            Connection::Centagate(c) => Ok(c),
+            _ => Err(self.not_offered(operation)),
+        }
+    }
+
+    /// The SecurID client, for `operation` (which [`Session::require`] let through).
+    async fn securid(&self, operation: Operation) -> Result<&SecurIdClient, Error> {
+        match self.connection().await? {
+            Connection::SecurId(c) => Ok(c),
+            _ => Err(self.not_offered(operation)),
+        }
     }
 
     /// SecurID: finds a user by email address or username (User Details), with their ID
@@ -314,7 +309,11 @@ impl Session {
         &self,
         req: &LookupUserRequest,
     ) -> Result<Outcome<SecurIdUser>, Error> {
-        let user = self.securid().await?.lookup_user(req).await?;
+        let user = self
+            .securid(Operation::LookupUser)
+            .await?
+            .lookup_user(req)
+            .await?;
         let onoff = |on: bool| if on { "on" } else { "off" };
         let summary = format!(
             "Found {} ({}){}; SMS {}, voice {}.",
@@ -409,7 +408,11 @@ impl Session {
         &self,
         req: &UnlockMethodsRequest,
     ) -> Result<Outcome<MethodLocks>, Error> {
-        let locks = self.securid().await?.unlock_methods(req).await?;
+        let locks = self
+            .securid(Operation::UnlockMethods)
+            .await?
+            .unlock_methods(req)
+            .await?;
         let asked: Vec<&str> = req.methods.iter().map(|m| m.label()).collect();
         let still: Vec<&str> = req
             .methods
@@ -441,36 +444,11 @@ impl Session {
         })
     }
 
-    async fn client(&self) -> Result<&Client, Error> {
-        self.client
-            .get_or_try_init(|| async {
-                let creds = match &self.given {
-                    Some(c) => c.clone(),
-                    None => {
-                        let name = self.profile.name.clone();
-                        tokio::task::spawn_blocking(move || credentials::resolve(&name))
-                            .await
-                            .map_err(|e| ConfigError::StoreFailed {
-                                detail: e.to_string(),
-                            })??
-                    }
-                };
-                Client::new(&self.profile.endpoint(), &self.profile.admin, &creds)
-            })
-            .await
-    }
-
     async fn send(&self, call: Call, fields: &[(&str, &str)]) -> Result<Answer, Error> {
-        let answer = self.client().await?.call(call, fields).await?;
-        if answer.code != 0 {
-            return Err(Error::Server {
-                code: answer.code,
-                operation: Some(call.operation()),
-                server_message: answer.message,
-                catalog: &catalog::CATALOG,
-            });
-        }
-        Ok(answer)
+        self.centagate(call.operation())
+            .await?
+            .send(call, fields)
+            .await
     }
 
     /// Registers an active SMS (tokenType 1) or hardware OTP (tokenType 2) token to a user.
@@ -582,65 +560,17 @@ impl Session {
         })
     }
 
-    /// Proves the server answers and accepts the credentials. CENTAGATE: a methods lookup of
-    /// the admin's own username, where 0 or 22002 (no such user) mean accepted and 10001
-    /// means refused. SecurID: a user lookup of an address that cannot exist, where 200 or
-    /// 404 mean accepted and 403 refused.
+    /// Proves the server answers and accepts the credentials, by the probe call of the
+    /// profile's backend (CENTAGATE: a methods lookup of the admin's own username; SecurID: a
+    /// user lookup of an address that cannot exist).
     pub async fn test_connection(&self) -> Result<ConnectionCheck, Error> {
         let name = self.profile.name.clone();
         self.recorded(Operation::TestProfile, &name, &[], async {
-            self.test_unrecorded().await
+            self.connection().await?.probe(&self.profile).await
         })
         .await
     }
-
-    async fn test_unrecorded(&self) -> Result<ConnectionCheck, Error> {
-        if self.profile.backend == Backend::SecurId {
-            return self.test_securid().await;
-        }
-        let admin = self.profile.admin.clone();
-        match self
-            .send(Call::ListAuthMethods, &[("username", &admin)])
-            .await
-        {
-            Ok(a) => Ok(ConnectionCheck {
-                code: a.code,
-                summary: self.accepted(),
-            }),
-            Err(Error::Server { code: 22002, .. }) => Ok(ConnectionCheck {
-                code: 22002,
-                summary: self.accepted(),
-            }),
-            Err(e) => Err(e),
-        }
-    }
-
-    async fn test_securid(&self) -> Result<ConnectionCheck, Error> {
-        let probe = LookupUserRequest::email(SECURID_PROBE_EMAIL);
-        let code = match self.securid().await?.lookup_user(&probe).await {
-            Ok(_) => 200,
-            Err(Error::Server { code: 404, .. }) => 404,
-            Err(e) => return Err(e),
-        };
-        Ok(ConnectionCheck {
-            code,
-            summary: format!(
-                "{}{} answered and accepted the API key of access ID {}.",
-                self.profile.url, self.profile.base_path, self.profile.admin
-            ),
-        })
-    }
-
-    fn accepted(&self) -> String {
-        format!(
-            "{} answered and accepted the credentials of {}.",
-            self.profile.url, self.profile.admin
-        )
-    }
 }
-
-/// The address a SecurID connection test looks up: `.invalid` cannot belong to anyone.
-pub const SECURID_PROBE_EMAIL: &str = "tokendesk-connection-check@example.invalid";
 
 /// How a SecurID unlock ended: the lock status of all three methods as the server reported
 /// it, and — when it failed part-way (HTTP 500) — why, in the stable error shape.

@@ -4,20 +4,12 @@
 //! back out, so neither is ever left without the other.
 
 use crate::audit::{Action, Recordable, Recorder};
-use crate::centagate::credentials::CentagateCredentials;
+use crate::backend::ProfileSecret;
 use crate::credentials::SecretStore;
 use crate::error::{ConfigError, Error, ErrorInfo};
-use crate::profiles::{Profile, ProfileStore};
-use crate::securid::key::SecurIdKey;
-use crate::vocab::{Backend, Operation};
-
-/// A secret to store with a profile.
-pub enum NewSecret {
-    /// A CENTAGATE profile's auth token and secret code.
-    Centagate(CentagateCredentials),
-    /// A SecurID Cloud profile's API key.
-    SecurId(SecurIdKey),
-}
+use crate::profile::Profile;
+use crate::profiles::ProfileStore;
+use crate::vocab::Operation;
 
 /// A profile as saved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,7 +100,7 @@ pub async fn save(
     store: &ProfileStore,
     recorder: &Recorder,
     profile: Profile,
-    secret: Option<NewSecret>,
+    secret: Option<ProfileSecret>,
     replace: bool,
 ) -> Result<Saved, Error> {
     let existing = store.load()?.remove(&profile.name);
@@ -124,14 +116,7 @@ pub async fn save(
             let had_secret = secret.is_some();
             if let Some(secret) = secret {
                 let name = name.clone();
-                blocking(move || {
-                    let s = SecretStore::open()?;
-                    match &secret {
-                        NewSecret::Centagate(c) => s.save(&name, c),
-                        NewSecret::SecurId(k) => s.save_securid(&name, k),
-                    }
-                })
-                .await?;
+                blocking(move || SecretStore::open()?.save(&name, &secret)).await?;
             }
             let written = if replace {
                 store.update(&profile)
@@ -217,13 +202,5 @@ fn check_replace(replace: bool, existing: Option<&Profile>, new: &Profile) -> Re
         }
         .into()),
         _ => Ok(()),
-    }
-}
-
-/// The word for a profile's secret, for messages ("credentials" or "API key").
-pub fn secret_word(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Centagate => "credentials",
-        Backend::SecurId => "API key",
     }
 }

@@ -1,4 +1,5 @@
-//! A string that is a credential: never printed, never serialised, wiped when dropped.
+//! A string that is a credential: never printed, never serialised, wiped when dropped; and
+//! how people are told about one backend's kind of secret ([`SecretKind`]).
 
 use zeroize::Zeroizing;
 
@@ -36,6 +37,55 @@ impl<'de> serde::Deserialize<'de> for Secret {
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Secret(***)")
+    }
+}
+
+/// How people are told about one backend's secret: its name, where automation's environment
+/// gives it instead of the store, and how to store it again. Each vendor folder has one; the
+/// error about a missing secret carries it, so the error type names no vendor (as a server
+/// error carries its backend's catalog).
+#[derive(Debug)]
+pub struct SecretKind {
+    /// Its name in a sentence: "credentials", "API key".
+    pub word: &'static str,
+    /// Its name in a title: "credentials", "SecurID API key".
+    pub title: &'static str,
+    /// Whether it is named in the plural ("credentials were", "API key was").
+    pub plural: bool,
+    /// The environment variables that, all set, stand in for the stored secret.
+    pub env: &'static [&'static str],
+    /// Where the environment gives it, in words: "TOKENDESK_AUTH_TOKEN / TOKENDESK_SECRET_CODE".
+    pub env_source: &'static str,
+    /// What to do when none is stored, in the window's words.
+    pub restore_in_window: &'static str,
+    /// What to do when none is stored for `profile`, in the CLI's words.
+    pub restore_in_cli: fn(profile: &str) -> String,
+}
+
+impl SecretKind {
+    /// "were" or "was", as its name takes.
+    pub fn was(&self) -> &'static str {
+        if self.plural {
+            "were"
+        } else {
+            "was"
+        }
+    }
+
+    /// "are" or "is", as its name takes.
+    pub fn is(&self) -> &'static str {
+        if self.plural {
+            "are"
+        } else {
+            "is"
+        }
+    }
+
+    /// True when the environment gives it: every one of its variables is set and not empty.
+    pub fn in_env(&self) -> bool {
+        self.env
+            .iter()
+            .all(|k| std::env::var_os(k).is_some_and(|v| !v.is_empty()))
     }
 }
 

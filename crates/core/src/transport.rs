@@ -38,7 +38,7 @@ impl Default for TransportSettings {
 }
 
 /// Where one server is and how to reach it: the address every call is built below, and the
-/// transport settings. A profile gives one ([`crate::profiles::Profile::endpoint`]); a backend
+/// transport settings. A profile gives one ([`crate::profile::Profile::endpoint`]); a backend
 /// client needs nothing else of the profile, so the backends do not depend on profiles.
 #[derive(Debug, Clone)]
 pub struct Endpoint {
@@ -155,19 +155,22 @@ impl HttpClient {
     }
 
     /// Sends `body` as JSON with `method` and returns the raw answer, refusing non-2xx
-    /// statuses, cross-origin redirects and oversized bodies.
+    /// statuses (as not an answer of `service`, e.g. "CENTAGATE"), cross-origin redirects and
+    /// oversized bodies.
     pub async fn send_json(
         &self,
         method: reqwest::Method,
         url: &Url,
         headers: &[(&str, &str)],
         body: &serde_json::Value,
+        service: &str,
     ) -> Result<HttpAnswer, Error> {
         let answer = self.exchange(method, url, headers, None, body).await?;
         if !(200..300).contains(&answer.status) {
             return Err(TransportError::HttpStatus {
                 status: answer.status,
                 excerpt: excerpt(&answer.body),
+                service: service.to_owned(),
             }
             .into());
         }

@@ -11,8 +11,9 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::response::Response;
 use common::*;
+use tokendesk_core::backend::ProfileSecret;
 use tokendesk_core::ops::{Session, UserRequest};
-use tokendesk_core::profiles::Profile;
+use tokendesk_core::profile::Profile;
 use tokendesk_core::transport::MAX_ANSWER_BYTES;
 use tokendesk_core::vocab::Field;
 use tokendesk_core::{Error, ErrorKind, TransportError};
@@ -80,7 +81,11 @@ async fn words_in_the_url_do_not_change_the_kind_of_failure() {
     let port = closed_port();
     let mut d = draft(&format!("http://127.0.0.1:{port}"), "ssl-tls-helpdesk");
     d.base_path = Some("/certificate/handshake/timed out".replace(' ', "-"));
-    let s = Session::with_credentials(d.validate().unwrap(), credentials(), recorder());
+    let s = Session::with_secret(
+        d.validate().unwrap(),
+        ProfileSecret::Centagate(credentials()),
+        recorder(),
+    );
     let e = s.unlock_token(&alice()).await.unwrap_err();
     assert_explained(&e);
     assert!(
@@ -217,8 +222,12 @@ async fn an_http_502_html_page_is_an_http_status_with_a_plain_excerpt() {
     let e = s.unlock_token(&alice()).await.unwrap_err();
     check_words(&e);
     match &e {
-        Error::Transport(TransportError::HttpStatus { status, excerpt }) => {
-            assert_eq!(*status, 502);
+        Error::Transport(TransportError::HttpStatus {
+            status,
+            excerpt,
+            service,
+        }) => {
+            assert_eq!((*status, service.as_str()), (502, "CENTAGATE"));
             assert_eq!(
                 excerpt, "502 Bad Gateway 502 Bad Gateway nginx",
                 "tags stripped, whitespace collapsed"
@@ -251,6 +260,7 @@ async fn a_non_2xx_status_is_refused_whatever_the_body() {
             TransportError::HttpStatus {
                 status: got,
                 excerpt,
+                ..
             } => {
                 assert_eq!((got, excerpt.as_str()), (status, want))
             }

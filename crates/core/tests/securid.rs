@@ -14,12 +14,15 @@ use common::securid::*;
 use common::*;
 use jsonwebtoken::DecodingKey;
 use serde_json::{json, Value};
+use tokendesk_core::backend::ProfileSecret;
+use tokendesk_core::centagate::profile::ProfileDraft;
 use tokendesk_core::ops::{Session, UserRequest};
-use tokendesk_core::profiles::{ProfileDraft, ProfileStore, SecurIdProfileDraft};
+use tokendesk_core::profiles::ProfileStore;
 use tokendesk_core::securid::client::{ApiCall, Client, Repeat};
 use tokendesk_core::securid::jwt::{Clock, JwtSigner, SystemClock, TOKEN_LIFETIME_SECS};
 use tokendesk_core::securid::key::SecurIdKey;
 use tokendesk_core::securid::locks::UnlockMethod;
+use tokendesk_core::securid::profile::SecurIdProfileDraft;
 use tokendesk_core::securid::retry::RetryPolicy;
 use tokendesk_core::securid::users::{LookupUserRequest, UnlockMethodsRequest};
 use tokendesk_core::vocab::{Backend, Field, Operation};
@@ -93,8 +96,12 @@ async fn the_session_sends_one_token_until_it_is_due_for_renewal() {
     let server = TestServer::start(|_| json(200, ALICE)).await;
     let clock = Arc::new(ManualClock(AtomicU64::new(SystemClock.now())));
     let url = api_url(&server);
-    let s = Session::with_securid_key(securid_profile(&url), key_for(&url), recorder())
-        .with_clock(clock.clone());
+    let s = Session::with_secret(
+        securid_profile(&url),
+        ProfileSecret::SecurId(key_for(&url)),
+        recorder(),
+    )
+    .with_clock(clock.clone());
     s.lookup_user(&alice()).await.unwrap();
     s.lookup_user(&alice()).await.unwrap();
     clock.0.fetch_add(TOKEN_LIFETIME_SECS, Ordering::SeqCst);
@@ -539,7 +546,7 @@ async fn the_connection_test_accepts_200_and_404_and_reports_403() {
     assert!(check.summary.contains(ACCESS_ID));
     assert_eq!(
         server.only().json(),
-        json!({"email": tokendesk_core::ops::SECURID_PROBE_EMAIL})
+        json!({"email": tokendesk_core::securid::client::PROBE_EMAIL})
     );
     let server = TestServer::start(|_| json(403, "{}")).await;
     let e = rig(&server).session.test_connection().await.unwrap_err();
@@ -740,10 +747,14 @@ async fn a_key_of_another_tenant_or_access_id_is_refused() {
         &pem(),
     ))
     .unwrap();
-    let e = Session::with_securid_key(securid_profile(&url), other, recorder())
-        .lookup_user(&alice())
-        .await
-        .unwrap_err();
+    let e = Session::with_secret(
+        securid_profile(&url),
+        ProfileSecret::SecurId(other),
+        recorder(),
+    )
+    .lookup_user(&alice())
+    .await
+    .unwrap_err();
     assert!(
         matches!(e, Error::Config(ConfigError::KeyMismatch { .. })),
         "{e:?}"

@@ -9,9 +9,9 @@ use std::sync::{Arc, Mutex};
 
 use common::securid::*;
 use common::*;
-use tokendesk_core::profiles::SecurIdProfileDraft;
 use tokendesk_core::securid::jwt::{JwtSigner, SystemClock};
 use tokendesk_core::securid::key::SecurIdKey;
+use tokendesk_core::securid::profile::SecurIdProfileDraft;
 use tokendesk_core::Secret;
 
 /// A `MakeWriter` into a shared buffer, to read what was logged.

@@ -8,6 +8,7 @@ use std::process::Command;
 
 use common::securid::*;
 use common::*;
+use tokendesk_core::backend::ProfileSecret;
 use tokendesk_core::credentials::{self, SecretStore};
 use tokendesk_core::ops::Session;
 use tokendesk_core::securid::users::LookupUserRequest;
@@ -58,7 +59,9 @@ async fn the_key_is_stored_found_and_used() {
     let mut profile = securid_profile(&url);
     profile.name = unique("securid-store");
     let store = SecretStore::open().unwrap();
-    store.save_securid(&profile.name, &key_for(&url)).unwrap();
+    store
+        .save(&profile.name, &ProfileSecret::SecurId(key_for(&url)))
+        .unwrap();
     assert!(store.has(&profile.name).unwrap());
 
     // Independently of our code: libsecret's secret-tool finds the entry, and it is the
@@ -75,7 +78,9 @@ async fn the_key_is_stored_found_and_used() {
         .unwrap()
         .contains(&key_canaries()[0]));
 
-    let loaded = store.load_securid(&profile.name).unwrap();
+    let ProfileSecret::SecurId(loaded) = store.load(&profile).unwrap() else {
+        panic!("a SecurID profile's secret is its key")
+    };
     let _env = ENV.lock().await;
     assert_eq!(
         (loaded.access_id(), loaded.api_url()),
@@ -87,8 +92,13 @@ async fn the_key_is_stored_found_and_used() {
         .unwrap();
     assert_eq!(out.object.id, USER_ID);
     assert!(store.delete(&profile.name).unwrap());
-    match store.load_securid(&profile.name).unwrap_err() {
-        Error::Config(ConfigError::KeyMissing { profile: p }) => assert_eq!(p, profile.name),
+    match store.load(&profile).unwrap_err() {
+        Error::Config(ConfigError::SecretMissing { profile: p, secret }) => {
+            assert_eq!(
+                (p.as_str(), secret.word),
+                (profile.name.as_str(), "API key")
+            )
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -101,8 +111,13 @@ fn a_centagate_entry_read_as_a_key_is_a_store_error() {
     }
     let name = unique("securid-wrong-kind");
     let store = SecretStore::open().unwrap();
-    store.save(&name, &credentials()).unwrap();
-    let e = store.load_securid(&name).unwrap_err();
+    store
+        .save(&name, &ProfileSecret::Centagate(credentials()))
+        .unwrap();
+    let mut profile =
+        securid_profile("https://tenant.access.securid.com/AdminInterface/restapi/v1");
+    profile.name = name.clone();
+    let e = store.load(&profile).unwrap_err();
     assert!(
         matches!(e, Error::Config(ConfigError::StoreFailed { .. })),
         "{e:?}"
@@ -122,15 +137,17 @@ fn the_key_file_in_the_environment_overrides_the_store() {
     let profile = securid_profile(url);
     let _env = ENV.blocking_lock();
     std::env::set_var(ENV_KEY_FILE, &path);
-    let key = credentials::resolve_securid(&profile).unwrap();
+    let Ok(ProfileSecret::SecurId(key)) = credentials::resolve(&profile) else {
+        panic!("the key file's key")
+    };
     assert_eq!(key.access_id(), ACCESS_ID);
     let other = securid_profile("https://other.access.securid.com/AdminInterface/restapi/v1");
     assert!(matches!(
-        credentials::resolve_securid(&other).unwrap_err(),
+        credentials::resolve(&other).unwrap_err(),
         Error::Config(ConfigError::KeyMismatch { .. })
     ));
     std::env::set_var(ENV_KEY_FILE, dir.path().join("missing.json"));
-    let e = credentials::resolve_securid(&profile).unwrap_err();
+    let e = credentials::resolve(&profile).unwrap_err();
     assert!(e.to_string().contains("no such file"), "{e}");
     std::env::remove_var(ENV_KEY_FILE);
 }

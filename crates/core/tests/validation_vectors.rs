@@ -3,7 +3,7 @@
 //! enforced before sending can never drift apart.
 
 use serde_json::{json, Value};
-use tokendesk_core::profiles::ProfileDraft;
+use tokendesk_core::centagate::profile::ProfileDraft;
 use tokendesk_core::validate;
 use tokendesk_core::vocab::Field;
 use tokendesk_core::Error;

@@ -4,11 +4,14 @@
 
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
+use tokendesk_core::backend::{ConnectionCheck, ProfileSecret};
 use tokendesk_core::centagate::credentials::CentagateCredentials;
+use tokendesk_core::centagate::profile::ProfileDraft;
 use tokendesk_core::credentials::SecretStore;
-use tokendesk_core::ops::ConnectionCheck;
-use tokendesk_core::profile_changes::{self, NewSecret, SecretRemoval};
-use tokendesk_core::profiles::{Profile, ProfileDraft, ProfileSummary, SecurIdProfileDraft};
+use tokendesk_core::profile::Profile;
+use tokendesk_core::profile_changes::{self, SecretRemoval};
+use tokendesk_core::profiles::ProfileSummary;
+use tokendesk_core::securid::profile::SecurIdProfileDraft;
 use tokendesk_core::vocab::{Backend, Field};
 use tokendesk_core::{ConfigError, Error};
 
@@ -80,7 +83,7 @@ pub async fn save_profile(
         None if !replace => return Err(Error::input(Field::AuthToken, "must not be empty")),
         None => None,
     };
-    let secret = secrets.map(NewSecret::Centagate);
+    let secret = secrets.map(ProfileSecret::Centagate);
     store_profile(&state, profile, secret, replace).await
 }
 
@@ -89,7 +92,7 @@ pub async fn save_profile(
 async fn store_profile(
     state: &AppState,
     profile: Profile,
-    secret: Option<NewSecret>,
+    secret: Option<ProfileSecret>,
     replace: bool,
 ) -> Result<ProfileSummary, Error> {
     let saved = profile_changes::save(
@@ -143,7 +146,7 @@ pub async fn save_securid_profile(
             (profile, Some(key))
         }
     };
-    store_profile(&state, profile, key.map(NewSecret::SecurId), replace).await
+    store_profile(&state, profile, key.map(ProfileSecret::SecurId), replace).await
 }
 
 /// Opens the system's file dialog to choose a SecurID API key file; the path, or null when

@@ -192,7 +192,7 @@ function transportError(host: string, seconds: number): ErrorInfo | null {
       kind: "transport",
       code: 502,
       title: "The server answered with an HTTP error",
-      hint: "HTTP 502 is not a CENTAGATE answer. Check the profile's URL and base path (default /CentagateWS/webresources); if they are right, the server or a proxy in front of it is failing — try again later or contact its administrator.",
+      hint: "HTTP 502 is not a CENTAGATE answer. Check the profile's URL and base path; if they are right, the server or a proxy in front of it is failing — try again later or contact its administrator.",
       serverMessage: "the server answered HTTP 502: <html><body>Bad Gateway</body></html>",
     };
   if (host.startsWith("portal."))
@@ -440,7 +440,7 @@ export class MockBackend {
     if (strict && replace && !existing)
       throw configError(
         `No profile named '${n.name}'`,
-        "List the profiles with `tokendesk profile list`, or add one with `tokendesk profile add`.",
+        "Choose a profile from the list, or add one with Add profile.",
       );
     if (existing?.practice)
       throw configError(
@@ -505,7 +505,7 @@ export class MockBackend {
     if (!p)
       throw configError(
         `No profile named '${name}'`,
-        "List the profiles with `tokendesk profile list`, or add one with `tokendesk profile add`.",
+        "Choose a profile from the list, or add one with Add profile.",
       );
     return p;
   }
@@ -517,7 +517,7 @@ export class MockBackend {
     if (!p.secrets)
       throw configError(
         `No credentials stored for profile '${p.name}'`,
-        `Store them again with \`tokendesk profile add ${p.name} ...\` (after \`tokendesk profile remove ${p.name}\`), or set TOKENDESK_AUTH_TOKEN and TOKENDESK_SECRET_CODE.`,
+        "Store them again (Edit the profile, then Replace credentials), or set TOKENDESK_AUTH_TOKEN and TOKENDESK_SECRET_CODE.",
       );
     const host = new URL(p.profile.url).host;
     const t = transportError(host, p.profile.timeoutSecs);
@@ -827,7 +827,7 @@ export class MockBackend {
     if (replace && !existing)
       throw configError(
         `No profile named '${name.value}'`,
-        "List the profiles with `tokendesk profile list`, or add one with `tokendesk profile add`.",
+        "Choose a profile from the list, or add one with Add profile.",
       );
     if (existing && existing.profile.backend !== "securid")
       throw configError(

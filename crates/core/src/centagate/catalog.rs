@@ -9,7 +9,7 @@ use crate::vocab::{Backend, Operation};
 
 /// CENTAGATE's return codes: what the errors of this backend are explained with, and what
 /// `tokendesk codes` lists.
-pub static CATALOG: Catalog = Catalog::new(Backend::Centagate, CODES, unknown);
+pub static CATALOG: Catalog = Catalog::new(Backend::Centagate, false, CODES, unknown);
 
 /// The words for `code` when it answered `operation`. Unknown codes get a generic title that
 /// names the number, so nothing is swallowed; the caller shows the server's message beside it.

@@ -1,17 +1,19 @@
 //! The CENTAGATE web-services client: builds each admin call exactly as the vendor pages give
 //! it (PUT, JSON, `{base}/{call}/{admin}`, the documented keys plus `cenToken`) and reads the
-//! answer. It decides nothing about what a code means; `ops` does.
+//! answer. A non-zero code becomes an [`Error::Server`] carrying this backend's catalog;
+//! what a success means in words is `ops`' business.
 
 use serde_json::{Map, Value};
 use url::Url;
 
 use super::answer::{self, Answer};
+use super::catalog::CATALOG;
 use super::credentials::CentagateCredentials;
 use crate::error::Error;
 use crate::secret::Secret;
 use crate::sign::cen_token;
 use crate::transport::{Endpoint, HttpClient};
-use crate::vocab::{Field, Operation};
+use crate::vocab::{Backend, Field, Operation};
 
 /// The four admin calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,7 +116,13 @@ impl Client {
         tracing::debug!(fields = ?keys, "body keys (values not logged)");
         let answer = self
             .http
-            .send_json(reqwest::Method::PUT, &url, &[], &self.body(fields))
+            .send_json(
+                reqwest::Method::PUT,
+                &url,
+                &[],
+                &self.body(fields),
+                Backend::Centagate.label(),
+            )
             .await;
         let answer = match answer {
             Ok(a) => answer::parse(&a.body)?,
@@ -125,5 +133,35 @@ impl Client {
         };
         tracing::info!(call = ?call, code = answer.code, "answered");
         Ok(answer)
+    }
+
+    /// Sends one call; a non-zero code is an [`Error::Server`] explained by CENTAGATE's
+    /// catalog.
+    pub async fn send(&self, call: Call, fields: &[(&str, &str)]) -> Result<Answer, Error> {
+        let answer = self.call(call, fields).await?;
+        if answer.code != 0 {
+            return Err(Error::Server {
+                code: answer.code,
+                operation: Some(call.operation()),
+                server_message: answer.message,
+                catalog: &CATALOG,
+            });
+        }
+        Ok(answer)
+    }
+
+    /// Proves the server answers and accepts the credentials: a methods lookup of the admin's
+    /// own username, where 0 or 22002 (no such user: the admin is no user themselves) mean
+    /// accepted and 10001 means refused. The code that proved it.
+    pub async fn probe(&self) -> Result<i64, Error> {
+        let admin = self.admin.clone();
+        match self
+            .send(Call::ListAuthMethods, &[("username", &admin)])
+            .await
+        {
+            Ok(a) => Ok(a.code),
+            Err(Error::Server { code: 22002, .. }) => Ok(22002),
+            Err(e) => Err(e),
+        }
     }
 }

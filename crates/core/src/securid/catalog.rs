@@ -8,7 +8,7 @@ use crate::vocab::{Backend, Operation};
 
 /// SecurID Cloud's HTTP answers: what the errors of this backend are explained with, and what
 /// `tokendesk codes --securid` lists.
-pub static CATALOG: Catalog = Catalog::new(Backend::SecurId, STATUSES, unknown);
+pub static CATALOG: Catalog = Catalog::new(Backend::SecurId, true, STATUSES, unknown);
 
 /// The words for `status` when it answered `operation`. Undocumented statuses get a title
 /// naming the number, so nothing is swallowed.

@@ -18,6 +18,9 @@ use crate::error::{Error, UnlockIncomplete};
 use crate::transport::{Endpoint, HttpAnswer, HttpClient};
 use crate::vocab::Operation;
 
+/// The address a connection test looks up: `.invalid` cannot belong to anyone.
+pub const PROBE_EMAIL: &str = "tokendesk-connection-check@example.invalid";
+
 /// Whether a call may be sent again after a 429: only when repeating it cannot do harm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Repeat {
@@ -167,6 +170,19 @@ impl Client {
             }
         }
         Err(status_error(&a, Operation::UnlockMethods))
+    }
+
+    /// Proves the server answers and accepts the API key: a user lookup of an address that
+    /// cannot exist, where 200 or 404 mean accepted and 403 refused. The status that proved it.
+    pub async fn probe(&self) -> Result<i64, Error> {
+        match self
+            .lookup_user(&LookupUserRequest::email(PROBE_EMAIL))
+            .await
+        {
+            Ok(_) => Ok(200),
+            Err(Error::Server { code: 404, .. }) => Ok(404),
+            Err(e) => Err(e),
+        }
     }
 }
 

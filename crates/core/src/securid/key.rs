@@ -13,10 +13,24 @@ use jsonwebtoken::{Algorithm, EncodingKey};
 use serde_json::Value;
 use url::Url;
 
-use crate::error::Error;
-use crate::secret::Secret;
+use super::ENV_KEY_FILE;
+use crate::error::{ConfigError, Error};
+use crate::secret::{Secret, SecretKind};
 use crate::transport::check_url;
 use crate::vocab::Field;
+
+/// How people are told about a SecurID API key.
+pub static SECRET: SecretKind = SecretKind {
+    word: "API key",
+    title: "SecurID API key",
+    plural: false,
+    env: &[ENV_KEY_FILE],
+    env_source: "the key file TOKENDESK_SECURID_KEY_FILE names",
+    restore_in_window: "Import the API key file again (Edit the profile, then Replace key file), or set TOKENDESK_SECURID_KEY_FILE to the key file's path.",
+    restore_in_cli: |_| {
+        "Import the API key file again (remove the profile and add it with the key file), or set TOKENDESK_SECURID_KEY_FILE to the key file's path.".to_owned()
+    },
+};
 
 /// Largest key file accepted; a real one is about 2 KB.
 pub const MAX_KEY_FILE_BYTES: usize = 64 * 1024;
@@ -158,9 +172,31 @@ impl SecurIdKey {
         encoding_key(&self.access_key)
     }
 
+    /// The key file named by `TOKENDESK_SECURID_KEY_FILE`, when it is set (automation).
+    pub fn from_env() -> Result<Option<Self>, Error> {
+        match std::env::var_os(ENV_KEY_FILE).filter(|v| !v.is_empty()) {
+            Some(path) => Self::from_file(Path::new(&path)).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Reads the credential store's entry for `profile` (the key file as
+    /// [`SecurIdKey::to_stored`] wrote it).
+    pub(crate) fn from_stored(profile: &str, entry: &Secret) -> Result<Self, Error> {
+        // The parser's words name what is wrong without quoting the key.
+        Self::from_json(entry.expose()).map_err(|e| {
+            ConfigError::StoreFailed {
+                detail: format!(
+                    "the stored entry for profile '{profile}' is not a usable SecurID API key ({e})"
+                ),
+            }
+            .into()
+        })
+    }
+
     /// The key file again, for the credential store (the same format, so it is read back
     /// with [`SecurIdKey::from_json`]).
-    pub(crate) fn to_stored_json(&self) -> Secret {
+    pub(crate) fn to_stored(&self) -> Secret {
         // Borrowed fields: the only copy of the key made is the output, itself a Secret.
         #[derive(serde::Serialize)]
         #[serde(rename_all = "camelCase")]

@@ -15,9 +15,11 @@ use axum::response::Response;
 use axum::Router;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use tokendesk_core::backend::ProfileSecret;
 use tokendesk_core::centagate::credentials::CentagateCredentials;
+use tokendesk_core::centagate::profile::ProfileDraft;
 use tokendesk_core::ops::Session;
-use tokendesk_core::profiles::{Profile, ProfileDraft};
+use tokendesk_core::profile::Profile;
 use tokendesk_core::{Error, Secret};
 
 /// Canary credentials: they must never appear in any error text.
@@ -196,7 +198,7 @@ pub fn credentials() -> CentagateCredentials {
 
 /// A session with the canary credentials.
 pub fn session(profile: Profile) -> Session {
-    Session::with_credentials(profile, credentials(), recorder())
+    Session::with_secret(profile, ProfileSecret::Centagate(credentials()), recorder())
 }
 
 /// The cenToken, computed here with the hmac crate rather than by core's signer:

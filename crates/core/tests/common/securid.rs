@@ -8,11 +8,13 @@ use std::time::Duration;
 use axum::response::Response;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{json, Value};
+use tokendesk_core::backend::ProfileSecret;
 use tokendesk_core::ops::Session;
-use tokendesk_core::profiles::{Profile, SecurIdProfileDraft};
+use tokendesk_core::profile::Profile;
 use tokendesk_core::securid::jwt::Clock;
 use tokendesk_core::securid::key::SecurIdKey;
 use tokendesk_core::securid::locks::UnlockMethod;
+use tokendesk_core::securid::profile::SecurIdProfileDraft;
 use tokendesk_core::securid::retry::{NoJitter, RateLimitNotice, RetryPolicy, Sleeper};
 use tokendesk_core::securid::users::{LookupUserRequest, UnlockMethodsRequest};
 use tokendesk_core::Secret;
@@ -114,14 +116,17 @@ pub fn rig(server: &TestServer) -> Rig {
     let sleeper = Arc::new(RecordingSleeper::default());
     let notices: Arc<Mutex<Vec<RateLimitNotice>>> = Arc::default();
     let seen = notices.clone();
-    let session =
-        Session::with_securid_key(securid_profile(&url), key_for(&url), super::recorder())
-            .with_retry_policy(RetryPolicy {
-                sleeper: sleeper.clone(),
-                jitter: Arc::new(NoJitter),
-                ..RetryPolicy::default()
-            })
-            .on_rate_limit(Arc::new(move |n| seen.lock().unwrap().push(n.clone())));
+    let session = Session::with_secret(
+        securid_profile(&url),
+        ProfileSecret::SecurId(key_for(&url)),
+        super::recorder(),
+    )
+    .with_retry_policy(RetryPolicy {
+        sleeper: sleeper.clone(),
+        jitter: Arc::new(NoJitter),
+        ..RetryPolicy::default()
+    })
+    .on_rate_limit(Arc::new(move |n| seen.lock().unwrap().push(n.clone())));
     Rig {
         session,
         sleeper,

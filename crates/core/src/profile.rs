@@ -1,0 +1,139 @@
+//! One server profile: the non-secret settings for reaching one server, as `profiles.toml`
+//! keeps them, and the field checks every vendor's profile draft shares (CA file, timeout,
+//! base path). Below the vendor folders, so each vendor's draft can build a [`Profile`]; where
+//! profiles are kept is [`crate::profiles`]' business.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use url::Url;
+
+use crate::error::Error;
+use crate::transport::{Endpoint, TransportSettings};
+use crate::vocab::{Backend, Field};
+
+/// The CENTAGATE web services' default base path (also what a profile without one has: the
+/// file format predates other backends).
+pub const DEFAULT_BASE_PATH: &str = "/CentagateWS/webresources";
+/// Default total time for one call, in seconds.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+/// Default time to establish a connection, in seconds.
+pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 10;
+const MAX_TIMEOUT_SECS: u64 = 600;
+
+/// One server profile. Holds no secret.
+///
+/// For a SecurID profile, `url` and `base_path` are the key file's `adminRestApiUrl` split
+/// into origin and path, `admin` is the key's access ID, and `customer_name` the tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Profile {
+    #[serde(skip)]
+    pub name: String,
+    #[serde(default)]
+    pub backend: Backend,
+    /// Scheme, host and port, e.g. `https://mfa.example.com:8443`.
+    pub url: String,
+    /// The admin username the server signs requests for (CENTAGATE), or the API key's
+    /// access ID (SecurID).
+    pub admin: String,
+    #[serde(default = "default_base_path")]
+    pub base_path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(type = "string | null")]
+    pub ca_file: Option<PathBuf>,
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: u64,
+    #[serde(default = "default_connect_timeout")]
+    pub connect_timeout_secs: u64,
+    /// The SecurID tenant's name (`customerName` of the key file); absent for CENTAGATE.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub customer_name: Option<String>,
+}
+
+fn default_base_path() -> String {
+    DEFAULT_BASE_PATH.to_owned()
+}
+fn default_timeout() -> u64 {
+    DEFAULT_TIMEOUT_SECS
+}
+fn default_connect_timeout() -> u64 {
+    DEFAULT_CONNECT_TIMEOUT_SECS
+}
+
+impl Profile {
+    /// The base of every call: URL + base path.
+    pub fn base_url(&self) -> Result<Url, Error> {
+        self.endpoint().base_url()
+    }
+
+    /// Where this profile's server is and how to reach it, as a backend client takes it.
+    pub fn endpoint(&self) -> Endpoint {
+        Endpoint {
+            url: self.url.clone(),
+            base_path: self.base_path.clone(),
+            settings: self.transport(),
+        }
+    }
+
+    /// Transport settings from this profile.
+    pub fn transport(&self) -> TransportSettings {
+        TransportSettings {
+            ca_file: self.ca_file.clone(),
+            connect_timeout: Duration::from_secs(self.connect_timeout_secs.max(1)),
+            timeout: Duration::from_secs(self.timeout_secs.max(1)),
+            ..TransportSettings::default()
+        }
+    }
+}
+
+/// An optional CA file: it must exist; kept as its canonical path.
+pub(crate) fn ca_file(raw: Option<&str>) -> Result<Option<PathBuf>, Error> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(p) => Ok(Some(
+            std::fs::canonicalize(p)
+                .ok()
+                .filter(|p| p.is_file())
+                .ok_or_else(|| {
+                    Error::input(
+                        Field::CaFile,
+                        format!("must be an existing file ({p} was not found)"),
+                    )
+                })?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// A timeout in seconds (the default when none is given), and the connect timeout that goes
+/// with it.
+pub(crate) fn timeouts(raw: Option<u64>) -> Result<(u64, u64), Error> {
+    let timeout_secs = raw.unwrap_or(DEFAULT_TIMEOUT_SECS);
+    if !(1..=MAX_TIMEOUT_SECS).contains(&timeout_secs) {
+        return Err(Error::input(
+            Field::Timeout,
+            format!("must be between 1 and {MAX_TIMEOUT_SECS} seconds"),
+        ));
+    }
+    Ok((timeout_secs, DEFAULT_CONNECT_TIMEOUT_SECS.min(timeout_secs)))
+}
+
+/// A base path: starts with `/`, no spaces, `?` or `#`; kept without a trailing `/`.
+pub(crate) fn base_path(raw: &str) -> Result<String, Error> {
+    let p = raw.trim().trim_end_matches('/');
+    let ok = p.starts_with('/')
+        && !p
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '\\'));
+    if !ok {
+        return Err(Error::input(
+            Field::BasePath,
+            "must start with / and contain no spaces, ? or #",
+        ));
+    }
+    Ok(p.to_owned())
+}
