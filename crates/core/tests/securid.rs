@@ -291,6 +291,43 @@ fn a_securid_profile_is_revised_without_its_key() {
     ));
 }
 
+/// `apply` is the one choice between the two: no key file revises an existing SecurID
+/// profile and keeps its stored key; no key file and nothing to revise is refused by name.
+#[test]
+fn a_securid_draft_applies_as_a_revision_or_a_new_profile() {
+    let existing = securid_profile(VECTOR_AUD);
+    let edit = SecurIdProfileDraft {
+        name: existing.name.clone(),
+        timeout_secs: Some(45),
+        ..Default::default()
+    };
+    let (revised, key) = edit.apply(Some(&existing)).unwrap();
+    assert!(key.is_none(), "the stored key is kept");
+    assert_eq!(revised.timeout_secs, 45);
+    assert_eq!(revised.admin, existing.admin);
+    for nothing_to_revise in [
+        None,
+        Some(
+            &ProfileDraft {
+                name: existing.name.clone(),
+                url: "https://mfa.example.com".into(),
+                admin: "helpdesk01".into(),
+                ..Default::default()
+            }
+            .validate()
+            .unwrap(),
+        ),
+    ] {
+        assert!(matches!(
+            edit.apply(nothing_to_revise).unwrap_err(),
+            Error::Input {
+                field: Field::KeyFile,
+                ..
+            }
+        ));
+    }
+}
+
 /// The profiles file keeps URL, access ID and customer name — never the key — and old
 /// CENTAGATE entries still load and save exactly as before.
 #[test]

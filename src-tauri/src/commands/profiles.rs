@@ -12,7 +12,7 @@ use tokendesk_core::profile::Profile;
 use tokendesk_core::profile_changes::{self, SecretRemoval};
 use tokendesk_core::profiles::ProfileSummary;
 use tokendesk_core::securid::profile::SecurIdProfileDraft;
-use tokendesk_core::vocab::{Backend, Field};
+use tokendesk_core::vocab::Field;
 use tokendesk_core::{ConfigError, Error};
 
 use crate::state::{is_practice_name, AppState, PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE};
@@ -134,18 +134,7 @@ pub async fn save_securid_profile(
     let store = state.store()?;
     let name = tokendesk_core::validate::profile_name(&draft.name)?;
     let existing = store.load()?.remove(&name);
-    let new_key = draft.key_json.is_some()
-        || draft
-            .key_file
-            .as_deref()
-            .is_some_and(|p| !p.trim().is_empty());
-    let (profile, key) = match (&existing, new_key) {
-        (Some(old), false) if old.backend == Backend::SecurId => (draft.revise(old)?, None),
-        _ => {
-            let (profile, key) = draft.validate()?;
-            (profile, Some(key))
-        }
-    };
+    let (profile, key) = draft.apply(existing.as_ref())?;
     store_profile(&state, profile, key.map(ProfileSecret::SecurId), replace).await
 }
 

@@ -68,6 +68,26 @@ impl SecurIdProfileDraft {
         Ok((profile, key))
     }
 
+    /// The profile this draft makes, and the key to store with it when there is a new one:
+    /// with a key file, the profile made afresh from it; without one, `existing` (a SecurID
+    /// profile of that name) revised — its CA file and timeout — keeping the stored key.
+    pub fn apply(
+        &self,
+        existing: Option<&Profile>,
+    ) -> Result<(Profile, Option<SecurIdKey>), Error> {
+        let new_key = self.key_json.is_some()
+            || self
+                .key_file
+                .as_deref()
+                .is_some_and(|p| !p.trim().is_empty());
+        match existing {
+            Some(old) if !new_key && old.backend == Backend::SecurId => {
+                Ok((self.revise(old)?, None))
+            }
+            _ => self.validate().map(|(profile, key)| (profile, Some(key))),
+        }
+    }
+
     /// Edits an existing SecurID profile without a new key file: the same key (URL, access
     /// ID, customer), this draft's CA file and timeout. A draft that carries a key, another
     /// name or a profile of another backend is refused.
