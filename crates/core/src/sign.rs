@@ -4,6 +4,9 @@
 //! message = adminUsername + authToken))`, both strings as UTF-8 (the vendor's PHP samples are
 //! the reference). The result is a credential: it never changes between calls, so it is kept
 //! in a [`Secret`] and never logged.
+//!
+//! The sign-in calls (`centagate::signin`) carry an `hmac` of the same construction keyed
+//! with the app's Secret Key: [`hmac_hex`].
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -12,10 +15,18 @@ use crate::secret::Secret;
 
 /// Computes the cenToken for `admin_username` from the session's auth token and secret code.
 pub fn cen_token(admin_username: &str, auth_token: &Secret, secret_code: &Secret) -> Secret {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret_code.expose().as_bytes())
+    hmac_hex(secret_code, &[admin_username, auth_token.expose()])
+}
+
+/// `lowercase_hex(HMAC-SHA256(key, parts concatenated with no separator))`, key and parts as
+/// UTF-8 text (the key is used as the characters shown, never hex- or base64-decoded). Every
+/// CENTAGATE signature is this shape; only the key and the parts differ.
+pub fn hmac_hex(key: &Secret, parts: &[&str]) -> Secret {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.expose().as_bytes())
         .expect("HMAC accepts keys of any length");
-    mac.update(admin_username.as_bytes());
-    mac.update(auth_token.expose().as_bytes());
+    for part in parts {
+        mac.update(part.as_bytes());
+    }
     Secret::new(hex::encode(mac.finalize().into_bytes()))
 }
 

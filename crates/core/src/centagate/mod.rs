@@ -1,6 +1,7 @@
 //! The CENTAGATE backend: its profile draft, its wire calls, answers, typed methods,
-//! return-code catalog and the credentials its calls are signed with (and how the credential
-//! store keeps them). [`crate::backend`] is how the rest of the crate reaches it.
+//! return-code catalog, the credentials its calls are signed with (and how the credential
+//! store keeps them), and the administrator's sign-in calls that obtain those credentials
+//! (`signin`). [`crate::backend`] is how the rest of the crate reaches it.
 
 pub mod answer;
 pub mod catalog;
@@ -8,3 +9,4 @@ pub mod client;
 pub mod credentials;
 pub mod methods;
 pub mod profile;
+pub mod signin;
