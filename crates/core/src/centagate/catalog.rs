@@ -61,36 +61,55 @@ static CODES: &[CodeEntry] = &[
     c(22027, "User already bound with a token", "The user already has a token", "Unregister the user's current token first, or choose another user."),
     c(22029, "User edit pending approval", "A change to this user awaits approval", "Wait for the pending change to be approved or rejected, then try again."),
     c(22031, "User edit fail", "The user could not be changed", "Try again; if it persists, check the server logs."),
-    c(23001, "Invalid credentials", "Invalid credentials", "The credentials given were refused."),
-    c(23002, "Please wait before requesting another SMS OTP", "Too soon for another SMS code", "Wait a minute before requesting another SMS code."),
+    c(23001, "Invalid credentials", "Sign-in refused: wrong username, password or code",
+        "The server did not accept the username, password or code. Check the profile's admin username and type the password again; if a code was asked for, use a fresh one. Repeated failures may lock the account."),
+    c(23002, "Please wait before requesting another SMS OTP", "Too soon for another SMS code",
+        "The server allows one SMS code at a time. Wait a minute for the code already sent (or before asking again), then enter it or request a new one."),
     c(23003, "Generate random string failed", "The server could not generate a random value", "Try again; if it persists, contact the CENTAGATE server administrator."),
     c(23004, "Generate SMS OTP failed", "The server could not generate an SMS code", "Try again; if it persists, check the SMS gateway."),
     c(23005, "Generate OTP challenge failed", "The server could not generate an OTP challenge", "Try again; if it persists, contact the CENTAGATE server administrator."),
     c(23006, "Push mobile soft cert failed", "Push to the mobile app failed", "Check the user's device is reachable and try again."),
     c(23007, "Authentication is pending", "Authentication is still pending", "Wait for the user to complete the authentication."),
-    c(23008, "Invalid SMS OTP", "Wrong SMS code", "Ask the user to read the code again carefully."),
-    c(23009, "SMS OTP expired", "The SMS code has expired", "Request a new SMS code."),
-    c(23010, "SMS OTP not generated", "No SMS code was requested", "Request an SMS code first."),
+    c(23008, "Invalid SMS OTP", "Wrong SMS code",
+        "The SMS code was not accepted. Type the code from the latest SMS again carefully, or request a new one."),
+    c(23009, "SMS OTP expired", "The SMS code has expired",
+        "SMS codes are valid only for a short time. Request a new SMS code and enter it promptly."),
+    c(23010, "SMS OTP not generated", "No SMS code was requested",
+        "The server has no SMS code waiting for this sign-in. Request an SMS code first, then enter it."),
     c(23012, "Certificate is revoked", "The certificate is revoked", "Issue the user a new certificate."),
     c(23013, "User does not bind with any device", "The user has no device", "Register a device for the user first."),
     c(23014, "Unknown device OS", "Unknown device operating system", "Re-register the user's device."),
     c(23015, "Push mobile audio pass failed", "Push of the audio pass failed", "Check the user's device is reachable and try again."),
-    c(23016, "Authentication data does not exist", "Authentication data not found", "Start the authentication again."),
-    c(23017, "Authentication method is not enabled", "This authentication method is not enabled", "Enable the method for the user's group in the CENTAGATE console."),
-    c(23018, "Invalid authentication request status", "The authentication request is in the wrong state", "Start the authentication again."),
-    c(23019, "Authentication request owner not match", "The authentication request belongs to someone else", "Start the authentication again as the right user."),
-    c(23020, "Rejected: not from trusted IP list", "Rejected: this computer's address is not trusted", "Ask a CENTAGATE administrator to add this computer's IP address to the trusted list of the Web API app."),
-    c(23021, "Rejected: user's group not allowed to access this API", "Rejected: your admin group may not use this API", "Ask a CENTAGATE administrator to allow your group to use the web services."),
-    c(23022, "Rejected: invalid API signature", "Rejected: invalid API signature", "Check the profile's secret code and the admin username; store fresh credentials if the session was renewed."),
-    c(23023, "Rejected: request expired", "Rejected: the request expired", "Check this computer's clock, then try again."),
-    c(23024, "API not found", "The server does not offer this call", "Check the profile's base path and the server version."),
-    c(23025, "Authentication/Web API error", "Web API error on the server", "Try again; if it persists, contact the CENTAGATE server administrator."),
-    c(23026, "Authentication request rejected", "The authentication request was rejected", "The request was rejected by the user or by policy."),
-    c(23035, "OTP token out of sync", "The OTP token is out of sync", "Resynchronise the token with two consecutive codes from it."),
-    c(23036, "OTP token locked", "The OTP token is locked", "Unlock the user's OTP token."),
+    c(23016, "Authentication data does not exist", "Sign-in data not found on the server",
+        "The server no longer knows this sign-in attempt (it may have timed out). Start the sign-in again from the password."),
+    c(23017, "Authentication method is not enabled", "This sign-in method is not enabled",
+        "The server does not allow this method for your account. Choose another second factor the server offers, or ask a CENTAGATE administrator to enable it for your group."),
+    c(23018, "Invalid authentication request status", "The sign-in attempt is in the wrong state",
+        "The attempt was already completed, refused or timed out. Start the sign-in again from the password."),
+    c(23019, "Authentication request owner not match", "The sign-in attempt belongs to another user",
+        "The second step must be made by the user who started the sign-in. Start the sign-in again with the profile's admin username."),
+    c(23020, "Rejected: not from trusted IP list", "Rejected: this computer's address is not trusted",
+        "The app this profile signs in through lists the IP addresses allowed to call it (\"Allowed IP addresses\" on the App page in the CENTAGATE portal). Ask a CENTAGATE administrator to add this computer's public IP address there."),
+    c(23021, "Rejected: user's group not allowed to access this API", "Rejected: your group may not use this app",
+        "The app this profile signs in through allows only some user groups (\"User groups allowed to access this app\" on the App page in the CENTAGATE portal). Ask a CENTAGATE administrator to allow your group."),
+    c(23022, "Rejected: invalid API signature", "Rejected: the request signature is wrong",
+        "The server could not verify the request's signature. Check the app's Secret Key stored for this profile (copy it again from the App page in the CENTAGATE portal) and its Integration Key, and that this computer's clock is right."),
+    c(23023, "Rejected: request expired", "Rejected: the request expired",
+        "The request's time was too far from the server's. Set this computer's clock right (turn on automatic time), then sign in again."),
+    c(23024, "API not found", "The server does not offer this sign-in call here",
+        "The auth base path is probably wrong. CENTAGATE Cloud takes the sign-in calls under /v2/CentagateWS/webresources; older and on-premise servers may take them under /CentagateWS/webresources (without /v2). Change the profile's auth base path and try again."),
+    c(23025, "Authentication/Web API error", "Sign-in error on the server",
+        "The server failed while handling the sign-in. Try again in a moment; if it persists, contact the CENTAGATE server administrator."),
+    c(23026, "Authentication request rejected", "Sign-in refused by the server",
+        "The server rejected this sign-in (by policy or its risk check). Try again later or from your usual computer; if it persists, ask a CENTAGATE administrator why your sign-in is blocked."),
+    c(23035, "OTP token out of sync", "Your OTP token is out of sync",
+        "The server no longer matches your token's codes. Ask another CENTAGATE administrator to resynchronise your token, or sign in with another second factor the server offers (SMS)."),
+    c(23036, "OTP token locked", "Your OTP token is locked",
+        "Too many wrong codes locked your token. Ask another CENTAGATE administrator to unlock it, or sign in with another second factor the server offers (SMS)."),
     c(23037, "Fingerprint not match", "Fingerprint does not match", "Ask the user to try again."),
     c(23038, "Fingerprint exceed two record", "Too many fingerprint records", "Remove an old fingerprint record first."),
-    c(25009, "Insufficient SMS credit", "No SMS credit left", "Top up the SMS credit of the CENTAGATE account."),
+    c(25009, "Insufficient SMS credit", "No SMS credit left",
+        "The CENTAGATE account has no credit to send the SMS code. Use another second factor (an OTP code), or ask whoever manages the CENTAGATE account to top up the SMS credit."),
     c(26001, "Certificate not found", "Certificate not found", "Check the certificate serial."),
     c(26010, "Certificate not owned by user", "The certificate belongs to someone else", "Check the user and the certificate serial."),
     c(26011, "Certificate revoked", "The certificate is revoked", "Issue the user a new certificate."),
@@ -274,6 +293,28 @@ mod tests {
         assert!(describe(10001, Some(Operation::ListMethods))
             .title
             .contains("session expired"));
+    }
+
+    /// The codes of the sign-in calls (reference/centagate-admin-sign-in.md) say what to
+    /// check next: the app's keys, the clock, the app's allowed IPs and groups, the base path.
+    #[test]
+    fn sign_in_codes_point_at_what_to_check() {
+        for code in [
+            10002, 10011, 23001, 23002, 23008, 23009, 23010, 23016, 23017, 23018, 23019, 23020,
+            23021, 23022, 23023, 23024, 23025, 23026, 23035, 23036, 25009,
+        ] {
+            assert!(CATALOG.entry(code).is_some(), "sign-in code {code} missing");
+        }
+        let hint = |code| describe(code, None).hint;
+        assert!(hint(23022).contains("Secret Key") && hint(23022).contains("clock"));
+        assert!(hint(23023).contains("clock"));
+        assert!(hint(23020).contains("Allowed IP addresses"));
+        assert!(hint(23021).contains("User groups allowed"));
+        assert!(hint(23024).contains("/v2/CentagateWS/webresources"));
+        assert!(hint(23024).contains("without /v2"));
+        for code in [23001, 23008, 23016, 23035, 23036, 25009] {
+            assert!(!hint(code).contains("tokendesk") && !hint(code).contains("--"));
+        }
     }
 
     #[test]
