@@ -31,6 +31,7 @@ mod rate_limit;
 mod securid;
 mod securid_auth;
 mod server;
+mod signin;
 mod store;
 mod token;
 
@@ -45,6 +46,10 @@ pub use fixture::{
     Fixture, PhoneSpec, PhoneStatus, SecurIdMethod, SecurIdSpec, SecurIdStatus, TokenSpec,
     UserSpec, UserStatus, DEFAULT_IDENTITY_SOURCE,
 };
+pub use fixture::{
+    AppSpec, SignInSpec, PRACTICE_ADMIN_OTP_SECRET, PRACTICE_ADMIN_PASSWORD, PRACTICE_ADMIN_PHONE,
+    PRACTICE_APP_SECRET_KEY, PRACTICE_INTEGRATION_KEY,
+};
 pub use otp::{hotp, totp};
 pub use quirks::AnswerStyle;
 pub use rate_limit::RateLimit;
@@ -53,6 +58,11 @@ pub use securid_auth::{
     PRACTICE_ACCESS_ID, PRACTICE_CUSTOMER_NAME, PRACTICE_KEY_PEM, SECURID_API_PATH,
 };
 pub use server::{default_db_path, spawn, SecurIdConfig, SimConfig, SimHandle};
+pub use signin::{
+    AdminCodesView, SignInAdminView, SignInControlError, SmsView, ADMIN_OTP_DIGITS,
+    ADMIN_OTP_PERIOD, DEFAULT_SESSION_TIMEOUT_SECS, SMS_OTP_TIMEOUT_SECS, SMS_RESEND_SECS,
+    STEP_TIMEOUT_SECS, TIMESTAMP_WINDOW_SECS, V2_BASE_PATH,
+};
 pub use store::DbLocation;
 pub use store::{PhoneView, SecurIdUser, StoreError, TokenView, UserView};
 pub use token::{DeviceCodes, OtpKind, TokenStatus};
