@@ -177,5 +177,10 @@ mod tests {
         );
         assert_eq!(Code::SyncOtpFailed.message(), "Sync OTP failed");
         assert_eq!(Code::InvalidInput.message(), "Invalid Input");
+        assert_eq!(
+            Code::InvalidSignature.message(),
+            "Rejected: invalid API signature"
+        );
+        assert_eq!(Code::SmsOtpTooSoon.number(), 23002);
     }
 }

@@ -819,10 +819,43 @@ mod tests {
             "[[tokens]]\nserial = \"T\"\nkind = \"hotp\"\nsecret = \"GEZDGNBV\"\ncounter = 18446744073709551615",
             "[[tokens]]\nserial = \"T\"\nkind = \"totp\"\nsecret = \"GEZDGNBV\"\nperiod = 0",
             "[[tokens]]\nserial = \"T\"\nkind = \"totp\"\nsecret = \"GEZDGNBV\"\ndevice_offset = -9223372036854775808",
+            "[[sign_in]]\nadmin = \"a\"\npassword = \"\"",
+            "[[sign_in]]\nadmin = \"a\"\npassword = \"p\"\n[[sign_in]]\nadmin = \"a\"\npassword = \"q\"",
+            "[[sign_in]]\nadmin = \"a\"\npassword = \"p\"\notp_secret = \"not base32!\"",
+            "[[sign_in]]\nadmin = \"a\"\npassword = \"p\"\nphone = \"call me\"",
+            "[[sign_in]]\nadmin = \"a\"\npassword = \"p\"\nsurprise = 1",
+            "[app]\nintegration_key = \"\"\nsecret_key = \"s\"",
         ];
         for case in cases {
             assert!(Fixture::from_toml_str(case).is_err(), "accepted: {case}");
         }
+    }
+
+    #[test]
+    fn sign_in_data() {
+        let demo = Fixture::demo();
+        assert_eq!(demo.app, AppSpec::practice());
+        assert_eq!(demo.sign_in[0], SignInSpec::practice());
+        assert_eq!(demo.sign_in[0].second_factors(), ["OTP", "SMS"]);
+        assert!(demo.sign_in[1].second_factors().is_empty());
+        let f = Fixture::from_toml_str(
+            "[[admins]]\nusername = \"a\"\nauth_token = \"t\"\nsecret_code = \"s\"\n\
+             [app]\nintegration_key = \"ik\"\nsecret_key = \"sk\"\n\
+             [[sign_in]]\nadmin = \"b\"\npassword = \"p\"\nphone = \"+60 12-000 9999\"\nblocked = true",
+        )
+        .unwrap();
+        assert_eq!(f.app.secret_key, "sk");
+        assert_eq!(f.sign_in[0].phone.as_deref(), Some("+60120009999"));
+        assert_eq!(f.sign_in[0].second_factors(), ["SMS"]);
+        // Admins listed without sign-ins: nobody signs in.
+        let f = Fixture::from_toml_str(
+            "[[admins]]\nusername = \"a\"\nauth_token = \"t\"\nsecret_code = \"s\"",
+        )
+        .unwrap();
+        assert!(f.sign_in.is_empty());
+        let debug = format!("{:?}", Fixture::default());
+        assert!(!debug.contains(PRACTICE_ADMIN_PASSWORD), "{debug}");
+        assert!(!debug.contains(PRACTICE_APP_SECRET_KEY), "{debug}");
     }
 
     #[test]
