@@ -17,9 +17,9 @@ use crate::store::{AuthList, StoreError};
 /// Where the vendor's web services live.
 pub const BASE_PATH: &str = "/CentagateWS/webresources";
 
-/// The vendor routes (their paths include `BASE_PATH`).
+/// The vendor routes (their paths include `BASE_PATH`), the sign-in calls included.
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    crate::signin::routes()
         .route(
             &format!("{BASE_PATH}/user/auth/list/{{admin}}"),
             put(auth_list),
@@ -55,7 +55,7 @@ impl<T> Answer<T> {
         }
     }
 
-    fn success(object: Option<T>) -> Answer<T> {
+    pub(crate) fn success(object: Option<T>) -> Answer<T> {
         Answer {
             object,
             ..Answer::of(Code::Success)
@@ -63,10 +63,10 @@ impl<T> Answer<T> {
     }
 }
 
-type Reply<T = Value> = Json<Answer<T>>;
+pub(crate) type Reply<T = Value> = Json<Answer<T>>;
 
 /// The answer to `call`, logged (call name and code only: no body, no credentials).
-fn reply<T>(call: &'static str, result: Result<Answer<T>, Code>) -> Reply<T> {
+pub(crate) fn reply<T>(call: &'static str, result: Result<Answer<T>, Code>) -> Reply<T> {
     let answer = result.unwrap_or_else(Answer::of);
     tracing::info!(call, code = answer.code, "answered");
     Json(answer)
@@ -91,10 +91,10 @@ fn store_code(err: StoreError) -> Code {
 }
 
 /// A request body: a JSON object whose fields are checked one by one.
-struct Fields(Map<String, Value>);
+pub(crate) struct Fields(pub(crate) Map<String, Value>);
 
 impl Fields {
-    fn parse(body: &[u8]) -> Result<Fields, Code> {
+    pub(crate) fn parse(body: &[u8]) -> Result<Fields, Code> {
         match serde_json::from_slice(body) {
             Ok(Value::Object(map)) => Ok(Fields(map)),
             _ => Err(Code::InvalidInput),
@@ -102,7 +102,7 @@ impl Fields {
     }
 
     /// A required, non-empty string field.
-    fn text(&self, name: &str) -> Result<String, Code> {
+    pub(crate) fn text(&self, name: &str) -> Result<String, Code> {
         match self.0.get(name) {
             Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
             _ => Err(Code::InvalidInput),
@@ -110,7 +110,7 @@ impl Fields {
     }
 
     /// An optional string field (absent, null or empty count as absent).
-    fn optional_text(&self, name: &str) -> Result<Option<String>, Code> {
+    pub(crate) fn optional_text(&self, name: &str) -> Result<Option<String>, Code> {
         match self.0.get(name) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),

@@ -1,7 +1,8 @@
 //! The CENTAGATE return codes the simulator answers with, and their vendor texts
 //! (verbatim from the vendor's published return-code list).
 
-/// A return code of the four core CENTAGATE calls.
+/// A return code of the CENTAGATE calls the simulator answers (the four admin calls and the
+/// sign-in calls).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Code {
     Success,
@@ -22,11 +23,33 @@ pub enum Code {
     SyncOtpFailed,
     TokenRegisterFailed,
     CrOtpNotAllowed,
+    /// 22005: the administrator has no phone for SMS codes.
+    UserMobileNotFound,
+    /// 23001: wrong username, password or OTP code.
+    InvalidCredentials,
+    /// 23002: an SMS code was sent too recently.
+    SmsOtpTooSoon,
+    /// 23008: the SMS code does not match.
+    InvalidSmsOtp,
+    /// 23009: the SMS code is no longer valid.
+    SmsOtpExpired,
+    /// 23010: no SMS code was requested.
+    SmsOtpNotGenerated,
+    /// 23016: the authToken of the first step is unknown or expired.
+    AuthDataNotFound,
+    /// 23017: the administrator has no such second factor.
+    AuthMethodNotEnabled,
+    /// 23019: the authToken belongs to another administrator.
+    AuthRequestOwnerMismatch,
+    /// 23022: the `hmac` does not match (wrong Secret Key, field order or hex case).
+    InvalidSignature,
+    /// 23023: `unixTimestamp` outside the accepted window.
+    RequestExpired,
 }
 
 impl Code {
     /// Every code, for tables and tests.
-    pub const ALL: [Code; 18] = [
+    pub const ALL: [Code; 29] = [
         Code::Success,
         Code::PermissionNotAllowed,
         Code::InvalidInput,
@@ -45,6 +68,17 @@ impl Code {
         Code::SyncOtpFailed,
         Code::TokenRegisterFailed,
         Code::CrOtpNotAllowed,
+        Code::UserMobileNotFound,
+        Code::InvalidCredentials,
+        Code::SmsOtpTooSoon,
+        Code::InvalidSmsOtp,
+        Code::SmsOtpExpired,
+        Code::SmsOtpNotGenerated,
+        Code::AuthDataNotFound,
+        Code::AuthMethodNotEnabled,
+        Code::AuthRequestOwnerMismatch,
+        Code::InvalidSignature,
+        Code::RequestExpired,
     ];
 
     /// The number sent in the `code` field.
@@ -68,6 +102,17 @@ impl Code {
             Code::SyncOtpFailed => 54002,
             Code::TokenRegisterFailed => 6002,
             Code::CrOtpNotAllowed => 6007,
+            Code::UserMobileNotFound => 22005,
+            Code::InvalidCredentials => 23001,
+            Code::SmsOtpTooSoon => 23002,
+            Code::InvalidSmsOtp => 23008,
+            Code::SmsOtpExpired => 23009,
+            Code::SmsOtpNotGenerated => 23010,
+            Code::AuthDataNotFound => 23016,
+            Code::AuthMethodNotEnabled => 23017,
+            Code::AuthRequestOwnerMismatch => 23019,
+            Code::InvalidSignature => 23022,
+            Code::RequestExpired => 23023,
         }
     }
 
@@ -92,6 +137,17 @@ impl Code {
             Code::SyncOtpFailed => "Sync OTP failed",
             Code::TokenRegisterFailed => "Token register to user failed",
             Code::CrOtpNotAllowed => "User is not allowed to bind with CR OTP token",
+            Code::UserMobileNotFound => "User mobile not found",
+            Code::InvalidCredentials => "Invalid credentials",
+            Code::SmsOtpTooSoon => "Please wait before requesting another SMS OTP",
+            Code::InvalidSmsOtp => "Invalid SMS OTP",
+            Code::SmsOtpExpired => "SMS OTP is expired",
+            Code::SmsOtpNotGenerated => "SMS OTP has not been generated",
+            Code::AuthDataNotFound => "Authentication data does not exist",
+            Code::AuthMethodNotEnabled => "Authentication method is not enabled",
+            Code::AuthRequestOwnerMismatch => "Authentication request owner not match",
+            Code::InvalidSignature => "Rejected: invalid API signature",
+            Code::RequestExpired => "Rejected: request expired",
         }
     }
 
@@ -121,5 +177,10 @@ mod tests {
         );
         assert_eq!(Code::SyncOtpFailed.message(), "Sync OTP failed");
         assert_eq!(Code::InvalidInput.message(), "Invalid Input");
+        assert_eq!(
+            Code::InvalidSignature.message(),
+            "Rejected: invalid API signature"
+        );
+        assert_eq!(Code::SmsOtpTooSoon.number(), 23002);
     }
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::fixture::{Fixture, SecurIdMethod};
+use crate::signin::{AdminCodesView, SignInAdminView, SignInControlError, SignIns, SmsView};
 use crate::store::{SecurIdLookup, SecurIdUser, Store, StoreError, TokenView, UserView};
 use crate::token::{DeviceCodes, LoginOutcome, OtpKind, Token};
 
@@ -18,6 +19,7 @@ pub const MAX_NEXT_CODES: usize = 20;
 pub struct Controls {
     store: Store,
     fixture: Arc<Fixture>,
+    sign_ins: Arc<SignIns>,
 }
 
 /// What a token's display shows now and next.
@@ -57,8 +59,40 @@ impl std::fmt::Debug for Controls {
 }
 
 impl Controls {
-    pub(crate) fn new(store: Store, fixture: Arc<Fixture>) -> Self {
-        Controls { store, fixture }
+    pub(crate) fn new(store: Store, fixture: Arc<Fixture>, sign_ins: Arc<SignIns>) -> Self {
+        Controls {
+            store,
+            fixture,
+            sign_ins,
+        }
+    }
+
+    /// Every administrator who can sign in: password, second factors, blocked, sessions.
+    pub fn sign_in_admins(&self) -> Vec<SignInAdminView> {
+        self.sign_ins.admins()
+    }
+
+    /// What `admin`'s own OTP token shows now and the `count` next codes (at most 20).
+    pub fn admin_codes(
+        &self,
+        admin: &str,
+        count: usize,
+    ) -> Result<AdminCodesView, SignInControlError> {
+        self.sign_ins.codes(admin, count)
+    }
+
+    /// The last SMS code sent to `admin` (by `requestSmsOtp`).
+    pub fn admin_sms(&self, admin: &str) -> Result<SmsView, SignInControlError> {
+        self.sign_ins.sms(admin)
+    }
+
+    /// Make `admin`'s sign-in answer `multiStepAuth` "blocked", or sign in normally again.
+    pub fn set_admin_blocked(
+        &self,
+        admin: &str,
+        blocked: bool,
+    ) -> Result<SignInAdminView, SignInControlError> {
+        self.sign_ins.set_blocked(admin, blocked)
     }
 
     /// Every user with their phone and OTP token.
@@ -229,9 +263,12 @@ impl Controls {
             .await
     }
 
-    /// Puts every user, token and SecurID identity back as the fixture has them.
+    /// Puts every user, token and SecurID identity back as the fixture has them, and ends
+    /// every sign-in session (SMS codes and practice blocks are forgotten too).
     pub async fn reset(&self) -> Result<(), StoreError> {
-        self.store.reset(self.fixture.clone()).await
+        self.store.reset(self.fixture.clone()).await?;
+        self.sign_ins.reset();
+        Ok(())
     }
 
     async fn update(

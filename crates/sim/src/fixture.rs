@@ -45,6 +45,114 @@ impl fmt::Debug for AdminCredentials {
     }
 }
 
+/// The practice "Web API" app administrators sign in through: its Integration Key and the
+/// Secret Key that signs (`hmac`) every sign-in call.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppSpec {
+    /// The app's Integration Key, sent as `integrationKey`.
+    pub integration_key: String,
+    /// The app's Secret Key: the HMAC-SHA256 key of the sign-in calls' `hmac` (as text bytes).
+    pub secret_key: String,
+}
+
+impl AppSpec {
+    /// The public practice app ([`PRACTICE_INTEGRATION_KEY`], [`PRACTICE_APP_SECRET_KEY`]).
+    pub fn practice() -> AppSpec {
+        AppSpec {
+            integration_key: PRACTICE_INTEGRATION_KEY.into(),
+            secret_key: PRACTICE_APP_SECRET_KEY.into(),
+        }
+    }
+}
+
+impl Default for AppSpec {
+    fn default() -> AppSpec {
+        AppSpec::practice()
+    }
+}
+
+impl fmt::Debug for AppSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppSpec")
+            .field("integration_key", &self.integration_key)
+            .field("secret_key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The practice app's Integration Key (public practice data).
+pub const PRACTICE_INTEGRATION_KEY: &str = "practice-integration-key";
+/// The practice app's Secret Key. **Public**: it protects nothing but a practice server.
+pub const PRACTICE_APP_SECRET_KEY: &str = "practice-app-secret-key";
+/// The practice admin's sign-in password (public practice data).
+pub const PRACTICE_ADMIN_PASSWORD: &str = "practice-password";
+/// The base32 secret of the practice admin's own OTP token (TOTP, 30 s, 6 digits).
+pub const PRACTICE_ADMIN_OTP_SECRET: &str = "KRXWWZLOIRSXG2ZAOBZGCY3UNFRWKIDB";
+/// The practice admin's phone, where SMS codes "go" (shown under `/practice/admins`).
+pub const PRACTICE_ADMIN_PHONE: &str = "+60120009001";
+
+/// How an administrator signs in (`auth/authBasic` and a second factor): password, their own
+/// OTP token (TOTP, 30 s steps, 6 digits) and phone. With neither `otp_secret` nor `phone`, the
+/// password alone signs in.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInSpec {
+    /// The administrator's username (need not be one of `admins`: those have fixed sessions).
+    pub admin: String,
+    /// The sign-in password.
+    pub password: String,
+    /// Base32 secret of the admin's TOTP token: offers the `OTP` second factor.
+    #[serde(default)]
+    pub otp_secret: Option<String>,
+    /// The admin's phone: offers the `SMS` second factor.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Signing in answers `multiStepAuth` "blocked" (also a practice control).
+    #[serde(default)]
+    pub blocked: bool,
+}
+
+impl SignInSpec {
+    /// The practice admin: password, OTP token and phone.
+    pub fn practice() -> SignInSpec {
+        SignInSpec {
+            admin: "practice-admin".into(),
+            password: PRACTICE_ADMIN_PASSWORD.into(),
+            otp_secret: Some(PRACTICE_ADMIN_OTP_SECRET.into()),
+            phone: Some(PRACTICE_ADMIN_PHONE.into()),
+            blocked: false,
+        }
+    }
+
+    /// The second factors offered, in the vendor's names (`OTP`, `SMS`).
+    pub fn second_factors(&self) -> Vec<&'static str> {
+        let mut methods = Vec::new();
+        if self.otp_secret.is_some() {
+            methods.push("OTP");
+        }
+        if self.phone.is_some() {
+            methods.push("SMS");
+        }
+        methods
+    }
+}
+
+impl fmt::Debug for SignInSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignInSpec")
+            .field("admin", &self.admin)
+            .field("password", &"<redacted>")
+            .field(
+                "otp_secret",
+                &self.otp_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("phone", &self.phone)
+            .field("blocked", &self.blocked)
+            .finish()
+    }
+}
+
 /// Whether a user account is active.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -382,6 +490,13 @@ pub struct Fixture {
     pub tokens: Vec<TokenSpec>,
     #[serde(default)]
     pub bindings: Vec<BindingSpec>,
+    /// The app administrators sign in through (default: the practice app).
+    #[serde(default)]
+    pub app: AppSpec,
+    /// Administrators who can sign in (`[[sign_in]]`); without `[[admins]]` the practice
+    /// admin's sign-in is added.
+    #[serde(default)]
+    pub sign_in: Vec<SignInSpec>,
 }
 
 const DEMO_TOML: &str = include_str!("../fixtures/demo.toml");
@@ -395,6 +510,8 @@ impl Default for Fixture {
             phones: Vec::new(),
             tokens: Vec::new(),
             bindings: Vec::new(),
+            app: AppSpec::practice(),
+            sign_in: vec![SignInSpec::practice()],
         }
     }
 }
@@ -411,6 +528,19 @@ impl Fixture {
         let mut fixture: Fixture = toml::from_str(text)?;
         if fixture.admins.is_empty() {
             fixture.admins.push(AdminCredentials::practice());
+            if fixture.sign_in.is_empty() {
+                fixture.sign_in.push(SignInSpec::practice());
+            }
+        }
+        for spec in &mut fixture.sign_in {
+            if let Some(phone) = spec.phone.as_mut() {
+                *phone = normalize_phone(phone).ok_or_else(|| {
+                    SimError::Fixture(format!(
+                        "sign-in phone {phone:?} of {:?} is not a phone number",
+                        spec.admin
+                    ))
+                })?;
+            }
         }
         for phone in &mut fixture.phones {
             phone.number = normalize_phone(&phone.number).ok_or_else(|| {
@@ -462,6 +592,28 @@ impl Fixture {
             }
             if !admins.insert(admin.username.as_str()) {
                 return bad(format!("admin {:?} listed twice", admin.username));
+            }
+        }
+        if self.app.integration_key.is_empty() || self.app.secret_key.is_empty() {
+            return bad("app integration_key and secret_key must not be empty".into());
+        }
+        let mut signing_in = HashSet::new();
+        for spec in &self.sign_in {
+            if spec.admin.is_empty() || spec.password.is_empty() {
+                return bad("sign_in admin and password must not be empty".into());
+            }
+            if !signing_in.insert(spec.admin.as_str()) {
+                return bad(format!("sign_in for {:?} listed twice", spec.admin));
+            }
+            if spec
+                .otp_secret
+                .as_deref()
+                .is_some_and(|s| decode_secret(s).is_none())
+            {
+                return bad(format!(
+                    "sign_in {:?}: otp_secret is not non-empty base32",
+                    spec.admin
+                ));
             }
         }
         let mut users = HashSet::new();
@@ -667,10 +819,43 @@ mod tests {
             "[[tokens]]\nserial = \"T\"\nkind = \"hotp\"\nsecret = \"GEZDGNBV\"\ncounter = 18446744073709551615",
             "[[tokens]]\nserial = \"T\"\nkind = \"totp\"\nsecret = \"GEZDGNBV\"\nperiod = 0",
             "[[tokens]]\nserial = \"T\"\nkind = \"totp\"\nsecret = \"GEZDGNBV\"\ndevice_offset = -9223372036854775808",
+            "[[sign_in]]\nadmin = \"a\"\npassword = \"\"",
+            "[[sign_in]]\nadmin = \"a\"\npassword = \"p\"\n[[sign_in]]\nadmin = \"a\"\npassword = \"q\"",
+            "[[sign_in]]\nadmin = \"a\"\npassword = \"p\"\notp_secret = \"not base32!\"",
+            "[[sign_in]]\nadmin = \"a\"\npassword = \"p\"\nphone = \"call me\"",
+            "[[sign_in]]\nadmin = \"a\"\npassword = \"p\"\nsurprise = 1",
+            "[app]\nintegration_key = \"\"\nsecret_key = \"s\"",
         ];
         for case in cases {
             assert!(Fixture::from_toml_str(case).is_err(), "accepted: {case}");
         }
+    }
+
+    #[test]
+    fn sign_in_data() {
+        let demo = Fixture::demo();
+        assert_eq!(demo.app, AppSpec::practice());
+        assert_eq!(demo.sign_in[0], SignInSpec::practice());
+        assert_eq!(demo.sign_in[0].second_factors(), ["OTP", "SMS"]);
+        assert!(demo.sign_in[1].second_factors().is_empty());
+        let f = Fixture::from_toml_str(
+            "[[admins]]\nusername = \"a\"\nauth_token = \"t\"\nsecret_code = \"s\"\n\
+             [app]\nintegration_key = \"ik\"\nsecret_key = \"sk\"\n\
+             [[sign_in]]\nadmin = \"b\"\npassword = \"p\"\nphone = \"+60 12-000 9999\"\nblocked = true",
+        )
+        .unwrap();
+        assert_eq!(f.app.secret_key, "sk");
+        assert_eq!(f.sign_in[0].phone.as_deref(), Some("+60120009999"));
+        assert_eq!(f.sign_in[0].second_factors(), ["SMS"]);
+        // Admins listed without sign-ins: nobody signs in.
+        let f = Fixture::from_toml_str(
+            "[[admins]]\nusername = \"a\"\nauth_token = \"t\"\nsecret_code = \"s\"",
+        )
+        .unwrap();
+        assert!(f.sign_in.is_empty());
+        let debug = format!("{:?}", Fixture::default());
+        assert!(!debug.contains(PRACTICE_ADMIN_PASSWORD), "{debug}");
+        assert!(!debug.contains(PRACTICE_APP_SECRET_KEY), "{debug}");
     }
 
     #[test]

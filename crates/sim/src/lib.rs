@@ -2,7 +2,8 @@
 //! and for the help-desk calls of RSA SecurID Cloud Access Service.
 //!
 //! It speaks the four CENTAGATE calls (`user/auth/list`, `token/registerActiveToken`,
-//! `token/syncToken`, `token/unlockToken`) exactly as documented, with real HOTP/TOTP tokens,
+//! `token/syncToken`, `token/unlockToken`) exactly as documented, and the administrator sign-in
+//! calls (`auth/authBasic`, a second factor, `auth/logout`) with sessions that expire; real HOTP/TOTP tokens,
 //! fail counters, locks, drift and resync underneath, and the SecurID User Details and Unlock
 //! User Tokencodes calls with the vendor's JWT checks and an optional rate limit; state in
 //! SQLite, optional practice controls under `/practice` and optional fault injection. See
@@ -31,6 +32,7 @@ mod rate_limit;
 mod securid;
 mod securid_auth;
 mod server;
+mod signin;
 mod store;
 mod token;
 
@@ -45,6 +47,10 @@ pub use fixture::{
     Fixture, PhoneSpec, PhoneStatus, SecurIdMethod, SecurIdSpec, SecurIdStatus, TokenSpec,
     UserSpec, UserStatus, DEFAULT_IDENTITY_SOURCE,
 };
+pub use fixture::{
+    AppSpec, SignInSpec, PRACTICE_ADMIN_OTP_SECRET, PRACTICE_ADMIN_PASSWORD, PRACTICE_ADMIN_PHONE,
+    PRACTICE_APP_SECRET_KEY, PRACTICE_INTEGRATION_KEY,
+};
 pub use otp::{hotp, totp};
 pub use quirks::AnswerStyle;
 pub use rate_limit::RateLimit;
@@ -53,6 +59,11 @@ pub use securid_auth::{
     PRACTICE_ACCESS_ID, PRACTICE_CUSTOMER_NAME, PRACTICE_KEY_PEM, SECURID_API_PATH,
 };
 pub use server::{default_db_path, spawn, SecurIdConfig, SimConfig, SimHandle};
+pub use signin::{
+    AdminCodesView, SignInAdminView, SignInControlError, SmsView, ADMIN_OTP_DIGITS,
+    ADMIN_OTP_PERIOD, DEFAULT_SESSION_TIMEOUT_SECS, SMS_OTP_TIMEOUT_SECS, SMS_RESEND_SECS,
+    STEP_TIMEOUT_SECS, TIMESTAMP_WINDOW_SECS, V2_BASE_PATH,
+};
 pub use store::DbLocation;
 pub use store::{PhoneView, SecurIdUser, StoreError, TokenView, UserView};
 pub use token::{DeviceCodes, OtpKind, TokenStatus};

@@ -11,7 +11,7 @@ use std::time::Duration;
 use clap::{Parser, ValueEnum};
 use tokendesk_sim::{
     default_db_path, spawn, AnswerStyle, DbLocation, FailMode, Faults, Fixture, RateLimit,
-    SecurIdConfig, SecurIdKey, SimConfig,
+    SecurIdConfig, SecurIdKey, SimConfig, DEFAULT_SESSION_TIMEOUT_SECS,
 };
 
 /// The TokenDesk practice server: a CENTAGATE stand-in with real OTP tokens, and the help-desk
@@ -69,6 +69,10 @@ struct Args {
     /// SecurID: send no Retry-After header with 429 answers.
     #[arg(long, requires = "rate_limit")]
     no_retry_after: bool,
+    /// How long a signed-in admin session lasts, in seconds (admin calls then answer 10001).
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_SESSION_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    session_timeout: u64,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -174,6 +178,7 @@ fn config(args: &Args) -> Result<SimConfig, String> {
                 retry_after: !args.no_retry_after,
             }),
         },
+        session_timeout: Duration::from_secs(args.session_timeout),
     })
 }
 

@@ -17,6 +17,7 @@ use crate::controls::{CodesView, Controls, LoginView};
 use crate::fixture::SecurIdMethod;
 use crate::securid_auth::KeyFile;
 use crate::server::AppState;
+use crate::signin::{AdminCodesView, SignInAdminView, SignInControlError, SmsView};
 use crate::store::{SecurIdUser, StoreError, TokenView, UserView};
 
 /// The path prefix of every practice route.
@@ -38,6 +39,10 @@ pub fn routes() -> Router<AppState> {
         .route("/practice/securid/users/{who}/lock", post(securid_lock))
         .route("/practice/securid/users/{who}/stuck", post(securid_stuck))
         .route("/practice/securid/key-file", get(securid_key_file))
+        .route("/practice/admins", get(admins))
+        .route("/practice/admins/{admin}/codes", get(admin_codes))
+        .route("/practice/admins/{admin}/sms", get(admin_sms))
+        .route("/practice/admins/{admin}/blocked", post(admin_blocked))
 }
 
 /// A practice failure: an HTTP status and `{"error": ...}`.
@@ -76,7 +81,11 @@ fn serial(path: Result<Path<String>, PathRejection>) -> Result<String, Failure> 
 type Answer<T> = Result<Json<T>, Failure>;
 
 fn controls(state: &AppState) -> Controls {
-    Controls::new(state.store.clone(), state.fixture.clone())
+    Controls::new(
+        state.store.clone(),
+        state.fixture.clone(),
+        state.sign_ins.clone(),
+    )
 }
 
 async fn users(State(state): State<AppState>) -> Answer<Vec<UserView>> {
@@ -217,4 +226,48 @@ async fn securid_stuck(
 /// The server's SecurID key file (the practice key is public: this is practice data).
 async fn securid_key_file(State(state): State<AppState>) -> Json<KeyFile> {
     Json(state.securid.verifier.key_file())
+}
+
+impl From<SignInControlError> for Failure {
+    fn from(err: SignInControlError) -> Failure {
+        Failure(StatusCode::NOT_FOUND, err.to_string())
+    }
+}
+
+async fn admins(State(state): State<AppState>) -> Json<Vec<SignInAdminView>> {
+    Json(controls(&state).sign_in_admins())
+}
+
+async fn admin_codes(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    query: Result<Query<CodesQuery>, QueryRejection>,
+) -> Answer<AdminCodesView> {
+    let Query(query) = query.map_err(bad_request)?;
+    let count = query.count.unwrap_or(3);
+    Ok(Json(controls(&state).admin_codes(&serial(path)?, count)?))
+}
+
+async fn admin_sms(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Answer<SmsView> {
+    Ok(Json(controls(&state).admin_sms(&serial(path)?)?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BlockedRequest {
+    #[serde(default = "yes")]
+    blocked: bool,
+}
+
+async fn admin_blocked(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Answer<SignInAdminView> {
+    let admin = serial(path)?;
+    let BlockedRequest { blocked } = json_body(&body)?;
+    Ok(Json(controls(&state).set_admin_blocked(&admin, blocked)?))
 }

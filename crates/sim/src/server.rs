@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::{middleware, Router};
 use serde::Serialize;
@@ -20,6 +21,7 @@ use crate::quirks::{self, AnswerStyle};
 use crate::rate_limit::{Limiter, RateLimit};
 use crate::securid::{self, SecurIdService};
 use crate::securid_auth::{write_key_file, KeyFile, SecurIdKey, Verifier, SECURID_API_PATH};
+use crate::signin::{SignIns, DEFAULT_SESSION_TIMEOUT_SECS, V2_BASE_PATH};
 use crate::store::{DbLocation, Store};
 
 /// How the practice SecurID Cloud Access Service behaves.
@@ -46,6 +48,9 @@ pub struct SimConfig {
     pub answers: AnswerStyle,
     /// The SecurID API's key and rate limit.
     pub securid: SecurIdConfig,
+    /// How long a signed-in session (`auth/authBasic` and a second factor) lasts; admin calls
+    /// signed with it answer 10001 afterwards. Default 1800 s.
+    pub session_timeout: Duration,
 }
 
 impl Default for SimConfig {
@@ -60,6 +65,7 @@ impl Default for SimConfig {
             faults: Faults::default(),
             answers: AnswerStyle::Strict,
             securid: SecurIdConfig::default(),
+            session_timeout: Duration::from_secs(DEFAULT_SESSION_TIMEOUT_SECS),
         }
     }
 }
@@ -78,15 +84,17 @@ pub struct AppState {
     pub store: Store,
     pub fixture: Arc<Fixture>,
     pub securid: Arc<SecurIdService>,
+    pub sign_ins: Arc<SignIns>,
 }
 
 impl AppState {
-    /// Whether `cen_token` is the cenToken of the administrator named `admin`.
+    /// Whether `cen_token` is the cenToken of the administrator named `admin`: with the
+    /// fixture's fixed credentials (a session that never ends) or a live signed-in session.
     pub fn admin_signed(&self, admin: &str, cen_token: &str) -> bool {
         self.fixture.admins.iter().any(|a| {
             a.username == admin
                 && cen_token_matches(cen_token, &a.username, &a.auth_token, &a.secret_code)
-        })
+        }) || self.sign_ins.session_signed(admin, cen_token)
     }
 
     /// Seconds since the Unix epoch.
@@ -121,6 +129,12 @@ impl SimHandle {
     /// The CENTAGATE base URL: origin + `/CentagateWS/webresources`.
     pub fn base_url(&self) -> String {
         format!("{}{BASE_PATH}", self.origin())
+    }
+
+    /// The sign-in calls' versioned base URL: origin + `/v2/CentagateWS/webresources` (they
+    /// are answered under [`SimHandle::base_url`] too).
+    pub fn v2_base_url(&self) -> String {
+        format!("{}{V2_BASE_PATH}", self.origin())
     }
 
     /// The practice controls' base URL (origin + `/practice`), if they are served.
@@ -272,7 +286,8 @@ pub async fn spawn(config: SimConfig) -> Result<SimHandle, SimError> {
         source,
     })?;
     let admin = fixture.first_admin().clone();
-    let controls = Controls::new(store.clone(), fixture.clone());
+    let sign_ins = Arc::new(SignIns::new(fixture.clone(), config.session_timeout));
+    let controls = Controls::new(store.clone(), fixture.clone(), sign_ins.clone());
     let securid_key = config.securid.key.clone();
     let securid = Arc::new(SecurIdService {
         verifier: Verifier::new(
@@ -286,6 +301,7 @@ pub async fn spawn(config: SimConfig) -> Result<SimHandle, SimError> {
             store,
             fixture,
             securid,
+            sign_ins,
         },
         config.practice,
         config.faults,

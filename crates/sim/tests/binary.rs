@@ -291,6 +291,46 @@ async fn securid_flags_write_the_key_file_and_limit_the_rate() {
     assert_eq!(response.status(), 200);
 }
 
+#[tokio::test]
+async fn the_session_timeout_flag_reaches_sign_in() {
+    use hmac::{Hmac, Mac};
+    let program = start(&["--memory", "--demo", "--session-timeout", "7"]);
+    let ts = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
+    let (user, password) = ("helpdesk-2", "helpdesk-2-password");
+    let mut mac =
+        Hmac::<sha2::Sha256>::new_from_slice(tokendesk_sim::PRACTICE_APP_SECRET_KEY.as_bytes())
+            .unwrap();
+    mac.update(
+        format!(
+            "{user}{password}{}{ts}",
+            tokendesk_sim::PRACTICE_INTEGRATION_KEY
+        )
+        .as_bytes(),
+    );
+    let answer: Value = http()
+        .post(format!(
+            "{}/v2/CentagateWS/webresources/auth/authBasic",
+            program.line["origin"].as_str().unwrap()
+        ))
+        .json(
+            &json!({"username": user, "password": password, "unixTimestamp": ts,
+                      "integrationKey": tokendesk_sim::PRACTICE_INTEGRATION_KEY,
+                      "hmac": hex::encode(mac.finalize().into_bytes())}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["code"], 0, "{answer}");
+    assert_eq!(answer["object"]["sessionTimeout"], 7000);
+}
+
 #[test]
 fn bad_flags_are_refused() {
     let run = |args: &[&str]| {
@@ -311,6 +351,8 @@ fn bad_flags_are_refused() {
         &["--memory", "--no-retry-after"],
         &["--memory", "--securid-key", "/nonexistent/key.json"],
         &["--memory", "--write-key-file", "/nonexistent/dir/key.json"],
+        &["--memory", "--session-timeout", "0"],
+        &["--memory", "--session-timeout", "soon"],
     ] {
         let out = run(args);
         assert!(!out.status.success(), "{args:?} accepted");
