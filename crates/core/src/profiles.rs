@@ -120,40 +120,66 @@ impl ProfileStore {
 
     /// Adds a new profile; refuses to replace one of the same name.
     pub fn add(&self, profile: &Profile) -> Result<(), Error> {
-        let mut all = self.load()?;
-        if all.contains_key(&profile.name) {
-            return Err(ConfigError::ProfileExists {
-                name: profile.name.clone(),
+        self.change(|all| {
+            if all.contains_key(&profile.name) {
+                return Err(ConfigError::ProfileExists {
+                    name: profile.name.clone(),
+                }
+                .into());
             }
-            .into());
-        }
-        all.insert(profile.name.clone(), profile.clone());
-        self.save(all)
+            all.insert(profile.name.clone(), profile.clone());
+            Ok(())
+        })
     }
 
     /// Replaces an existing profile's settings.
     pub fn update(&self, profile: &Profile) -> Result<(), Error> {
-        let mut all = self.load()?;
-        if !all.contains_key(&profile.name) {
-            return Err(ConfigError::ProfileNotFound {
-                name: profile.name.clone(),
+        self.change(|all| {
+            if !all.contains_key(&profile.name) {
+                return Err(ConfigError::ProfileNotFound {
+                    name: profile.name.clone(),
+                }
+                .into());
             }
-            .into());
-        }
-        all.insert(profile.name.clone(), profile.clone());
-        self.save(all)
+            all.insert(profile.name.clone(), profile.clone());
+            Ok(())
+        })
     }
 
-    /// Removes a profile; the caller removes its secrets.
+    /// Removes a profile; returns what it was.
     pub fn remove(&self, name: &str) -> Result<Profile, Error> {
+        self.change(|all| {
+            all.remove(name).ok_or_else(|| {
+                ConfigError::ProfileNotFound {
+                    name: name.to_owned(),
+                }
+                .into()
+            })
+        })
+    }
+
+    /// Load → change → save under an exclusive lock on `profiles.toml.lock` beside the file,
+    /// so the app and several CLIs changing profiles at once each see the others' changes
+    /// and lose none. Nothing is written when `f` fails.
+    fn change<T>(
+        &self,
+        f: impl FnOnce(&mut BTreeMap<String, Profile>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| self.io_error(e))?;
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join("profiles.toml.lock"))
+            .map_err(|e| self.io_error(e))?;
+        lock.lock().map_err(|e| self.io_error(e))?;
         let mut all = self.load()?;
-        let removed = all
-            .remove(name)
-            .ok_or_else(|| ConfigError::ProfileNotFound {
-                name: name.to_owned(),
-            })?;
+        let out = f(&mut all)?;
         self.save(all)?;
-        Ok(removed)
+        // The lock is released when `lock` is closed, after the new file is in place.
+        drop(lock);
+        Ok(out)
     }
 
     fn save(&self, profiles: BTreeMap<String, Profile>) -> Result<(), Error> {
@@ -222,13 +248,15 @@ mod tests {
             store.get("prod"),
             Err(Error::Config(ConfigError::ProfileNotFound { .. }))
         ));
-        let leftovers: Vec<_> = std::fs::read_dir(store.path().parent().unwrap())
+        let mut left: Vec<String> = std::fs::read_dir(store.path().parent().unwrap())
             .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
+        left.sort();
         assert_eq!(
-            leftovers.len(),
-            1,
-            "only profiles.toml remains, no temp files"
+            left,
+            ["profiles.toml", "profiles.toml.lock"],
+            "the file and its (empty) lock file remain, no temp files"
         );
     }
 
