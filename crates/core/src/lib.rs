@@ -13,6 +13,7 @@ pub mod audit;
 pub mod backend;
 pub mod catalog;
 pub mod centagate;
+pub mod clock;
 pub mod credentials;
 pub mod error;
 pub mod ops;

@@ -61,23 +61,8 @@ pub const BLOCKED_CODE: i64 = 23026;
 
 // ------------------------------------------------------------------------------ the clock
 
-/// Where `unixTimestamp` comes from: the computer's clock, or a test's.
-pub trait Clock: Send + Sync + std::fmt::Debug {
-    /// Seconds since the Unix epoch.
-    fn now(&self) -> u64;
-}
-
-/// The computer's clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> u64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
-    }
-}
+/// Where `unixTimestamp` comes from (the crate's one clock trait).
+pub use crate::clock::{Clock, SystemClock};
 
 /// A clock stopped at one Unix second (tests, and signature vectors).
 #[derive(Debug, Clone, Copy)]

@@ -19,23 +19,8 @@ pub const TOKEN_LIFETIME_SECS: u64 = 5 * 60;
 /// the way (the server tolerates 60 s of clock skew, not more).
 pub const RENEW_BEFORE_SECS: u64 = 60;
 
-/// Where the time comes from: the system clock, or a test's.
-pub trait Clock: Send + Sync + std::fmt::Debug {
-    /// Seconds since the Unix epoch.
-    fn now(&self) -> u64;
-}
-
-/// The computer's clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> u64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
-    }
-}
+/// The clock tokens are dated with (the crate's one clock trait).
+pub use crate::clock::{Clock, SystemClock};
 
 /// The claims, in the order they are serialised.
 #[derive(Debug, Serialize)]
