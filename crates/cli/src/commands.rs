@@ -440,6 +440,7 @@ async fn profile_add(store: &ProfileStore, add: ProfileAdd) -> Result<Done, Erro
         base_path: add.base_path,
         ca_file: add.ca_file,
         timeout_secs: add.timeout,
+        ..Default::default()
     }
     .validate()?;
     if store.load()?.contains_key(&profile.name) {

@@ -17,6 +17,7 @@ use ts_rs::TS;
 use crate::catalog::Catalog;
 use crate::centagate::client::Client as CentagateClient;
 use crate::centagate::credentials::CentagateCredentials;
+use crate::centagate::session::{AppSecretKey, KeptSession, APP_SECRET};
 use crate::error::{ConfigError, Error};
 use crate::profile::Profile;
 use crate::secret::{Secret, SecretKind};
@@ -33,6 +34,10 @@ use crate::vocab::Backend;
 pub enum ProfileSecret {
     /// A CENTAGATE admin's auth token and secret code.
     Centagate(CentagateCredentials),
+    /// The Secret Key of the CENTAGATE app a signing-in profile's administrator signs in
+    /// through: what such a profile stores. Its admin calls are signed with the session the
+    /// sign-in kept ([`crate::credentials::resolve`]), never with this.
+    CentagateApp(AppSecretKey),
     /// A SecurID Cloud API key (the whole key file).
     SecurId(SecurIdKey),
 }
@@ -41,7 +46,7 @@ impl ProfileSecret {
     /// The kind of server this secret is for.
     pub fn backend(&self) -> Backend {
         match self {
-            ProfileSecret::Centagate(_) => Backend::Centagate,
+            ProfileSecret::Centagate(_) | ProfileSecret::CentagateApp(_) => Backend::Centagate,
             ProfileSecret::SecurId(_) => Backend::SecurId,
         }
     }
@@ -59,6 +64,7 @@ impl ProfileSecret {
     pub(crate) fn to_stored(&self) -> Secret {
         match self {
             ProfileSecret::Centagate(c) => c.to_stored(),
+            ProfileSecret::CentagateApp(k) => k.to_stored(),
             ProfileSecret::SecurId(k) => k.to_stored(),
         }
     }
@@ -67,6 +73,9 @@ impl ProfileSecret {
     pub(crate) fn from_stored(profile: &Profile, entry: &Secret) -> Result<Self, Error> {
         let name = &profile.name;
         Ok(match profile.backend {
+            Backend::Centagate if profile.signs_in() => {
+                Self::CentagateApp(AppSecretKey::from_stored(name, entry)?)
+            }
             Backend::Centagate => Self::Centagate(CentagateCredentials::from_stored(name, entry)?),
             Backend::SecurId => Self::SecurId(SecurIdKey::from_stored(name, entry)?),
         })
@@ -77,6 +86,7 @@ impl ProfileSecret {
     pub fn check(&self, profile: &Profile) -> Result<(), Error> {
         match (profile.backend, self) {
             (Backend::Centagate, ProfileSecret::Centagate(_)) => Ok(()),
+            (Backend::Centagate, ProfileSecret::CentagateApp(_)) if profile.signs_in() => Ok(()),
             (Backend::SecurId, ProfileSecret::SecurId(k)) => check_key(profile, k),
             _ => Err(ConfigError::Unsupported {
                 profile: profile.name.clone(),
@@ -89,8 +99,29 @@ impl ProfileSecret {
 
     /// How people are told about this kind of secret.
     pub fn kind(&self) -> &'static SecretKind {
-        secret_kind(self.backend())
+        match self {
+            ProfileSecret::CentagateApp(_) => &APP_SECRET,
+            _ => secret_kind(self.backend()),
+        }
     }
+}
+
+/// The secret a signed-in `profile`'s calls are signed with: its kept session `entry`, while
+/// it lasts at `now` (Unix seconds).
+pub(crate) fn session_secret(
+    profile: &Profile,
+    entry: &Secret,
+    now: u64,
+) -> Result<ProfileSecret, Error> {
+    let session = KeptSession::from_stored(&profile.name, entry)?;
+    if !session.is_live(now) {
+        return Err(ConfigError::SessionExpired {
+            profile: profile.name.clone(),
+            at: crate::clock::utc_minute(session.expires_at),
+        }
+        .into());
+    }
+    Ok(ProfileSecret::Centagate(session.credentials))
 }
 
 /// A client for one profile, signing with its secret.
@@ -118,6 +149,12 @@ pub(crate) fn connect(
         }
         ProfileSecret::SecurId(k) => {
             Connection::SecurId(SecurIdClient::new(&endpoint, k, clock, retry)?)
+        }
+        ProfileSecret::CentagateApp(_) => {
+            return Err(ConfigError::NotSignedIn {
+                profile: profile.name.clone(),
+            }
+            .into())
         }
     })
 }
@@ -161,6 +198,16 @@ pub fn catalog(backend: Backend) -> &'static Catalog {
     match backend {
         Backend::Centagate => &crate::centagate::catalog::CATALOG,
         Backend::SecurId => &crate::securid::catalog::CATALOG,
+    }
+}
+
+/// How people are told about what `profile` stores: its backend's secret, or the app Secret
+/// Key of a profile that signs in.
+pub fn stored_secret_kind(profile: &Profile) -> &'static SecretKind {
+    if profile.signs_in() {
+        &APP_SECRET
+    } else {
+        secret_kind(profile.backend)
     }
 }
 

@@ -3,13 +3,15 @@
 //! Never a file TokenDesk writes, never memory only.
 //!
 //! Every profile's secret is one entry (service `tokendesk`, user `profile:NAME`): a CENTAGATE
-//! profile's holds its auth token and secret code, a SecurID profile's its whole API key file.
+//! profile's holds its auth token and secret code (or, when its administrator signs in, the
+//! sign-in app's Secret Key), a SecurID profile's its whole API key file. A signed-in
+//! profile's session is a second entry (user `session:NAME`), deleted on sign-out.
 //! What a secret is and how its entry is encoded is its backend's ([`ProfileSecret`]); this
 //! module keeps the entries and picks, per profile, the environment's secret or the store's.
 
 use std::sync::OnceLock;
 
-use crate::backend::{secret_kind, ProfileSecret};
+use crate::backend::{self, stored_secret_kind, ProfileSecret};
 use crate::error::{ConfigError, Error};
 use crate::profile::Profile;
 use crate::secret::Secret;
@@ -41,6 +43,10 @@ fn register_native_store() -> Result<(), String> {
 
 fn entry_user(profile: &str) -> String {
     format!("profile:{profile}")
+}
+
+fn session_user(profile: &str) -> String {
+    format!("session:{profile}")
 }
 
 fn store_error(e: keyring_core::Error) -> Error {
@@ -86,6 +92,36 @@ impl SecretStore {
         keyring_core::Entry::new(STORE_SERVICE, &entry_user(profile)).map_err(store_error)
     }
 
+    fn session_entry(self, profile: &str) -> Result<keyring_core::Entry, Error> {
+        keyring_core::Entry::new(STORE_SERVICE, &session_user(profile)).map_err(store_error)
+    }
+
+    /// Keeps (or replaces) the signed-in session of the profile named `profile`, as its
+    /// backend encodes it.
+    pub fn save_session(self, profile: &str, entry: &Secret) -> Result<(), Error> {
+        self.session_entry(profile)?
+            .set_password(entry.expose())
+            .map_err(store_error)
+    }
+
+    /// The kept session entry of `profile`, if there is one.
+    pub fn load_session(self, profile: &str) -> Result<Option<Secret>, Error> {
+        match self.session_entry(profile)?.get_password() {
+            Ok(e) => Ok(Some(Secret::new(e))),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+
+    /// Deletes `profile`'s kept session; `false` when there was none.
+    pub fn delete_session(self, profile: &str) -> Result<bool, Error> {
+        match self.session_entry(profile)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring_core::Error::NoEntry) => Ok(false),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+
     /// Stores (or replaces) the secret of the profile named `profile`.
     pub fn save(self, profile: &str, secret: &ProfileSecret) -> Result<(), Error> {
         self.entry(profile)?
@@ -100,7 +136,7 @@ impl SecretStore {
             Err(keyring_core::Error::NoEntry) => {
                 return Err(ConfigError::SecretMissing {
                     profile: profile.name.clone(),
-                    secret: secret_kind(profile.backend),
+                    secret: stored_secret_kind(profile),
                 }
                 .into())
             }
@@ -128,11 +164,21 @@ impl SecretStore {
     }
 }
 
-/// The secret to use for `profile`: the environment's when automation set one, else the
+/// The secret `profile`'s calls are signed with: the environment's when automation set one;
+/// else, for a profile that signs in, its kept session while it lasts at `now` (Unix
+/// seconds) — none or an ended one is refused here, before anything is sent —; else the
 /// store's. Either must be the profile's (SecurID: the same access ID and URL).
-pub fn resolve(profile: &Profile) -> Result<ProfileSecret, Error> {
+pub fn resolve(profile: &Profile, now: u64) -> Result<ProfileSecret, Error> {
     let secret = match ProfileSecret::from_env(profile)? {
         Some(s) => s,
+        None if profile.signs_in() => {
+            let entry = SecretStore::open()?
+                .load_session(&profile.name)?
+                .ok_or_else(|| ConfigError::NotSignedIn {
+                    profile: profile.name.clone(),
+                })?;
+            backend::session_secret(profile, &entry, now)?
+        }
         None => SecretStore::open()?.load(profile)?,
     };
     secret.check(profile)?;

@@ -45,6 +45,13 @@ pub enum Error {
     /// A local profile or credential-store problem.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// Sign-out deleted the kept session, but the server could not be told (`cause`): its
+    /// session lives on until `until` (its timeout). Its kind is `Transport`.
+    #[error("signed out here, but the server was not told: {cause}")]
+    SignedOutLocally {
+        cause: TransportError,
+        until: String,
+    },
 }
 
 /// What a SecurID unlock that failed part-way left behind.
@@ -144,6 +151,15 @@ pub enum ConfigError {
     /// Exported audit entries could not be written to the file chosen for them.
     #[error("the export to {path} could not be written: {detail}")]
     ExportFailed { path: String, detail: String },
+    /// A profile that signs in has no kept session: refused before anything is sent.
+    #[error("profile '{profile}' is not signed in")]
+    NotSignedIn { profile: String },
+    /// A profile's kept session is past its time (`at`): refused before anything is sent.
+    #[error("the session of profile '{profile}' ended at {at}")]
+    SessionExpired { profile: String, at: String },
+    /// The server refused a kept session (code 10001): TokenDesk ended it.
+    #[error("the server no longer accepts the session of profile '{profile}' (code 10001)")]
+    SessionEnded { profile: String },
 }
 
 /// The four kinds of failure, as serialised.
@@ -196,7 +212,7 @@ impl Error {
         match self {
             Error::Input { .. } => ErrorKind::Input,
             Error::Server { .. } | Error::UnlockIncomplete(_) => ErrorKind::Server,
-            Error::Transport(_) => ErrorKind::Transport,
+            Error::Transport(_) | Error::SignedOutLocally { .. } => ErrorKind::Transport,
             Error::Config(_) => ErrorKind::Config,
         }
     }
@@ -255,11 +271,21 @@ impl Error {
                     server_message: Some(t.to_string()),
                 }
             }
+            Error::SignedOutLocally { cause, until } => {
+                let (title, hint) = cause.words(surface);
+                ErrorInfo {
+                    kind,
+                    code: cause.http_status().map(i64::from),
+                    title: format!("Signed out here; {}{}", title[..1].to_lowercase(), &title[1..]),
+                    hint: format!("TokenDesk deleted its session, so nothing more is sent with it, but the server was not told: its session lives on until {until} (its timeout). {hint}"),
+                    server_message: Some(cause.to_string()),
+                }
+            }
             Error::Config(c) => {
                 let (title, hint) = c.words(surface);
                 ErrorInfo {
                     kind,
-                    code: None,
+                    code: c.code(),
                     title,
                     hint,
                     server_message: None,
@@ -341,9 +367,38 @@ impl TransportError {
 const STORE_HINT: &str = "TokenDesk keeps credentials in the operating system's credential store. On Linux that is the Secret Service: install and unlock GNOME Keyring (package gnome-keyring), KWallet or KeePassXC in your desktop session. For automation without a store, set TOKENDESK_AUTH_TOKEN and TOKENDESK_SECRET_CODE in the environment (for a SecurID profile, TOKENDESK_SECURID_KEY_FILE with the API key file's path).";
 
 impl ConfigError {
+    /// The server's code behind it, for the one that has one.
+    fn code(&self) -> Option<i64> {
+        match self {
+            ConfigError::SessionEnded { .. } => Some(10001),
+            _ => None,
+        }
+    }
+
     fn words(&self, surface: HintSurface) -> (String, String) {
         let cli = surface == HintSurface::Cli;
+        let sign_in = |profile: &str| {
+            if cli {
+                format!(
+                    "Sign in with `tokendesk login --profile {profile}`, then repeat the action."
+                )
+            } else {
+                "Sign in (the profile's Sign in button), then repeat the action.".to_owned()
+            }
+        };
         match self {
+            ConfigError::NotSignedIn { profile } => (
+                format!("Not signed in to profile '{profile}'"),
+                format!("This profile's administrator signs in with password and code; no session is kept for it now. Nothing was sent. {}", sign_in(profile)),
+            ),
+            ConfigError::SessionExpired { profile, at } => (
+                format!("The session of profile '{profile}' has ended"),
+                format!("It ended at {at} (the server's session timeout). Nothing was sent. {}", sign_in(profile)),
+            ),
+            ConfigError::SessionEnded { profile } => (
+                format!("The server ended the session of profile '{profile}'"),
+                format!("It no longer accepts the session (code 10001: it timed out early or was ended elsewhere), so TokenDesk ended it too. The action was not applied. {}", sign_in(profile)),
+            ),
             ConfigError::ProfileNotFound { name } => (
                 format!("No profile named '{name}'"),
                 if cli {
@@ -604,6 +659,16 @@ mod tests {
                 path: s(),
                 detail: s(),
             },
+            ConfigError::SecretMissing {
+                profile: "p".into(),
+                secret: &crate::centagate::session::APP_SECRET,
+            },
+            ConfigError::NotSignedIn { profile: s() },
+            ConfigError::SessionExpired {
+                profile: s(),
+                at: s(),
+            },
+            ConfigError::SessionEnded { profile: s() },
         ];
         let transport = vec![
             TransportError::Unreachable {
@@ -653,7 +718,10 @@ mod tests {
                 | ConfigError::Unsupported { .. }
                 | ConfigError::AuditUnavailable { .. }
                 | ConfigError::AuditEntryMissing { .. }
-                | ConfigError::ExportFailed { .. } => {}
+                | ConfigError::ExportFailed { .. }
+                | ConfigError::NotSignedIn { .. }
+                | ConfigError::SessionExpired { .. }
+                | ConfigError::SessionEnded { .. } => {}
             }
         }
         for t in &transport {
@@ -673,6 +741,13 @@ mod tests {
             .into_iter()
             .map(Error::Config)
             .chain(transport.into_iter().map(Error::Transport))
+            .chain([Error::SignedOutLocally {
+                cause: TransportError::Unreachable {
+                    host: s(),
+                    detail: s(),
+                },
+                until: s(),
+            }])
             .collect()
     }
 
@@ -718,8 +793,8 @@ mod tests {
             .filter(|h| names_a_command_or_flag(h))
             .count();
         assert_eq!(
-            named, 5,
-            "ProfileNotFound, NoProfileChosen twice, SecretMissing (CENTAGATE), Tls"
+            named, 9,
+            "ProfileNotFound, NoProfileChosen twice, SecretMissing (CENTAGATE, app key), Tls, NotSignedIn, SessionExpired, SessionEnded"
         );
         assert!(cli(Error::Config(ConfigError::ProfileNotFound {
             name: "x".into()

@@ -6,7 +6,7 @@
 //! [`catalog`], [`secret`]) at the bottom, then [`error`], [`validate`], [`transport`],
 //! [`sign`] and [`profile`], then one folder per server vendor ([`centagate`], [`securid`]),
 //! then the one seam over them ([`backend`]), then [`profiles`] and [`credentials`], then
-//! [`audit`], then [`ops`] and [`profile_changes`] on top. No module cycle:
+//! [`audit`], then [`ops`], [`sign_in`] and [`profile_changes`] on top. No module cycle:
 //! `tests/module_graph.rs` checks it. `docs/architecture.md` has the map.
 
 pub mod audit;
@@ -23,6 +23,7 @@ pub mod profiles;
 pub mod secret;
 pub mod securid;
 pub mod sign;
+pub mod sign_in;
 pub mod transport;
 pub mod validate;
 pub mod vocab;

@@ -138,7 +138,7 @@ pub struct Session {
     profile: Profile,
     /// The secret the caller gave; `None`: the environment's, else the store's.
     given: Option<ProfileSecret>,
-    conn: OnceCell<Connection>,
+    conn: OnceCell<Resolved>,
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
     recorder: Recorder,
@@ -246,29 +246,60 @@ impl Session {
     }
 
     /// The profile's client, made on first use with the given secret, else the
-    /// environment's or the store's.
+    /// environment's or the store's (a signed-in profile's: its kept session).
     async fn connection(&self) -> Result<&Connection, Error> {
+        Ok(&self.resolved().await?.conn)
+    }
+
+    async fn resolved(&self) -> Result<&Resolved, Error> {
         self.conn
             .get_or_try_init(|| async {
+                let kept_session = self.given.is_none()
+                    && self.profile.signs_in()
+                    && ProfileSecret::from_env(&self.profile)?.is_none();
                 let secret = match &self.given {
                     Some(s) => s.clone(),
                     None => {
                         let profile = self.profile.clone();
-                        tokio::task::spawn_blocking(move || credentials::resolve(&profile))
+                        let now = self.clock.now();
+                        tokio::task::spawn_blocking(move || credentials::resolve(&profile, now))
                             .await
                             .map_err(|e| ConfigError::StoreFailed {
                                 detail: e.to_string(),
                             })??
                     }
                 };
-                backend::connect(
+                let conn = backend::connect(
                     &self.profile,
                     &secret,
                     self.clock.clone(),
                     self.retry.clone(),
-                )
+                )?;
+                Ok(Resolved { conn, kept_session })
             })
             .await
+    }
+
+    /// A CENTAGATE answer 10001 (credentials refused) on a kept session means the server
+    /// ended it: TokenDesk ends it too (deletes it from the store) and says so.
+    async fn ended_session(&self, e: Error) -> Error {
+        let refused = matches!(e, Error::Server { code: 10001, .. })
+            && self.conn.get().is_some_and(|r| r.kept_session);
+        if !refused {
+            return e;
+        }
+        let name = self.profile.name.clone();
+        let deleted = tokio::task::spawn_blocking(move || {
+            crate::credentials::SecretStore::open()?.delete_session(&name)
+        })
+        .await;
+        if !matches!(deleted, Ok(Ok(_))) {
+            tracing::warn!(profile = %self.profile.name, "the ended session could not be deleted from the store");
+        }
+        ConfigError::SessionEnded {
+            profile: self.profile.name.clone(),
+        }
+        .into()
     }
 
     /// The CENTAGATE client, for `operation` (which [`Session::require`] let through).
@@ -445,10 +476,15 @@ impl Session {
     }
 
     async fn send(&self, call: Call, fields: &[(&str, &str)]) -> Result<Answer, Error> {
-        self.centagate(call.operation())
+        let sent = self
+            .centagate(call.operation())
             .await?
             .send(call, fields)
-            .await
+            .await;
+        match sent {
+            Err(e) => Err(self.ended_session(e).await),
+            ok => ok,
+        }
     }
 
     /// Registers an active SMS (tokenType 1) or hardware OTP (tokenType 2) token to a user.
@@ -566,10 +602,21 @@ impl Session {
     pub async fn test_connection(&self) -> Result<ConnectionCheck, Error> {
         let name = self.profile.name.clone();
         self.recorded(Operation::TestProfile, &name, &[], async {
-            self.connection().await?.probe(&self.profile).await
+            match self.connection().await?.probe(&self.profile).await {
+                Err(e) => Err(self.ended_session(e).await),
+                ok => ok,
+            }
         })
         .await
     }
+}
+
+/// A session's client, and whether it signs with a signed-in profile's kept session (which
+/// a 10001 answer ends).
+#[derive(Debug)]
+struct Resolved {
+    conn: Connection,
+    kept_session: bool,
 }
 
 /// How a SecurID unlock ended: the lock status of all three methods as the server reported

@@ -53,6 +53,17 @@ pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub customer_name: Option<String>,
+    /// CENTAGATE: the Integration Key of the "Web API" app administrators sign in through.
+    /// Set, the profile signs in (`tokendesk login`) and keeps the session; absent, its auth
+    /// token and secret code are given directly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub integration_key: Option<String>,
+    /// CENTAGATE: where the sign-in calls live (e.g. `/v2/CentagateWS/webresources`), when
+    /// not below `base_path`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub auth_base_path: Option<String>,
 }
 
 fn default_base_path() -> String {
@@ -66,6 +77,23 @@ fn default_connect_timeout() -> u64 {
 }
 
 impl Profile {
+    /// True for a CENTAGATE profile whose administrator signs in (it has an Integration
+    /// Key): its admin calls are signed with the kept session.
+    pub fn signs_in(&self) -> bool {
+        self.backend == Backend::Centagate && self.integration_key.is_some()
+    }
+
+    /// Where this profile's sign-in calls go: the auth base path, else the base path.
+    pub fn auth_endpoint(&self) -> Endpoint {
+        Endpoint {
+            base_path: self
+                .auth_base_path
+                .clone()
+                .unwrap_or_else(|| self.base_path.clone()),
+            ..self.endpoint()
+        }
+    }
+
     /// The base of every call: URL + base path.
     pub fn base_url(&self) -> Result<Url, Error> {
         self.endpoint().base_url()

@@ -1,7 +1,9 @@
 //! Adding, editing and removing profiles together with their secrets, as recorded actions:
 //! the one path the CLI and the app both take. A new secret goes to the OS credential store
 //! before the profile file is written; a new profile whose file write fails takes its secret
-//! back out, so neither is ever left without the other.
+//! back out, so neither is ever left without the other. A signed-in session goes with the
+//! settings it was made for: removed with the profile, ended when its server, admin or app
+//! changes.
 
 use crate::audit::{Action, Recordable, Recorder};
 use crate::backend::ProfileSecret;
@@ -9,7 +11,7 @@ use crate::credentials::SecretStore;
 use crate::error::{ConfigError, Error, ErrorInfo};
 use crate::profile::Profile;
 use crate::profiles::ProfileStore;
-use crate::vocab::Operation;
+use crate::vocab::{Field, Operation};
 
 /// A profile as saved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +107,29 @@ pub async fn save(
 ) -> Result<Saved, Error> {
     let existing = store.load()?.remove(&profile.name);
     check_replace(replace, existing.as_ref(), &profile)?;
+    if let Some(old) = existing.as_ref().filter(|_| replace) {
+        if old.signs_in() != profile.signs_in() && secret.is_none() {
+            let (field, what) = if profile.signs_in() {
+                (Field::AppSecretKey, "the sign-in app's Secret Key")
+            } else {
+                (Field::AuthToken, "an auth token and secret code")
+            };
+            return Err(Error::input(
+                field,
+                format!("must be given: the profile now signs in differently and needs {what}"),
+            ));
+        }
+    }
+    // A kept session belongs to the server, admin and app it was signed in to.
+    let session_stale = existing.as_ref().is_some_and(|old| {
+        replace
+            && (secret.is_some()
+                || old.url != profile.url
+                || old.admin != profile.admin
+                || old.integration_key != profile.integration_key
+                || old.auth_endpoint().base_path != profile.auth_endpoint().base_path
+                || old.base_path != profile.base_path)
+    });
     let operation = match (replace, &secret) {
         (false, _) => Operation::AddProfile,
         (true, Some(_)) => Operation::ReplaceCredentials,
@@ -129,6 +154,10 @@ pub async fn save(
                     let _ = blocking(move || SecretStore::open()?.delete(&name)).await;
                 }
                 return Err(e);
+            }
+            if session_stale {
+                let name = name.clone();
+                blocking(move || SecretStore::open()?.delete_session(&name)).await?;
             }
             let secret_stored = had_secret
                 || blocking(move || SecretStore::open()?.has(&name))
@@ -175,7 +204,12 @@ pub async fn remove(
     recorder
         .record(action(Operation::RemoveProfile, &profile), async {
             let key = profile.name.clone();
-            let secret = match blocking(move || SecretStore::open()?.delete(&key)).await {
+            let deleted = blocking(move || {
+                let store = SecretStore::open()?;
+                store.delete_session(&key)?;
+                store.delete(&key)
+            });
+            let secret = match deleted.await {
                 Ok(true) => SecretRemoval::Deleted,
                 Ok(false) => SecretRemoval::NoneStored,
                 Err(e) => SecretRemoval::Unchecked(e.info()),

@@ -29,6 +29,14 @@ pub enum Operation {
     RemoveProfile,
     /// A profile's stored credentials (or SecurID key) were replaced.
     ReplaceCredentials,
+    /// CENTAGATE: an administrator's sign-in with password (`auth/authBasic`).
+    SignIn,
+    /// CENTAGATE: the sign-in's second factor (an OTP or SMS code).
+    SecondFactor,
+    /// CENTAGATE: asking the server to text the administrator a sign-in code.
+    RequestSmsCode,
+    /// CENTAGATE: ending the administrator's session (`auth/logout`).
+    SignOut,
 }
 
 impl Operation {
@@ -46,6 +54,10 @@ impl Operation {
             Operation::EditProfile => "edit a profile",
             Operation::RemoveProfile => "remove a profile",
             Operation::ReplaceCredentials => "replace credentials",
+            Operation::SignIn => "sign in",
+            Operation::SecondFactor => "confirm the sign-in with a code",
+            Operation::RequestSmsCode => "send a sign-in code by SMS",
+            Operation::SignOut => "sign out",
         }
     }
 
@@ -63,6 +75,10 @@ impl Operation {
             Operation::EditProfile => "editProfile",
             Operation::RemoveProfile => "removeProfile",
             Operation::ReplaceCredentials => "replaceCredentials",
+            Operation::SignIn => "signIn",
+            Operation::SecondFactor => "secondFactor",
+            Operation::RequestSmsCode => "requestSmsCode",
+            Operation::SignOut => "signOut",
         }
     }
 
@@ -70,9 +86,14 @@ impl Operation {
     /// (test, add, edit, remove, replace credentials).
     pub fn backend(self) -> Option<Backend> {
         match self {
-            Operation::Register | Operation::Sync | Operation::Unlock | Operation::ListMethods => {
-                Some(Backend::Centagate)
-            }
+            Operation::Register
+            | Operation::Sync
+            | Operation::Unlock
+            | Operation::ListMethods
+            | Operation::SignIn
+            | Operation::SecondFactor
+            | Operation::RequestSmsCode
+            | Operation::SignOut => Some(Backend::Centagate),
             Operation::LookupUser | Operation::UnlockMethods => Some(Backend::SecurId),
             Operation::TestProfile
             | Operation::AddProfile
@@ -134,6 +155,16 @@ pub enum Field {
     Since,
     /// The end of a time range (audit log filter).
     Until,
+    /// CENTAGATE: the sign-in app's Integration Key.
+    IntegrationKey,
+    /// CENTAGATE: the sign-in app's Secret Key.
+    AppSecretKey,
+    /// CENTAGATE: where the sign-in calls live, when not below the base path.
+    AuthBasePath,
+    /// The administrator's own password (sign-in).
+    Password,
+    /// The sign-in's second-factor code (OTP or SMS).
+    SignInCode,
 }
 
 impl Field {
@@ -159,6 +190,11 @@ impl Field {
             Field::Methods => "Methods to unlock",
             Field::Since => "Since",
             Field::Until => "Until",
+            Field::IntegrationKey => "Integration Key",
+            Field::AppSecretKey => "App Secret Key",
+            Field::AuthBasePath => "Auth base path",
+            Field::Password => "Password",
+            Field::SignInCode => "Sign-in code",
         }
     }
 }
@@ -182,6 +218,10 @@ mod tests {
             EditProfile,
             RemoveProfile,
             ReplaceCredentials,
+            SignIn,
+            SecondFactor,
+            RequestSmsCode,
+            SignOut,
         ] {
             assert_eq!(serde_json::to_value(op).unwrap(), op.name());
         }

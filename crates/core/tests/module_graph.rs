@@ -34,6 +34,7 @@ const ABOVE_VENDORS: &[&str] = &[
     "profiles",
     "credentials",
     "ops",
+    "sign_in",
     "profile_changes",
     "audit",
 ];

@@ -468,9 +468,14 @@ async fn answers_are_never_quoted_in_errors() {
                 .unwrap_err(),
         ];
         for e in &errors {
-            assert_eq!(e.kind(), ErrorKind::Transport, "{e:?}");
             if status == 404 {
-                assert_eq!(e.info().code, Some(404));
+                // Nothing at the path: explained as 23024, the auth base path.
+                assert_eq!(e.kind(), ErrorKind::Server, "{e:?}");
+                assert_eq!(e.info().code, Some(23024));
+                assert!(e.info().hint.contains("auth base path"), "{:?}", e.info());
+                assert!(e.info().server_message.unwrap().contains("HTTP 404"));
+            } else {
+                assert_eq!(e.kind(), ErrorKind::Transport, "{e:?}");
             }
             assert_no_canary(e);
         }

@@ -116,6 +116,7 @@ fn profile_drafts() {
             base_path: i["basePath"].as_str().map(Into::into),
             ca_file: None,
             timeout_secs: i["timeoutSecs"].as_u64(),
+            ..Default::default()
         };
         let got = draft.validate().map(|p| {
             json!({"name": p.name, "url": p.url, "admin": p.admin, "basePath": p.base_path,

@@ -20,4 +20,15 @@ admin: string, basePath: string, caFile?: string | null, timeoutSecs: number, co
 /**
  * The SecurID tenant's name (`customerName` of the key file); absent for CENTAGATE.
  */
-customerName?: string, };
+customerName?: string, 
+/**
+ * CENTAGATE: the Integration Key of the "Web API" app administrators sign in through.
+ * Set, the profile signs in (`tokendesk login`) and keeps the session; absent, its auth
+ * token and secret code are given directly.
+ */
+integrationKey?: string, 
+/**
+ * CENTAGATE: where the sign-in calls live (e.g. `/v2/CentagateWS/webresources`), when
+ * not below `base_path`.
+ */
+authBasePath?: string, };

@@ -3,4 +3,14 @@
 /**
  * What a person enters to create or edit a profile.
  */
-export type ProfileDraft = { name: string, url: string, admin: string, basePath: string | null, caFile: string | null, timeoutSecs: number | null, };
+export type ProfileDraft = { name: string, url: string, admin: string, basePath: string | null, caFile: string | null, timeoutSecs: number | null, 
+/**
+ * The sign-in app's Integration Key: set, the administrator signs in and the profile
+ * keeps the session (its Secret Key is given beside the draft, for the OS store).
+ */
+integrationKey?: string, 
+/**
+ * Where the sign-in calls live, when not below the base path (e.g.
+ * `/v2/CentagateWS/webresources`); only with an Integration Key.
+ */
+authBasePath?: string, };

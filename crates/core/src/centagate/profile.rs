@@ -23,6 +23,16 @@ pub struct ProfileDraft {
     pub base_path: Option<String>,
     pub ca_file: Option<String>,
     pub timeout_secs: Option<u64>,
+    /// The sign-in app's Integration Key: set, the administrator signs in and the profile
+    /// keeps the session (its Secret Key is given beside the draft, for the OS store).
+    #[serde(default)]
+    #[ts(optional)]
+    pub integration_key: Option<String>,
+    /// Where the sign-in calls live, when not below the base path (e.g.
+    /// `/v2/CentagateWS/webresources`); only with an Integration Key.
+    #[serde(default)]
+    #[ts(optional)]
+    pub auth_base_path: Option<String>,
 }
 
 impl ProfileDraft {
@@ -57,6 +67,25 @@ impl ProfileDraft {
         check_admin_segment(&admin)?;
         let ca_file = profile::ca_file(self.ca_file.as_deref())?;
         let (timeout_secs, connect_timeout_secs) = profile::timeouts(self.timeout_secs)?;
+        let integration_key = integration_key(self.integration_key.as_deref())?;
+        let auth_base_path = match self.auth_base_path.as_deref().map(str::trim) {
+            Some(p) if !p.is_empty() => {
+                if integration_key.is_none() {
+                    return Err(Error::input(
+                        Field::AuthBasePath,
+                        "is used only for signing in: give the Integration Key too",
+                    ));
+                }
+                let p = profile::base_path(p).map_err(|_| {
+                    Error::input(
+                        Field::AuthBasePath,
+                        "must start with / and contain no spaces, ? or #",
+                    )
+                })?;
+                (p != base_path).then_some(p)
+            }
+            _ => None,
+        };
         Ok(Profile {
             name,
             backend: Backend::Centagate,
@@ -67,8 +96,29 @@ impl ProfileDraft {
             timeout_secs,
             connect_timeout_secs,
             customer_name: None,
+            integration_key,
+            auth_base_path,
         })
     }
+}
+
+/// The longest Integration Key accepted (the portal's are far shorter).
+const MAX_INTEGRATION_KEY: usize = 200;
+
+/// An optional Integration Key: printable, no spaces, at most 200 characters.
+fn integration_key(raw: Option<&str>) -> Result<Option<String>, Error> {
+    let Some(key) = raw.map(str::trim).filter(|k| !k.is_empty()) else {
+        return Ok(None);
+    };
+    if key.chars().count() > MAX_INTEGRATION_KEY
+        || key.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(Error::input(
+            Field::IntegrationKey,
+            format!("must be the app's key as the portal shows it: no spaces, at most {MAX_INTEGRATION_KEY} characters"),
+        ));
+    }
+    Ok(Some(key.to_owned()))
 }
 
 #[cfg(test)]
@@ -134,5 +184,33 @@ mod tests {
         let mut d = draft("a", "https://h");
         d.base_path = Some("no-slash".into());
         assert_eq!(field(d), Field::BasePath);
+        let mut d = draft("a", "https://h");
+        d.integration_key = Some("two words".into());
+        assert_eq!(field(d), Field::IntegrationKey);
+        let mut d = draft("a", "https://h");
+        d.auth_base_path = Some("/v2/CentagateWS/webresources".into());
+        assert_eq!(
+            field(d.clone()),
+            Field::AuthBasePath,
+            "an auth base path alone"
+        );
+        d.integration_key = Some("IK-1".into());
+        d.auth_base_path = Some("v2".into());
+        assert_eq!(field(d), Field::AuthBasePath);
+    }
+
+    #[test]
+    fn a_sign_in_profile_keeps_its_key_and_auth_base() {
+        let mut d = draft("a", "https://h");
+        d.integration_key = Some(" IK-1 ".into());
+        let p = d.validate().unwrap();
+        assert!(p.signs_in());
+        assert_eq!(p.integration_key.as_deref(), Some("IK-1"));
+        assert_eq!(p.auth_endpoint().base_path, "/CentagateWS/webresources");
+        d.auth_base_path = Some("/v2/CentagateWS/webresources/".into());
+        let p = d.validate().unwrap();
+        assert_eq!(p.auth_endpoint().base_path, "/v2/CentagateWS/webresources");
+        assert_eq!(p.endpoint().base_path, "/CentagateWS/webresources");
+        assert!(!draft("b", "https://h").validate().unwrap().signs_in());
     }
 }

@@ -569,6 +569,18 @@ impl SignInClient {
                 TransportError::NotUnderstood { reason, .. } => not_understood(&reason),
                 other => other.into(),
             })
+        } else if answer.status == 404 {
+            // Nothing at this path: the auth base path is the likely cause, which 23024's
+            // words explain (with the /v2 choice).
+            Err(Error::Server {
+                code: 23024,
+                operation: None,
+                server_message: Some(format!(
+                    "HTTP 404: nothing answers at {}",
+                    signed.url.path()
+                )),
+                catalog: &CATALOG,
+            })
         } else {
             Err(TransportError::HttpStatus {
                 status: answer.status,

@@ -143,6 +143,8 @@ fn profile_of(
         timeout_secs,
         connect_timeout_secs,
         customer_name: Some(key.customer_name().to_owned()),
+        integration_key: None,
+        auth_base_path: None,
     }
 }
 
