@@ -107,12 +107,12 @@ impl ProfileSecret {
 }
 
 /// The secret a signed-in `profile`'s calls are signed with: its kept session `entry`, while
-/// it lasts at `now` (Unix seconds).
+/// it lasts at `now` (Unix seconds); and when it ends.
 pub(crate) fn session_secret(
     profile: &Profile,
     entry: &Secret,
     now: u64,
-) -> Result<ProfileSecret, Error> {
+) -> Result<(ProfileSecret, u64), Error> {
     let session = KeptSession::from_stored(&profile.name, entry)?;
     if !session.is_live(now) {
         return Err(ConfigError::SessionExpired {
@@ -121,7 +121,10 @@ pub(crate) fn session_secret(
         }
         .into());
     }
-    Ok(ProfileSecret::Centagate(session.credentials))
+    Ok((
+        ProfileSecret::Centagate(session.credentials),
+        session.expires_at,
+    ))
 }
 
 /// A client for one profile, signing with its secret.

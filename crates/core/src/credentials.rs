@@ -164,23 +164,35 @@ impl SecretStore {
     }
 }
 
+/// The secret a profile's calls are signed with, and — when it is a signed-in profile's kept
+/// session — when that ends (Unix seconds).
+#[derive(Debug, Clone)]
+pub struct SigningSecret {
+    pub secret: ProfileSecret,
+    pub session_ends_at: Option<u64>,
+}
+
 /// The secret `profile`'s calls are signed with: the environment's when automation set one;
 /// else, for a profile that signs in, its kept session while it lasts at `now` (Unix
 /// seconds) — none or an ended one is refused here, before anything is sent —; else the
 /// store's. Either must be the profile's (SecurID: the same access ID and URL).
-pub fn resolve(profile: &Profile, now: u64) -> Result<ProfileSecret, Error> {
-    let secret = match ProfileSecret::from_env(profile)? {
-        Some(s) => s,
+pub fn resolve(profile: &Profile, now: u64) -> Result<SigningSecret, Error> {
+    let (secret, session_ends_at) = match ProfileSecret::from_env(profile)? {
+        Some(s) => (s, None),
         None if profile.signs_in() => {
             let entry = SecretStore::open()?
                 .load_session(&profile.name)?
                 .ok_or_else(|| ConfigError::NotSignedIn {
                     profile: profile.name.clone(),
                 })?;
-            backend::session_secret(profile, &entry, now)?
+            let (secret, ends) = backend::session_secret(profile, &entry, now)?;
+            (secret, Some(ends))
         }
-        None => SecretStore::open()?.load(profile)?,
+        None => (SecretStore::open()?.load(profile)?, None),
     };
     secret.check(profile)?;
-    Ok(secret)
+    Ok(SigningSecret {
+        secret,
+        session_ends_at,
+    })
 }

@@ -8,6 +8,7 @@
 //! The backend itself — its secret, its client, its connection test — is reached through
 //! [`crate::backend`].
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -251,22 +252,25 @@ impl Session {
         Ok(&self.resolved().await?.conn)
     }
 
+    /// The client (made on first use), refused before anything is sent when it signs with a
+    /// kept session that has since ended — by its time, or by the server (10001).
     async fn resolved(&self) -> Result<&Resolved, Error> {
-        self.conn
+        let r = self
+            .conn
             .get_or_try_init(|| async {
-                let kept_session = self.given.is_none()
-                    && self.profile.signs_in()
-                    && ProfileSecret::from_env(&self.profile)?.is_none();
-                let secret = match &self.given {
-                    Some(s) => s.clone(),
+                let (secret, session_ends_at) = match &self.given {
+                    Some(s) => (s.clone(), None),
                     None => {
                         let profile = self.profile.clone();
                         let now = self.clock.now();
-                        tokio::task::spawn_blocking(move || credentials::resolve(&profile, now))
-                            .await
-                            .map_err(|e| ConfigError::StoreFailed {
-                                detail: e.to_string(),
-                            })??
+                        let r = tokio::task::spawn_blocking(move || {
+                            credentials::resolve(&profile, now)
+                        })
+                        .await
+                        .map_err(|e| ConfigError::StoreFailed {
+                            detail: e.to_string(),
+                        })??;
+                        (r.secret, r.session_ends_at)
                     }
                 };
                 let conn = backend::connect(
@@ -275,19 +279,39 @@ impl Session {
                     self.clock.clone(),
                     self.retry.clone(),
                 )?;
-                Ok(Resolved { conn, kept_session })
+                Ok::<_, Error>(Resolved {
+                    conn,
+                    session_ends_at,
+                    ended: AtomicBool::new(false),
+                })
             })
-            .await
+            .await?;
+        if let Some(at) = r.session_ends_at {
+            if r.ended.load(Ordering::SeqCst) {
+                return Err(ConfigError::NotSignedIn {
+                    profile: self.profile.name.clone(),
+                }
+                .into());
+            }
+            if self.clock.now() >= at {
+                return Err(ConfigError::SessionExpired {
+                    profile: self.profile.name.clone(),
+                    at: crate::clock::utc_minute(at),
+                }
+                .into());
+            }
+        }
+        Ok(r)
     }
 
     /// A CENTAGATE answer 10001 (credentials refused) on a kept session means the server
     /// ended it: TokenDesk ends it too (deletes it from the store) and says so.
     async fn ended_session(&self, e: Error) -> Error {
-        let refused = matches!(e, Error::Server { code: 10001, .. })
-            && self.conn.get().is_some_and(|r| r.kept_session);
-        if !refused {
+        let kept = self.conn.get().filter(|r| r.session_ends_at.is_some());
+        let Some(kept) = kept.filter(|_| matches!(e, Error::Server { code: 10001, .. })) else {
             return e;
-        }
+        };
+        kept.ended.store(true, Ordering::SeqCst);
         let name = self.profile.name.clone();
         let deleted = tokio::task::spawn_blocking(move || {
             crate::credentials::SecretStore::open()?.delete_session(&name)
@@ -611,12 +635,13 @@ impl Session {
     }
 }
 
-/// A session's client, and whether it signs with a signed-in profile's kept session (which
-/// a 10001 answer ends).
+/// A session's client and, when it signs with a signed-in profile's kept session, when that
+/// ends and whether the server ended it sooner (10001).
 #[derive(Debug)]
 struct Resolved {
     conn: Connection,
-    kept_session: bool,
+    session_ends_at: Option<u64>,
+    ended: AtomicBool,
 }
 
 /// How a SecurID unlock ended: the lock status of all three methods as the server reported

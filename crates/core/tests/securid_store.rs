@@ -137,7 +137,8 @@ fn the_key_file_in_the_environment_overrides_the_store() {
     let profile = securid_profile(url);
     let _env = ENV.blocking_lock();
     std::env::set_var(ENV_KEY_FILE, &path);
-    let Ok(ProfileSecret::SecurId(key)) = credentials::resolve(&profile, 0) else {
+    let Ok(ProfileSecret::SecurId(key)) = credentials::resolve(&profile, 0).map(|r| r.secret)
+    else {
         panic!("the key file's key")
     };
     assert_eq!(key.access_id(), ACCESS_ID);
