@@ -21,8 +21,9 @@ use crate::backend::{self, Connection, ConnectionCheck, ProfileSecret};
 use crate::centagate::answer::Answer;
 use crate::centagate::client::{Call, Client as CentagateClient};
 use crate::centagate::methods::AuthMethods;
+use crate::centagate::tokens::{SettableState, TokenState, TokenType};
 use crate::credentials;
-use crate::error::{ConfigError, Error, ErrorInfo};
+use crate::error::{ConfigError, Error, ErrorInfo, TransportError};
 use crate::profile::Profile;
 use crate::securid::client::Client as SecurIdClient;
 use crate::securid::jwt::{Clock, SystemClock};
@@ -69,6 +70,35 @@ pub struct SyncTokenRequest {
 #[ts(export)]
 pub struct UserRequest {
     pub username: String,
+}
+
+/// A user's token of one kind (unregister it, read its status).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UserTokenRequest {
+    pub username: String,
+    pub kind: TokenType,
+}
+
+/// Set a user's token of one kind to a status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SetTokenStatusRequest {
+    pub username: String,
+    pub kind: TokenType,
+    pub status: SettableState,
+}
+
+/// A user's token status of one kind, as the server reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TokenStateView {
+    pub username: String,
+    pub kind: TokenType,
+    pub status: TokenState,
 }
 
 impl NewToken {
@@ -618,6 +648,157 @@ impl Session {
             summary,
             object: methods,
         })
+    }
+
+    /// Removes the user's token of one kind (`type` in the unregister numbering: SMS is 2).
+    pub async fn unregister_token(&self, req: &UserTokenRequest) -> Result<Outcome<Value>, Error> {
+        self.require(Operation::UnregisterToken)?;
+        let username = validate::username(Field::Username, &req.username)?;
+        let kind = req.kind;
+        self.recorded(
+            Operation::UnregisterToken,
+            &username,
+            &[("kind", kind.name())],
+            async {
+                let a = self
+                    .send(
+                        Call::UnregisterActiveToken,
+                        &[("username", &username), ("type", kind.wire())],
+                    )
+                    .await?;
+                Ok(outcome(
+                    a,
+                    format!("Removed the {} of {username}.", kind.label()),
+                ))
+            },
+        )
+        .await
+    }
+
+    /// Reads the status of the user's token of one kind.
+    pub async fn token_status(
+        &self,
+        req: &UserTokenRequest,
+    ) -> Result<Outcome<TokenStateView>, Error> {
+        self.require(Operation::TokenStatus)?;
+        let username = validate::username(Field::Username, &req.username)?;
+        let kind = req.kind;
+        self.recorded(
+            Operation::TokenStatus,
+            &username,
+            &[("kind", kind.name())],
+            async {
+                let a = self
+                    .send(
+                        Call::GetTokenStatus,
+                        &[("username", &username), ("type", kind.wire())],
+                    )
+                    .await?;
+                let raw = match &a.object {
+                    Value::Null => String::new(),
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) => n.to_string(),
+                    _ => "?".to_owned(),
+                };
+                let status =
+                    TokenState::from_wire(&raw).ok_or_else(|| TransportError::NotUnderstood {
+                        reason: "a token status that is none of \"\", 1 to 5".to_owned(),
+                        excerpt: raw.chars().take(40).collect(),
+                    })?;
+                let summary = match status {
+                    TokenState::None => format!("{username} has no {}.", kind.label()),
+                    s => format!("The {} of {username} is {}.", kind.label(), s.label()),
+                };
+                Ok(Outcome {
+                    code: a.code,
+                    message: a.message,
+                    summary,
+                    object: TokenStateView {
+                        username: username.clone(),
+                        kind,
+                        status,
+                    },
+                })
+            },
+        )
+        .await
+    }
+
+    /// Sets the status of the user's token of one kind (not suspended: refused when read).
+    pub async fn set_token_status(
+        &self,
+        req: &SetTokenStatusRequest,
+    ) -> Result<Outcome<Value>, Error> {
+        self.require(Operation::SetTokenStatus)?;
+        let username = validate::username(Field::Username, &req.username)?;
+        let (kind, status) = (req.kind, req.status);
+        self.recorded(
+            Operation::SetTokenStatus,
+            &username,
+            &[("kind", kind.name()), ("status", status.name())],
+            async {
+                let a = self
+                    .send(
+                        Call::UpdateTokenStatus,
+                        &[
+                            ("username", &username),
+                            ("type", kind.wire()),
+                            ("status", status.wire()),
+                        ],
+                    )
+                    .await?;
+                Ok(outcome(
+                    a,
+                    format!(
+                        "Set the {} of {username} to {}.",
+                        kind.label(),
+                        status.status().label()
+                    ),
+                ))
+            },
+        )
+        .await
+    }
+
+    /// Unlocks a locked user account (not the token: that is [`Session::unlock_token`]).
+    pub async fn unlock_user(&self, req: &UserRequest) -> Result<Outcome<Value>, Error> {
+        self.require(Operation::UnlockUser)?;
+        let username = validate::username(Field::Username, &req.username)?;
+        self.recorded(Operation::UnlockUser, &username, &[], async {
+            let a = self
+                .send(Call::UnlockUser, &[("lockedUsername", &username)])
+                .await?;
+            Ok(outcome(
+                a,
+                format!("Unlocked the account of {username}; they can sign in again."),
+            ))
+        })
+        .await
+    }
+
+    /// Activates (`enable`) or deactivates a user account. Its tokens are not changed.
+    pub async fn set_user_enabled(
+        &self,
+        req: &UserRequest,
+        enable: bool,
+    ) -> Result<Outcome<Value>, Error> {
+        let call = Call::UpdateUserStatus { enable };
+        let operation = call.operation();
+        self.require(operation)?;
+        let username = validate::username(Field::Username, &req.username)?;
+        self.recorded(operation, &username, &[], async {
+            let status = if enable { "1" } else { "0" };
+            let a = self
+                .send(call, &[("username", &username), ("status", status)])
+                .await?;
+            let what = if enable {
+                "Enabled the account of {u}: it is active again."
+            } else {
+                "Disabled the account of {u}: it cannot sign in until enabled again."
+            };
+            Ok(outcome(a, what.replace("{u}", &username)))
+        })
+        .await
     }
 
     /// Proves the server answers and accepts the credentials, by the probe call of the

@@ -37,6 +37,18 @@ pub enum Operation {
     RequestSmsCode,
     /// CENTAGATE: ending the administrator's session (`auth/logout`).
     SignOut,
+    /// CENTAGATE: remove a user's token of one kind (`token/unregisterActiveToken`).
+    UnregisterToken,
+    /// CENTAGATE: a user's token status of one kind (`token/getStatus`).
+    TokenStatus,
+    /// CENTAGATE: set a user's token status of one kind (`token/update/token/status`).
+    SetTokenStatus,
+    /// CENTAGATE: unlock a locked user account (`user/unlockUser`).
+    UnlockUser,
+    /// CENTAGATE: activate a user account (`user/status/update`, status 1).
+    EnableUser,
+    /// CENTAGATE: deactivate a user account (`user/status/update`, status 0).
+    DisableUser,
 }
 
 impl Operation {
@@ -58,6 +70,12 @@ impl Operation {
             Operation::SecondFactor => "confirm the sign-in with a code",
             Operation::RequestSmsCode => "send a sign-in code by SMS",
             Operation::SignOut => "sign out",
+            Operation::UnregisterToken => "unregister a token",
+            Operation::TokenStatus => "check a token's status",
+            Operation::SetTokenStatus => "set a token's status",
+            Operation::UnlockUser => "unlock a user account",
+            Operation::EnableUser => "enable a user",
+            Operation::DisableUser => "disable a user",
         }
     }
 
@@ -79,6 +97,12 @@ impl Operation {
             Operation::SecondFactor => "secondFactor",
             Operation::RequestSmsCode => "requestSmsCode",
             Operation::SignOut => "signOut",
+            Operation::UnregisterToken => "unregisterToken",
+            Operation::TokenStatus => "tokenStatus",
+            Operation::SetTokenStatus => "setTokenStatus",
+            Operation::UnlockUser => "unlockUser",
+            Operation::EnableUser => "enableUser",
+            Operation::DisableUser => "disableUser",
         }
     }
 
@@ -93,7 +117,13 @@ impl Operation {
             | Operation::SignIn
             | Operation::SecondFactor
             | Operation::RequestSmsCode
-            | Operation::SignOut => Some(Backend::Centagate),
+            | Operation::SignOut
+            | Operation::UnregisterToken
+            | Operation::TokenStatus
+            | Operation::SetTokenStatus
+            | Operation::UnlockUser
+            | Operation::EnableUser
+            | Operation::DisableUser => Some(Backend::Centagate),
             Operation::LookupUser | Operation::UnlockMethods => Some(Backend::SecurId),
             Operation::TestProfile
             | Operation::AddProfile
@@ -165,6 +195,10 @@ pub enum Field {
     Password,
     /// The sign-in's second-factor code (OTP or SMS).
     SignInCode,
+    /// CENTAGATE: which kind of token (mobile, SMS, challenge-response, PKI).
+    TokenKind,
+    /// CENTAGATE: the status to set a token to.
+    TokenStatus,
 }
 
 impl Field {
@@ -195,6 +229,8 @@ impl Field {
             Field::AuthBasePath => "Auth base path",
             Field::Password => "Password",
             Field::SignInCode => "Sign-in code",
+            Field::TokenKind => "Token kind",
+            Field::TokenStatus => "Token status",
         }
     }
 }
@@ -222,6 +258,12 @@ mod tests {
             SecondFactor,
             RequestSmsCode,
             SignOut,
+            UnregisterToken,
+            TokenStatus,
+            SetTokenStatus,
+            UnlockUser,
+            EnableUser,
+            DisableUser,
         ] {
             assert_eq!(serde_json::to_value(op).unwrap(), op.name());
         }
