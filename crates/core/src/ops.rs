@@ -26,6 +26,10 @@ use crate::credentials;
 use crate::error::{ConfigError, Error, ErrorInfo, TransportError};
 use crate::profile::Profile;
 use crate::securid::client::Client as SecurIdClient;
+use crate::securid::helpdesk::{
+    EmergencyCode, EmergencyCodeRequest, HardwareToken, HardwareTokenRequest, SearchUsersRequest,
+    SecurIdMethods, UserSearch, UserStatus,
+};
 use crate::securid::jwt::{Clock, SystemClock};
 use crate::securid::locks::MethodLocks;
 use crate::securid::locks::UnlockMethod;
@@ -529,6 +533,231 @@ impl Session {
         })
     }
 
+    /// SecurID: checks who to act on, before anything is sent; the target's words.
+    fn who(
+        &self,
+        operation: Operation,
+        who: &LookupUserRequest,
+    ) -> Result<LookupUserRequest, Error> {
+        self.require(operation)?;
+        who.validate()
+    }
+
+    /// SecurID: finds the user to act on (unrecorded: part of the action that needs it).
+    async fn find(
+        &self,
+        operation: Operation,
+        who: &LookupUserRequest,
+    ) -> Result<(&SecurIdClient, SecurIdUser), Error> {
+        let client = self.securid(operation).await?;
+        Ok((client, client.lookup_user(who).await?))
+    }
+
+    /// SecurID: users whose email address contains some text (one page, up to 25).
+    pub async fn search_users(
+        &self,
+        req: &SearchUsersRequest,
+    ) -> Result<Outcome<UserSearch>, Error> {
+        self.require(Operation::SearchUsers)?;
+        let (text, size) = req.validate()?;
+        self.recorded(Operation::SearchUsers, &text, &[], async {
+            let found = self
+                .securid(Operation::SearchUsers)
+                .await?
+                .search_users(&text, size)
+                .await?;
+            let summary = match (found.users.len(), found.total) {
+                (0, _) => format!("No user's email address contains \"{text}\"."),
+                (n, Some(t)) if t > n as u64 => {
+                    format!("{n} of {t} users whose email address contains \"{text}\".")
+                }
+                (1, _) => format!("1 user's email address contains \"{text}\"."),
+                (n, _) => format!("{n} users' email addresses contain \"{text}\"."),
+            };
+            Ok(Outcome {
+                code: 200,
+                message: None,
+                summary,
+                object: found,
+            })
+        })
+        .await
+    }
+
+    /// SecurID: enables (`enable`) or disables a user found by email address or username.
+    pub async fn securid_set_user_enabled(
+        &self,
+        who: &LookupUserRequest,
+        enable: bool,
+    ) -> Result<Outcome<SecurIdUser>, Error> {
+        let (operation, status) = if enable {
+            (Operation::EnableUser, UserStatus::Enabled)
+        } else {
+            (Operation::DisableUser, UserStatus::Disabled)
+        };
+        let who = self.who(operation, who)?;
+        self.recorded(operation, &who.value, &[], async {
+            let (client, mut user) = self.find(operation, &who).await?;
+            let now = client.set_user_status(&user.id, status).await?;
+            user.status = now.or(Some(status.wire().to_owned()));
+            let summary = if enable {
+                format!(
+                    "Enabled {} ({}): they can sign in again.",
+                    user.name, user.id
+                )
+            } else {
+                format!(
+                    "Disabled {} ({}): they cannot sign in until enabled again.",
+                    user.name, user.id
+                )
+            };
+            Ok(Outcome {
+                code: 200,
+                message: None,
+                summary,
+                object: user,
+            })
+        })
+        .await
+    }
+
+    /// SecurID: issues an emergency tokencode to a user. The code is in the outcome's object
+    /// for its one display; the audit log records that one was issued, to whom, and until
+    /// when — never the code.
+    pub async fn emergency_code(
+        &self,
+        who: &LookupUserRequest,
+        req: &EmergencyCodeRequest,
+    ) -> Result<Outcome<IssuedCode>, Error> {
+        let who = self.who(Operation::EmergencyCode, who)?;
+        let validity = req.validate()?;
+        let asked = validity.words();
+        self.recorded(
+            Operation::EmergencyCode,
+            &who.value,
+            &[("validity", &asked)],
+            async {
+                let (client, user) = self.find(Operation::EmergencyCode, &who).await?;
+                let code = client.emergency_code(&user.id, &validity).await?;
+                let until = code
+                    .expires_at
+                    .as_deref()
+                    .map(|t| format!(" until {t}"))
+                    .unwrap_or_default();
+                let once = match code.one_time {
+                    Some(true) => "one-time",
+                    Some(false) => "reusable until it expires",
+                    None => "one-time use as the tenant sets",
+                };
+                Ok(Outcome {
+                    code: 200,
+                    message: None,
+                    summary: format!(
+                        "Issued an emergency tokencode to {} ({}), valid{until} ({once}). Give it to the user by a channel you trust; it is not shown again.",
+                        user.name, user.id
+                    ),
+                    object: IssuedCode { user, code },
+                })
+            },
+        )
+        .await
+    }
+
+    /// SecurID: the methods bound to a user — who they are (SMS, voice) and their
+    /// authenticators, SID700 hardware tokens included.
+    pub async fn securid_methods(
+        &self,
+        who: &LookupUserRequest,
+    ) -> Result<Outcome<SecurIdMethods>, Error> {
+        let who = self.who(Operation::ListMethods, who)?;
+        self.recorded(Operation::ListMethods, &who.value, &[], async {
+            let (client, user) = self.find(Operation::ListMethods, &who).await?;
+            let authenticators = client.authenticators(&user.id).await?;
+            let n = authenticators.len() + usize::from(user.sms_on) + usize::from(user.voice_on);
+            let summary = match n {
+                0 => format!("{} has no methods bound.", user.name),
+                1 => format!("{} has 1 method bound.", user.name),
+                n => format!("{} has {n} methods bound.", user.name),
+            };
+            Ok(Outcome {
+                code: 200,
+                message: None,
+                summary,
+                object: SecurIdMethods {
+                    user,
+                    authenticators,
+                },
+            })
+        })
+        .await
+    }
+
+    /// SecurID: a SID700 hardware token by serial: its status and whom it is assigned to.
+    pub async fn lookup_token(
+        &self,
+        req: &HardwareTokenRequest,
+    ) -> Result<Outcome<HardwareToken>, Error> {
+        self.require(Operation::LookupToken)?;
+        let req = req.validate()?;
+        self.recorded(Operation::LookupToken, &req.serial, &[], async {
+            let token = self
+                .securid(Operation::LookupToken)
+                .await?
+                .lookup_token(&req)
+                .await?;
+            let whose = token.user_id.as_deref().map_or_else(
+                || "assigned to nobody".to_owned(),
+                |u| format!("assigned to user {u}"),
+            );
+            let status = token.status.as_deref().unwrap_or("status not given");
+            Ok(Outcome {
+                code: 200,
+                message: None,
+                summary: format!("Hardware token {}: {status}, {whose}.", token.serial),
+                object: token,
+            })
+        })
+        .await
+    }
+
+    /// SecurID: assigns (`assign`) a SID700 hardware token to a user, or unassigns it.
+    pub async fn assign_token(
+        &self,
+        who: &LookupUserRequest,
+        req: &HardwareTokenRequest,
+        assign: bool,
+    ) -> Result<Outcome<HardwareToken>, Error> {
+        let operation = if assign {
+            Operation::Register
+        } else {
+            Operation::UnregisterToken
+        };
+        let who = self.who(operation, who)?;
+        let req = req.validate()?;
+        self.recorded(operation, &who.value, &[("serial", &req.serial)], async {
+            let (client, user) = self.find(operation, &who).await?;
+            let token = client.assign_token(&user.id, &req, assign).await?;
+            let summary = if assign {
+                format!(
+                    "Assigned hardware token {} to {} ({}).",
+                    req.serial, user.name, user.id
+                )
+            } else {
+                format!(
+                    "Unassigned hardware token {} from {} ({}); it can be assigned again.",
+                    req.serial, user.name, user.id
+                )
+            };
+            Ok(Outcome {
+                code: 200,
+                message: None,
+                summary,
+                object: token,
+            })
+        })
+        .await
+    }
+
     async fn send(&self, call: Call, fields: &[(&str, &str)]) -> Result<Answer, Error> {
         let sent = self
             .centagate(call.operation())
@@ -823,6 +1052,15 @@ struct Resolved {
     conn: Connection,
     session_ends_at: Option<u64>,
     ended: AtomicBool,
+}
+
+/// An emergency tokencode as issued, with the user it was issued to.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct IssuedCode {
+    pub user: SecurIdUser,
+    pub code: EmergencyCode,
 }
 
 /// How a SecurID unlock ended: the lock status of all three methods as the server reported

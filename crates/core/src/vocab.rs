@@ -49,6 +49,12 @@ pub enum Operation {
     EnableUser,
     /// CENTAGATE: deactivate a user account (`user/status/update`, status 0).
     DisableUser,
+    /// SecurID: search users by part of their email address.
+    SearchUsers,
+    /// SecurID: issue a user an emergency tokencode.
+    EmergencyCode,
+    /// SecurID: look a SID700 hardware token up by serial.
+    LookupToken,
 }
 
 impl Operation {
@@ -76,6 +82,9 @@ impl Operation {
             Operation::UnlockUser => "unlock a user account",
             Operation::EnableUser => "enable a user",
             Operation::DisableUser => "disable a user",
+            Operation::SearchUsers => "search users",
+            Operation::EmergencyCode => "issue an emergency tokencode",
+            Operation::LookupToken => "look up a hardware token",
         }
     }
 
@@ -103,29 +112,39 @@ impl Operation {
             Operation::UnlockUser => "unlockUser",
             Operation::EnableUser => "enableUser",
             Operation::DisableUser => "disableUser",
+            Operation::SearchUsers => "searchUsers",
+            Operation::EmergencyCode => "emergencyCode",
+            Operation::LookupToken => "lookupToken",
         }
     }
 
     /// The backend that offers the operation; `None` for what every backend's profiles do
-    /// (test, add, edit, remove, replace credentials).
+    /// (test, add, edit, remove, replace credentials; register and unregister a token, list
+    /// methods, enable and disable a user — each server its own way).
     pub fn backend(self) -> Option<Backend> {
         match self {
-            Operation::Register
-            | Operation::Sync
+            Operation::Sync
             | Operation::Unlock
-            | Operation::ListMethods
             | Operation::SignIn
             | Operation::SecondFactor
             | Operation::RequestSmsCode
             | Operation::SignOut
-            | Operation::UnregisterToken
             | Operation::TokenStatus
             | Operation::SetTokenStatus
-            | Operation::UnlockUser
+            | Operation::UnlockUser => Some(Backend::Centagate),
+            Operation::LookupUser
+            | Operation::UnlockMethods
+            | Operation::SearchUsers
+            | Operation::EmergencyCode
+            | Operation::LookupToken => Some(Backend::SecurId),
+            // Each server's own way: a token registered (SecurID: a hardware token assigned)
+            // or removed, the methods listed, an account enabled or disabled.
+            Operation::Register
+            | Operation::UnregisterToken
+            | Operation::ListMethods
             | Operation::EnableUser
-            | Operation::DisableUser => Some(Backend::Centagate),
-            Operation::LookupUser | Operation::UnlockMethods => Some(Backend::SecurId),
-            Operation::TestProfile
+            | Operation::DisableUser
+            | Operation::TestProfile
             | Operation::AddProfile
             | Operation::EditProfile
             | Operation::RemoveProfile
@@ -199,6 +218,12 @@ pub enum Field {
     TokenKind,
     /// CENTAGATE: the status to set a token to.
     TokenStatus,
+    /// SecurID: how many users one search page holds.
+    PageSize,
+    /// SecurID: how long an emergency tokencode works.
+    Validity,
+    /// SecurID: the name given to an assigned hardware token.
+    TokenName,
 }
 
 impl Field {
@@ -231,6 +256,9 @@ impl Field {
             Field::SignInCode => "Sign-in code",
             Field::TokenKind => "Token kind",
             Field::TokenStatus => "Token status",
+            Field::PageSize => "Page size",
+            Field::Validity => "Validity",
+            Field::TokenName => "Token name",
         }
     }
 }
@@ -264,6 +292,9 @@ mod tests {
             UnlockUser,
             EnableUser,
             DisableUser,
+            SearchUsers,
+            EmergencyCode,
+            LookupToken,
         ] {
             assert_eq!(serde_json::to_value(op).unwrap(), op.name());
         }
