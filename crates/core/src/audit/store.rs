@@ -95,20 +95,26 @@ pub(crate) struct ResultRow {
     pub duration_ms: i64,
 }
 
+/// TokenDesk's data folder (the audit log, the bulk jobs' journal): `TOKENDESK_DATA_DIR`, or
+/// the platform data folder. The error says why there is none.
+pub fn data_dir() -> Result<PathBuf, String> {
+    match std::env::var_os(ENV_DATA_DIR).filter(|v| !v.is_empty()) {
+        Some(dir) => Ok(PathBuf::from(dir)),
+        None => directories::ProjectDirs::from("", "", "tokendesk")
+            .map(|d| d.data_dir().to_path_buf())
+            .ok_or_else(|| format!("no home folder found; set {ENV_DATA_DIR}")),
+    }
+}
+
 impl AuditLog {
     /// The log in `TOKENDESK_DATA_DIR`, or the platform data folder (Linux
     /// `~/.local/share/tokendesk`, macOS `~/Library/Application Support/tokendesk`, Windows
     /// `%APPDATA%\tokendesk\data`).
     pub fn open_default() -> Result<Self, Error> {
-        let dir = match std::env::var_os(ENV_DATA_DIR).filter(|v| !v.is_empty()) {
-            Some(dir) => PathBuf::from(dir),
-            None => directories::ProjectDirs::from("", "", "tokendesk")
-                .map(|d| d.data_dir().to_path_buf())
-                .ok_or_else(|| ConfigError::AuditUnavailable {
-                    path: "(data folder)".into(),
-                    detail: format!("no home folder found; set {ENV_DATA_DIR}"),
-                })?,
-        };
+        let dir = data_dir().map_err(|detail| ConfigError::AuditUnavailable {
+            path: "(data folder)".into(),
+            detail,
+        })?;
         Ok(Self::at(dir.join(FILE_NAME)))
     }
 
