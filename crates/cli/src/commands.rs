@@ -358,7 +358,12 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
             let profiles: Vec<Profile> = all.into_values().collect();
             let states = blocking({
                 let profiles = profiles.clone();
-                move || profiles.iter().map(login::session_state).collect::<Vec<_>>()
+                move || {
+                    profiles
+                        .iter()
+                        .map(login::session_state)
+                        .collect::<Vec<_>>()
+                }
             })
             .await;
             let any_signs_in = states.iter().any(Option::is_some);
@@ -414,7 +419,7 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
                 _ => String::new(),
             };
             let human = format!(
-                "Profile {}\n  server:      {}\n  URL:         {}\n  base path:   {}\n{who}{sign_in}  CA file:     {}\n  timeout:     {} s\n  {:<13}{}",
+                "Profile {}\n  server:      {}\n  URL:         {}\n  base path:   {}\n{who}{sign_in}  CA file:     {}\n  timeout:     {} s\n  {:<12} {}",
                 p.name,
                 p.backend.label(),
                 p.url,
