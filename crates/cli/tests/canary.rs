@@ -7,7 +7,10 @@
 
 mod common;
 
-use common::{dead_origin, key_dir, secret_service, unique_name, Desk, Out, Sim};
+use common::{
+    dead_origin, key_dir, secret_service, skip_without_store, store_entry, unique_name, Desk, Out,
+    Sim,
+};
 use tokendesk_sim::{
     AdminCredentials, AppSpec, FailMode, Faults, Fixture, SignInSpec, SimConfig,
     PRACTICE_INTEGRATION_KEY,
@@ -613,11 +616,7 @@ fn canaries_never_leak_at_the_most_verbose_level() {
 
 #[test]
 fn canaries_in_the_credential_store_never_leak() {
-    if !secret_service() {
-        eprintln!(
-            "note: canaries_in_the_credential_store_never_leak skipped: run it as \
-             `scripts/with-secret-service.sh cargo test -p tokendesk-cli` for the real Secret Service"
-        );
+    if skip_without_store("canaries_in_the_credential_store_never_leak") {
         return;
     }
     let sim = Sim::demo_with_admin(canary_admin());
@@ -707,23 +706,15 @@ const APP_KEY: &str = "CANARY-APPKEY-6a17";
 
 /// The session a signed-in profile keeps, from the store (libsecret's `secret-tool`).
 fn kept_session(profile: &str) -> (String, String) {
-    let out = std::process::Command::new("secret-tool")
-        .args(["lookup", "service", "tokendesk", "username"])
-        .arg(format!("session:{profile}"))
-        .output()
-        .expect("secret-tool runs");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a session entry");
+    let entry = store_entry(&format!("session:{profile}")).expect("a session entry");
+    let v: serde_json::Value = serde_json::from_str(&entry).expect("JSON");
     let text = |k: &str| v[k].as_str().expect("a string").to_owned();
     (text("authToken"), text("secretCode"))
 }
 
 #[test]
 fn sign_in_secrets_never_leak_at_the_most_verbose_level() {
-    if !secret_service() {
-        eprintln!(
-            "note: sign_in_secrets_never_leak_at_the_most_verbose_level skipped: run it as \
-             `scripts/with-secret-service.sh cargo test -p tokendesk-cli` for the real Secret Service"
-        );
+    if skip_without_store("sign_in_secrets_never_leak_at_the_most_verbose_level") {
         return;
     }
     let sim = Sim::start(SimConfig {

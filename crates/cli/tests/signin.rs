@@ -9,7 +9,7 @@ mod common;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{dead_origin, secret_service, unique_name, Desk, Out, Sim, Trap, PRACTICE_ADMIN};
+use common::{dead_origin, unique_name, Desk, Out, Sim, Trap, PRACTICE_ADMIN};
 use serde_json::Value;
 use tokendesk_sim::{PRACTICE_ADMIN_PASSWORD, PRACTICE_APP_SECRET_KEY, PRACTICE_INTEGRATION_KEY};
 
@@ -18,25 +18,24 @@ const PASSWORD_ONLY: &str = "helpdesk-2";
 const PASSWORD_ONLY_PASSWORD: &str = "helpdesk-2-password";
 
 fn skip(test: &str) -> bool {
-    if secret_service() {
-        return false;
-    }
-    eprintln!(
-        "note: {test} skipped: it needs the real Secret Service; run it as \
-         `scripts/with-secret-service.sh cargo test -p tokendesk-cli --test signin`"
-    );
-    true
+    common::skip_without_store(test)
 }
 
-/// What `secret-tool` (libsecret, not our code) finds under `service tokendesk`, `username`.
+/// The practice server and a desk with a new profile for `admin` that signs in to it; `None`
+/// (after a note) without the real Secret Service.
+fn practice(admin: &str, test: &str, sim: impl FnOnce() -> Sim) -> Option<(Sim, String, Desk)> {
+    if skip(test) {
+        return None;
+    }
+    let sim = sim();
+    let name = unique_name("signin");
+    let desk = signing_in_desk(&name, &sim.origin(), admin);
+    Some((sim, name, desk))
+}
+
+/// The store's entry `username` (`profile:NAME` or `session:NAME`), as JSON.
 fn lookup(username: &str) -> Option<Value> {
-    let out = Command::new("secret-tool")
-        .args(["lookup", "service", "tokendesk", "username", username])
-        .output()
-        .expect("secret-tool runs (package libsecret-tools)");
-    out.status
-        .success()
-        .then(|| serde_json::from_slice(&out.stdout).expect("a JSON entry"))
+    common::store_entry(username).map(|e| serde_json::from_str(&e).expect("a JSON entry"))
 }
 
 /// Every item of `service tokendesk` as `secret-tool search --all` shows it (secrets too).
@@ -80,6 +79,14 @@ fn signing_in_desk(name: &str, origin: &str, admin: &str) -> Desk {
     desk
 }
 
+/// As [`practice`] for the password-only administrator, signed in and acting.
+fn signed_in(test: &str, sim: impl FnOnce() -> Sim) -> Option<(Sim, String, Desk)> {
+    let (sim, name, desk) = practice(PASSWORD_ONLY, test, sim)?;
+    login(&desk, false, PASSWORD_ONLY_PASSWORD, None).success();
+    desk.run(&["user", "methods", "--user", "carol"]).success();
+    Some((sim, name, desk))
+}
+
 /// `login` with the password and a code from the environment.
 fn login(desk: &Desk, json: bool, password: &str, code: Option<&str>) -> Out {
     let args: &[&str] = if json {
@@ -120,12 +127,13 @@ fn audit(desk: &Desk, operation: &str) -> Vec<Value> {
 
 #[test]
 fn an_otp_sign_in_keeps_the_session_acts_and_signs_out() {
-    if skip("an_otp_sign_in_keeps_the_session_acts_and_signs_out") {
+    let Some((sim, name, desk)) = practice(
+        PRACTICE_ADMIN,
+        "an_otp_sign_in_keeps_the_session_acts_and_signs_out",
+        Sim::demo,
+    ) else {
         return;
-    }
-    let sim = Sim::demo();
-    let name = unique_name("signin");
-    let desk = signing_in_desk(&name, &sim.origin(), PRACTICE_ADMIN);
+    };
 
     // The app Secret Key is in the store, under the profile's entry; no session yet.
     let key = lookup(&format!("profile:{name}")).expect("the app Secret Key entry");
@@ -219,12 +227,13 @@ fn an_otp_sign_in_keeps_the_session_acts_and_signs_out() {
 
 #[test]
 fn json_login_prints_who_until_when_and_the_factor() {
-    if skip("json_login_prints_who_until_when_and_the_factor") {
+    let Some((sim, name, desk)) = practice(
+        PRACTICE_ADMIN,
+        "json_login_prints_who_until_when_and_the_factor",
+        Sim::demo,
+    ) else {
         return;
-    }
-    let sim = Sim::demo();
-    let name = unique_name("json");
-    let desk = signing_in_desk(&name, &sim.origin(), PRACTICE_ADMIN);
+    };
     let out = login(&desk, true, PRACTICE_ADMIN_PASSWORD, Some(&otp(&sim)));
     out.status(0);
     let v = out.json();
@@ -259,12 +268,11 @@ fn json_login_prints_who_until_when_and_the_factor() {
 
 #[test]
 fn an_sms_sign_in_on_a_terminal() {
-    if skip("an_sms_sign_in_on_a_terminal") {
+    let Some((sim, name, desk)) =
+        practice(PRACTICE_ADMIN, "an_sms_sign_in_on_a_terminal", Sim::demo)
+    else {
         return;
-    }
-    let sim = Sim::demo();
-    let name = unique_name("sms");
-    let desk = signing_in_desk(&name, &sim.origin(), PRACTICE_ADMIN);
+    };
     let mut asked = Vec::new();
     let (out, shown) = desk.run_tty(&["login", "--sms"], &[], |prompt| {
         asked.push(prompt.to_owned());
@@ -296,12 +304,13 @@ fn an_sms_sign_in_on_a_terminal() {
 
 #[test]
 fn refused_sign_ins_exit_3_and_keep_nothing() {
-    if skip("refused_sign_ins_exit_3_and_keep_nothing") {
+    let Some((sim, name, desk)) = practice(
+        PRACTICE_ADMIN,
+        "refused_sign_ins_exit_3_and_keep_nothing",
+        Sim::demo,
+    ) else {
         return;
-    }
-    let sim = Sim::demo();
-    let name = unique_name("refused");
-    let desk = signing_in_desk(&name, &sim.origin(), PRACTICE_ADMIN);
+    };
     let no_session = || assert_eq!(lookup(&format!("session:{name}")), None);
 
     // Wrong password: 23001.
@@ -351,18 +360,16 @@ fn refused_sign_ins_exit_3_and_keep_nothing() {
 
 #[test]
 fn an_expired_session_is_refused_without_sending() {
-    if skip("an_expired_session_is_refused_without_sending") {
+    let Some((sim, name, desk)) =
+        signed_in("an_expired_session_is_refused_without_sending", || {
+            Sim::demo_sessions(Duration::from_secs(2))
+        })
+    else {
         return;
-    }
-    let sim = Sim::demo_sessions(Duration::from_secs(2));
-    let origin = sim.origin();
-    let name = unique_name("expired");
-    let desk = signing_in_desk(&name, &origin, PASSWORD_ONLY);
-    login(&desk, false, PASSWORD_ONLY_PASSWORD, None).success();
-    desk.run(&["user", "methods", "--user", "carol"]).success();
+    };
     std::thread::sleep(Duration::from_millis(3100));
     let trap = Trap::new();
-    repoint(&desk, &origin, &trap.origin());
+    repoint(&desk, &sim.origin(), &trap.origin());
     desk.run(&["user", "methods", "--user", "carol"])
         .fails(5)
         .stderr_has(&format!("The session of profile '{name}' has ended"))
@@ -378,14 +385,10 @@ fn an_expired_session_is_refused_without_sending() {
 
 #[test]
 fn a_session_the_server_ended_ends_here_too() {
-    if skip("a_session_the_server_ended_ends_here_too") {
+    let Some((sim, name, desk)) = signed_in("a_session_the_server_ended_ends_here_too", Sim::demo)
+    else {
         return;
-    }
-    let sim = Sim::demo();
-    let name = unique_name("ended");
-    let desk = signing_in_desk(&name, &sim.origin(), PASSWORD_ONLY);
-    login(&desk, false, PASSWORD_ONLY_PASSWORD, None).success();
-    desk.run(&["user", "methods", "--user", "carol"]).success();
+    };
     sim.end_admin_sessions(PASSWORD_ONLY);
     desk.run(&["--json", "user", "methods", "--user", "carol"])
         .json_err(5, "config", Some(10001));
@@ -398,15 +401,13 @@ fn a_session_the_server_ended_ends_here_too() {
 
 #[test]
 fn logout_without_the_server_still_deletes_the_session() {
-    if skip("logout_without_the_server_still_deletes_the_session") {
+    let Some((sim, name, desk)) = signed_in(
+        "logout_without_the_server_still_deletes_the_session",
+        Sim::demo,
+    ) else {
         return;
-    }
-    let sim = Sim::demo();
-    let origin = sim.origin();
-    let name = unique_name("offline");
-    let desk = signing_in_desk(&name, &origin, PASSWORD_ONLY);
-    login(&desk, false, PASSWORD_ONLY_PASSWORD, None).success();
-    repoint(&desk, &origin, &dead_origin());
+    };
+    repoint(&desk, &sim.origin(), &dead_origin());
     desk.run(&["logout"])
         .fails(4)
         .stderr_has("Signed out here")
@@ -427,12 +428,13 @@ fn logout_without_the_server_still_deletes_the_session() {
 
 #[test]
 fn a_code_needed_without_a_terminal_names_the_variable() {
-    if skip("a_code_needed_without_a_terminal_names_the_variable") {
+    let Some((sim, name, desk)) = practice(
+        PRACTICE_ADMIN,
+        "a_code_needed_without_a_terminal_names_the_variable",
+        Sim::demo,
+    ) else {
         return;
-    }
-    let sim = Sim::demo();
-    let name = unique_name("notty");
-    let desk = signing_in_desk(&name, &sim.origin(), PRACTICE_ADMIN);
+    };
     // `setsid`: no controlling terminal, as under cron or CI.
     let run = |args: &[&str], env: &[(&str, &str)]| {
         let mut c = desk.command_for("setsid");

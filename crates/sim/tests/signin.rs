@@ -495,14 +495,15 @@ async fn the_practice_panel_ends_an_admins_sessions() {
     let (_, first) = c.basic(PLAIN_ADMIN, PLAIN_PASSWORD).await;
     let (_, second) = c.basic(PLAIN_ADMIN, PLAIN_PASSWORD).await;
     assert_eq!(c.admin_call(PLAIN_ADMIN, &first).await, 0);
-    let response = http()
-        .post(format!(
-            "{}/admins/{PLAIN_ADMIN}/end-sessions",
-            sim.practice_url().unwrap()
-        ))
-        .send()
-        .await
-        .unwrap();
+    let end = |admin: &str| {
+        http()
+            .post(format!(
+                "{}/admins/{admin}/end-sessions",
+                sim.practice_url().unwrap()
+            ))
+            .send()
+    };
+    let response = end(PLAIN_ADMIN).await.unwrap();
     assert_eq!(response.status(), 200);
     let view: Value = response.json().await.unwrap();
     assert_eq!(view["sessions"], 0, "{view}");
@@ -512,15 +513,7 @@ async fn the_practice_panel_ends_an_admins_sessions() {
     // The fixture's fixed credentials are no session: they still work.
     let fixed = json!({"authToken": sim.admin().auth_token, "secretCode": sim.admin().secret_code});
     assert_eq!(c.admin_call(ADMIN, &fixed).await, 0);
-    let unknown = http()
-        .post(format!(
-            "{}/admins/nobody/end-sessions",
-            sim.practice_url().unwrap()
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(unknown.status(), 404);
+    assert_eq!(end("nobody").await.unwrap().status(), 404);
 }
 
 #[tokio::test]

@@ -704,6 +704,31 @@ pub fn secret_service() -> bool {
     std::env::var("TOKENDESK_TEST_SECRET_SERVICE").as_deref() == Ok("1")
 }
 
+/// True (after a note saying how to run it) when `test` needs the real Secret Service and
+/// the harness is off.
+pub fn skip_without_store(test: &str) -> bool {
+    if secret_service() {
+        return false;
+    }
+    eprintln!(
+        "note: {test} skipped: it needs the real Secret Service; run it as \
+         `scripts/with-secret-service.sh cargo test -p tokendesk-cli` (sets TOKENDESK_TEST_SECRET_SERVICE=1)"
+    );
+    true
+}
+
+/// What `secret-tool` (libsecret, independent of our code) finds under `service tokendesk`
+/// and `username` (`profile:NAME`, or `session:NAME` for a signed-in session).
+pub fn store_entry(username: &str) -> Option<String> {
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", "tokendesk", "username", username])
+        .output()
+        .expect("secret-tool runs (package libsecret-tools)");
+    out.status
+        .success()
+        .then(|| String::from_utf8(out.stdout).expect("UTF-8"))
+}
+
 /// A profile name no other test (or earlier run) uses, for the shared keyring.
 pub fn unique_name(prefix: &str) -> String {
     use std::sync::atomic::{AtomicUsize, Ordering};
