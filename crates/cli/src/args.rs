@@ -48,6 +48,20 @@ pub enum Command {
     /// Manage server profiles
     #[command(subcommand)]
     Profile(ProfileCommand),
+    /// Sign in to a CENTAGATE profile that has an Integration Key: password, then a code
+    ///
+    /// The password comes from TOKENDESK_PASSWORD or is asked for without echo; then, if the
+    /// server asks for a second factor, the code from the OTP token (or with --sms, or when the
+    /// server offers SMS alone, the code sent by SMS) comes from TOKENDESK_OTP or is asked for.
+    /// The variables are for automation only. The session is kept in the OS credential store
+    /// and used by every command of the profile until it ends.
+    Login {
+        /// Use an SMS code as the second factor (default: the OTP token's code when offered)
+        #[arg(long)]
+        sms: bool,
+    },
+    /// Sign out: end the session on the server and delete it from the OS credential store
+    Logout,
     /// Register, resynchronise or unlock a user's token (CENTAGATE)
     #[command(subcommand)]
     Token(TokenCommand),
@@ -56,16 +70,6 @@ pub enum Command {
     User(UserCommand),
     /// Read the audit log of every action (oldest first), or verify its hash chain
     Audit(AuditArgs),
-    /// Sign in to a CENTAGATE profile that has an Integration Key: password (TOKENDESK_PASSWORD,
-    /// or asked without echo), then the code the server asks for (TOKENDESK_OTP, or asked).
-    /// The session is kept in the OS credential store until it ends
-    Login {
-        /// Use an SMS code as the second factor (default: the OTP token's code when offered)
-        #[arg(long)]
-        sms: bool,
-    },
-    /// Sign out: end the session on the server and delete it from the OS credential store
-    Logout,
     /// Explain server return codes (all of them, or one)
     Codes {
         /// A return code, e.g. 29017 (with --securid, an HTTP status such as 403)

@@ -427,10 +427,10 @@ fn logout_without_the_server_still_deletes_the_session() {
 }
 
 #[test]
-fn a_code_needed_without_a_terminal_names_the_variable() {
+fn secrets_needed_without_a_terminal_name_the_variable() {
     let Some((sim, name, desk)) = practice(
         PRACTICE_ADMIN,
-        "a_code_needed_without_a_terminal_names_the_variable",
+        "secrets_needed_without_a_terminal_name_the_variable",
         Sim::demo,
     ) else {
         return;
@@ -459,7 +459,37 @@ fn a_code_needed_without_a_terminal_names_the_variable() {
         "no SMS sent for nothing"
     );
     assert_eq!(lookup(&format!("session:{name}")), None);
-    desk.run(&["profile", "remove", &name]).success();
+
+    // The app Secret Key: asked for, and without a terminal the variable named.
+    let other = unique_name("asked");
+    let origin = sim.origin();
+    let add = [
+        "profile",
+        "add",
+        other.as_str(),
+        "--url",
+        origin.as_str(),
+        "--admin",
+        PRACTICE_ADMIN,
+        "--integration-key",
+        PRACTICE_INTEGRATION_KEY,
+    ];
+    run(&add, &[])
+        .fails(2)
+        .stderr_has("set TOKENDESK_APP_SECRET_KEY in the environment");
+    assert_eq!(lookup(&format!("profile:{other}")), None);
+    let (out, shown) = desk.run_tty(&add, &[], |prompt| {
+        assert!(prompt.contains("Secret Key"), "{prompt}");
+        PRACTICE_APP_SECRET_KEY.to_owned()
+    });
+    out.status(0)
+        .stdout_has(&format!("Added profile '{other}'"));
+    assert!(!shown.contains(PRACTICE_APP_SECRET_KEY), "echoed: {shown}");
+    let key = lookup(&format!("profile:{other}")).expect("the key entry");
+    assert_eq!(key["appSecretKey"], PRACTICE_APP_SECRET_KEY);
+    for n in [&name, &other] {
+        desk.run(&["profile", "remove", n]).success();
+    }
 }
 
 #[test]
