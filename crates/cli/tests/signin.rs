@@ -362,12 +362,13 @@ fn refused_sign_ins_exit_3_and_keep_nothing() {
 fn an_expired_session_is_refused_without_sending() {
     let Some((sim, name, desk)) =
         signed_in("an_expired_session_is_refused_without_sending", || {
-            Sim::demo_sessions(Duration::from_secs(2))
+            Sim::demo_sessions(Duration::from_secs(3))
         })
     else {
         return;
     };
-    std::thread::sleep(Duration::from_millis(3100));
+    // 3 s: long enough to sign in and act even on a loaded machine.
+    std::thread::sleep(Duration::from_millis(4100));
     let trap = Trap::new();
     repoint(&desk, &sim.origin(), &trap.origin());
     desk.run(&["user", "methods", "--user", "carol"])
