@@ -6,7 +6,7 @@
 //! [`catalog`], [`secret`]) at the bottom, then [`error`], [`validate`], [`transport`],
 //! [`sign`] and [`profile`], then one folder per server vendor ([`centagate`], [`securid`]),
 //! then the one seam over them ([`backend`]), then [`profiles`] and [`credentials`], then
-//! [`audit`], then [`ops`], [`sign_in`] and [`profile_changes`] on top. No module cycle:
+//! [`audit`], then [`ops`], [`sign_in`], [`confirm`] and [`profile_changes`] on top. No module cycle:
 //! `tests/module_graph.rs` checks it. `docs/architecture.md` has the map.
 
 pub mod audit;
@@ -14,6 +14,7 @@ pub mod backend;
 pub mod catalog;
 pub mod centagate;
 pub mod clock;
+pub mod confirm;
 pub mod credentials;
 pub mod error;
 pub mod ops;

@@ -21,10 +21,15 @@ use crate::backend::{self, Connection, ConnectionCheck, ProfileSecret};
 use crate::centagate::answer::Answer;
 use crate::centagate::client::{Call, Client as CentagateClient};
 use crate::centagate::methods::AuthMethods;
+use crate::centagate::tokens::{SettableState, TokenState, TokenType};
 use crate::credentials;
-use crate::error::{ConfigError, Error, ErrorInfo};
+use crate::error::{ConfigError, Error, ErrorInfo, TransportError};
 use crate::profile::Profile;
 use crate::securid::client::Client as SecurIdClient;
+use crate::securid::helpdesk::{
+    EmergencyCode, EmergencyCodeRequest, HardwareToken, HardwareTokenRequest, SearchUsersRequest,
+    SecurIdMethods, UserSearch, UserStatus,
+};
 use crate::securid::jwt::{Clock, SystemClock};
 use crate::securid::locks::MethodLocks;
 use crate::securid::locks::UnlockMethod;
@@ -69,6 +74,35 @@ pub struct SyncTokenRequest {
 #[ts(export)]
 pub struct UserRequest {
     pub username: String,
+}
+
+/// A user's token of one kind (unregister it, read its status).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UserTokenRequest {
+    pub username: String,
+    pub kind: TokenType,
+}
+
+/// Set a user's token of one kind to a status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SetTokenStatusRequest {
+    pub username: String,
+    pub kind: TokenType,
+    pub status: SettableState,
+}
+
+/// A user's token status of one kind, as the server reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TokenStateView {
+    pub username: String,
+    pub kind: TokenType,
+    pub status: TokenState,
 }
 
 impl NewToken {
@@ -499,6 +533,231 @@ impl Session {
         })
     }
 
+    /// SecurID: checks who to act on, before anything is sent; the target's words.
+    fn who(
+        &self,
+        operation: Operation,
+        who: &LookupUserRequest,
+    ) -> Result<LookupUserRequest, Error> {
+        self.require(operation)?;
+        who.validate()
+    }
+
+    /// SecurID: finds the user to act on (unrecorded: part of the action that needs it).
+    async fn find(
+        &self,
+        operation: Operation,
+        who: &LookupUserRequest,
+    ) -> Result<(&SecurIdClient, SecurIdUser), Error> {
+        let client = self.securid(operation).await?;
+        Ok((client, client.lookup_user(who).await?))
+    }
+
+    /// SecurID: users whose email address contains some text (one page, up to 25).
+    pub async fn search_users(
+        &self,
+        req: &SearchUsersRequest,
+    ) -> Result<Outcome<UserSearch>, Error> {
+        self.require(Operation::SearchUsers)?;
+        let (text, size) = req.validate()?;
+        self.recorded(Operation::SearchUsers, &text, &[], async {
+            let found = self
+                .securid(Operation::SearchUsers)
+                .await?
+                .search_users(&text, size)
+                .await?;
+            let summary = match (found.users.len(), found.total) {
+                (0, _) => format!("No user's email address contains \"{text}\"."),
+                (n, Some(t)) if t > n as u64 => {
+                    format!("{n} of {t} users whose email address contains \"{text}\".")
+                }
+                (1, _) => format!("1 user's email address contains \"{text}\"."),
+                (n, _) => format!("{n} users' email addresses contain \"{text}\"."),
+            };
+            Ok(Outcome {
+                code: 200,
+                message: None,
+                summary,
+                object: found,
+            })
+        })
+        .await
+    }
+
+    /// SecurID: enables (`enable`) or disables a user found by email address or username.
+    pub async fn securid_set_user_enabled(
+        &self,
+        who: &LookupUserRequest,
+        enable: bool,
+    ) -> Result<Outcome<SecurIdUser>, Error> {
+        let (operation, status) = if enable {
+            (Operation::EnableUser, UserStatus::Enabled)
+        } else {
+            (Operation::DisableUser, UserStatus::Disabled)
+        };
+        let who = self.who(operation, who)?;
+        self.recorded(operation, &who.value, &[], async {
+            let (client, mut user) = self.find(operation, &who).await?;
+            let now = client.set_user_status(&user.id, status).await?;
+            user.status = now.or(Some(status.wire().to_owned()));
+            let summary = if enable {
+                format!(
+                    "Enabled {} ({}): they can sign in again.",
+                    user.name, user.id
+                )
+            } else {
+                format!(
+                    "Disabled {} ({}): they cannot sign in until enabled again.",
+                    user.name, user.id
+                )
+            };
+            Ok(Outcome {
+                code: 200,
+                message: None,
+                summary,
+                object: user,
+            })
+        })
+        .await
+    }
+
+    /// SecurID: issues an emergency tokencode to a user. The code is in the outcome's object
+    /// for its one display; the audit log records that one was issued, to whom, and until
+    /// when — never the code.
+    pub async fn emergency_code(
+        &self,
+        who: &LookupUserRequest,
+        req: &EmergencyCodeRequest,
+    ) -> Result<Outcome<IssuedCode>, Error> {
+        let who = self.who(Operation::EmergencyCode, who)?;
+        let validity = req.validate()?;
+        let asked = validity.words();
+        self.recorded(
+            Operation::EmergencyCode,
+            &who.value,
+            &[("validity", &asked)],
+            async {
+                let (client, user) = self.find(Operation::EmergencyCode, &who).await?;
+                let code = client.emergency_code(&user.id, &validity).await?;
+                let until = code
+                    .expires_at
+                    .as_deref()
+                    .map(|t| format!(" until {t}"))
+                    .unwrap_or_default();
+                let once = match code.one_time {
+                    Some(true) => "one-time",
+                    Some(false) => "reusable until it expires",
+                    None => "one-time use as the tenant sets",
+                };
+                Ok(Outcome {
+                    code: 200,
+                    message: None,
+                    summary: format!(
+                        "Issued an emergency tokencode to {} ({}), valid{until} ({once}). Give it to the user by a channel you trust; it is not shown again.",
+                        user.name, user.id
+                    ),
+                    object: IssuedCode { user, code },
+                })
+            },
+        )
+        .await
+    }
+
+    /// SecurID: the methods bound to a user — who they are (SMS, voice) and their
+    /// authenticators, SID700 hardware tokens included.
+    pub async fn securid_methods(
+        &self,
+        who: &LookupUserRequest,
+    ) -> Result<Outcome<SecurIdMethods>, Error> {
+        let who = self.who(Operation::ListMethods, who)?;
+        self.recorded(Operation::ListMethods, &who.value, &[], async {
+            let (client, user) = self.find(Operation::ListMethods, &who).await?;
+            let authenticators = client.authenticators(&user.id).await?;
+            let n = authenticators.len() + usize::from(user.sms_on) + usize::from(user.voice_on);
+            let summary = match n {
+                0 => format!("{} has no methods bound.", user.name),
+                1 => format!("{} has 1 method bound.", user.name),
+                n => format!("{} has {n} methods bound.", user.name),
+            };
+            Ok(Outcome {
+                code: 200,
+                message: None,
+                summary,
+                object: SecurIdMethods {
+                    user,
+                    authenticators,
+                },
+            })
+        })
+        .await
+    }
+
+    /// SecurID: a SID700 hardware token by serial: its status and whom it is assigned to.
+    pub async fn lookup_token(
+        &self,
+        req: &HardwareTokenRequest,
+    ) -> Result<Outcome<HardwareToken>, Error> {
+        self.require(Operation::LookupToken)?;
+        let req = req.validate()?;
+        self.recorded(Operation::LookupToken, &req.serial, &[], async {
+            let token = self
+                .securid(Operation::LookupToken)
+                .await?
+                .lookup_token(&req)
+                .await?;
+            let whose = token.user_id.as_deref().map_or_else(
+                || "assigned to nobody".to_owned(),
+                |u| format!("assigned to user {u}"),
+            );
+            let status = token.status.as_deref().unwrap_or("status not given");
+            Ok(Outcome {
+                code: 200,
+                message: None,
+                summary: format!("Hardware token {}: {status}, {whose}.", token.serial),
+                object: token,
+            })
+        })
+        .await
+    }
+
+    /// SecurID: assigns (`assign`) a SID700 hardware token to a user, or unassigns it.
+    pub async fn assign_token(
+        &self,
+        who: &LookupUserRequest,
+        req: &HardwareTokenRequest,
+        assign: bool,
+    ) -> Result<Outcome<HardwareToken>, Error> {
+        let operation = if assign {
+            Operation::Register
+        } else {
+            Operation::UnregisterToken
+        };
+        let who = self.who(operation, who)?;
+        let req = req.validate()?;
+        self.recorded(operation, &who.value, &[("serial", &req.serial)], async {
+            let (client, user) = self.find(operation, &who).await?;
+            let token = client.assign_token(&user.id, &req, assign).await?;
+            let summary = if assign {
+                format!(
+                    "Assigned hardware token {} to {} ({}).",
+                    req.serial, user.name, user.id
+                )
+            } else {
+                format!(
+                    "Unassigned hardware token {} from {} ({}); it can be assigned again.",
+                    req.serial, user.name, user.id
+                )
+            };
+            Ok(Outcome {
+                code: 200,
+                message: None,
+                summary,
+                object: token,
+            })
+        })
+        .await
+    }
+
     async fn send(&self, call: Call, fields: &[(&str, &str)]) -> Result<Answer, Error> {
         let sent = self
             .centagate(call.operation())
@@ -620,6 +879,157 @@ impl Session {
         })
     }
 
+    /// Removes the user's token of one kind (`type` in the unregister numbering: SMS is 2).
+    pub async fn unregister_token(&self, req: &UserTokenRequest) -> Result<Outcome<Value>, Error> {
+        self.require(Operation::UnregisterToken)?;
+        let username = validate::username(Field::Username, &req.username)?;
+        let kind = req.kind;
+        self.recorded(
+            Operation::UnregisterToken,
+            &username,
+            &[("kind", kind.name())],
+            async {
+                let a = self
+                    .send(
+                        Call::UnregisterActiveToken,
+                        &[("username", &username), ("type", kind.wire())],
+                    )
+                    .await?;
+                Ok(outcome(
+                    a,
+                    format!("Removed the {} of {username}.", kind.label()),
+                ))
+            },
+        )
+        .await
+    }
+
+    /// Reads the status of the user's token of one kind.
+    pub async fn token_status(
+        &self,
+        req: &UserTokenRequest,
+    ) -> Result<Outcome<TokenStateView>, Error> {
+        self.require(Operation::TokenStatus)?;
+        let username = validate::username(Field::Username, &req.username)?;
+        let kind = req.kind;
+        self.recorded(
+            Operation::TokenStatus,
+            &username,
+            &[("kind", kind.name())],
+            async {
+                let a = self
+                    .send(
+                        Call::GetTokenStatus,
+                        &[("username", &username), ("type", kind.wire())],
+                    )
+                    .await?;
+                let raw = match &a.object {
+                    Value::Null => String::new(),
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) => n.to_string(),
+                    _ => "?".to_owned(),
+                };
+                let status =
+                    TokenState::from_wire(&raw).ok_or_else(|| TransportError::NotUnderstood {
+                        reason: "a token status that is none of \"\", 1 to 5".to_owned(),
+                        excerpt: raw.chars().take(40).collect(),
+                    })?;
+                let summary = match status {
+                    TokenState::None => format!("{username} has no {}.", kind.label()),
+                    s => format!("The {} of {username} is {}.", kind.label(), s.label()),
+                };
+                Ok(Outcome {
+                    code: a.code,
+                    message: a.message,
+                    summary,
+                    object: TokenStateView {
+                        username: username.clone(),
+                        kind,
+                        status,
+                    },
+                })
+            },
+        )
+        .await
+    }
+
+    /// Sets the status of the user's token of one kind (not suspended: refused when read).
+    pub async fn set_token_status(
+        &self,
+        req: &SetTokenStatusRequest,
+    ) -> Result<Outcome<Value>, Error> {
+        self.require(Operation::SetTokenStatus)?;
+        let username = validate::username(Field::Username, &req.username)?;
+        let (kind, status) = (req.kind, req.status);
+        self.recorded(
+            Operation::SetTokenStatus,
+            &username,
+            &[("kind", kind.name()), ("status", status.name())],
+            async {
+                let a = self
+                    .send(
+                        Call::UpdateTokenStatus,
+                        &[
+                            ("username", &username),
+                            ("type", kind.wire()),
+                            ("status", status.wire()),
+                        ],
+                    )
+                    .await?;
+                Ok(outcome(
+                    a,
+                    format!(
+                        "Set the {} of {username} to {}.",
+                        kind.label(),
+                        status.status().label()
+                    ),
+                ))
+            },
+        )
+        .await
+    }
+
+    /// Unlocks a locked user account (not the token: that is [`Session::unlock_token`]).
+    pub async fn unlock_user(&self, req: &UserRequest) -> Result<Outcome<Value>, Error> {
+        self.require(Operation::UnlockUser)?;
+        let username = validate::username(Field::Username, &req.username)?;
+        self.recorded(Operation::UnlockUser, &username, &[], async {
+            let a = self
+                .send(Call::UnlockUser, &[("lockedUsername", &username)])
+                .await?;
+            Ok(outcome(
+                a,
+                format!("Unlocked the account of {username}; they can sign in again."),
+            ))
+        })
+        .await
+    }
+
+    /// Activates (`enable`) or deactivates a user account. Its tokens are not changed.
+    pub async fn set_user_enabled(
+        &self,
+        req: &UserRequest,
+        enable: bool,
+    ) -> Result<Outcome<Value>, Error> {
+        let call = Call::UpdateUserStatus { enable };
+        let operation = call.operation();
+        self.require(operation)?;
+        let username = validate::username(Field::Username, &req.username)?;
+        self.recorded(operation, &username, &[], async {
+            let status = if enable { "1" } else { "0" };
+            let a = self
+                .send(call, &[("username", &username), ("status", status)])
+                .await?;
+            let what = if enable {
+                "Enabled the account of {u}: it is active again."
+            } else {
+                "Disabled the account of {u}: it cannot sign in until enabled again."
+            };
+            Ok(outcome(a, what.replace("{u}", &username)))
+        })
+        .await
+    }
+
     /// Proves the server answers and accepts the credentials, by the probe call of the
     /// profile's backend (CENTAGATE: a methods lookup of the admin's own username; SecurID: a
     /// user lookup of an address that cannot exist).
@@ -642,6 +1052,15 @@ struct Resolved {
     conn: Connection,
     session_ends_at: Option<u64>,
     ended: AtomicBool,
+}
+
+/// An emergency tokencode as issued, with the user it was issued to.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct IssuedCode {
+    pub user: SecurIdUser,
+    pub code: EmergencyCode,
 }
 
 /// How a SecurID unlock ended: the lock status of all three methods as the server reported

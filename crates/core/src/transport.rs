@@ -177,9 +177,9 @@ impl HttpClient {
         Ok(answer)
     }
 
-    /// Sends `body` as JSON with `method` (and `Authorization: Bearer`, marked sensitive so
-    /// it is never printed, when `bearer` is given) and returns the answer whatever its
-    /// status, for APIs whose error answers carry data (SecurID). Redirects and oversized
+    /// Sends `body` as JSON (no body when it is `null`) with `method` (and `Authorization:
+    /// Bearer`, marked sensitive so it is never printed, when `bearer` is given) and returns
+    /// the answer whatever its status, for APIs whose error answers carry data (SecurID). Redirects and oversized
     /// bodies are still refused.
     pub async fn exchange(
         &self,
@@ -194,9 +194,13 @@ impl HttpClient {
         let mut req = self
             .inner
             .request(method, url.clone())
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header(reqwest::header::ACCEPT, "application/json")
-            .body(serde_json::to_vec(body).expect("a JSON value always serialises"));
+            .header(reqwest::header::ACCEPT, "application/json");
+        // `null` is no body (a GET); anything else goes as JSON.
+        if !body.is_null() {
+            req = req
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(serde_json::to_vec(body).expect("a JSON value always serialises"));
+        }
         for (k, v) in headers {
             req = req.header(*k, *v);
         }

@@ -37,6 +37,24 @@ pub enum Operation {
     RequestSmsCode,
     /// CENTAGATE: ending the administrator's session (`auth/logout`).
     SignOut,
+    /// CENTAGATE: remove a user's token of one kind (`token/unregisterActiveToken`).
+    UnregisterToken,
+    /// CENTAGATE: a user's token status of one kind (`token/getStatus`).
+    TokenStatus,
+    /// CENTAGATE: set a user's token status of one kind (`token/update/token/status`).
+    SetTokenStatus,
+    /// CENTAGATE: unlock a locked user account (`user/unlockUser`).
+    UnlockUser,
+    /// CENTAGATE: activate a user account (`user/status/update`, status 1).
+    EnableUser,
+    /// CENTAGATE: deactivate a user account (`user/status/update`, status 0).
+    DisableUser,
+    /// SecurID: search users by part of their email address.
+    SearchUsers,
+    /// SecurID: issue a user an emergency tokencode.
+    EmergencyCode,
+    /// SecurID: look a SID700 hardware token up by serial.
+    LookupToken,
 }
 
 impl Operation {
@@ -58,6 +76,15 @@ impl Operation {
             Operation::SecondFactor => "confirm the sign-in with a code",
             Operation::RequestSmsCode => "send a sign-in code by SMS",
             Operation::SignOut => "sign out",
+            Operation::UnregisterToken => "unregister a token",
+            Operation::TokenStatus => "check a token's status",
+            Operation::SetTokenStatus => "set a token's status",
+            Operation::UnlockUser => "unlock a user account",
+            Operation::EnableUser => "enable a user",
+            Operation::DisableUser => "disable a user",
+            Operation::SearchUsers => "search users",
+            Operation::EmergencyCode => "issue an emergency tokencode",
+            Operation::LookupToken => "look up a hardware token",
         }
     }
 
@@ -79,23 +106,45 @@ impl Operation {
             Operation::SecondFactor => "secondFactor",
             Operation::RequestSmsCode => "requestSmsCode",
             Operation::SignOut => "signOut",
+            Operation::UnregisterToken => "unregisterToken",
+            Operation::TokenStatus => "tokenStatus",
+            Operation::SetTokenStatus => "setTokenStatus",
+            Operation::UnlockUser => "unlockUser",
+            Operation::EnableUser => "enableUser",
+            Operation::DisableUser => "disableUser",
+            Operation::SearchUsers => "searchUsers",
+            Operation::EmergencyCode => "emergencyCode",
+            Operation::LookupToken => "lookupToken",
         }
     }
 
     /// The backend that offers the operation; `None` for what every backend's profiles do
-    /// (test, add, edit, remove, replace credentials).
+    /// (test, add, edit, remove, replace credentials; register and unregister a token, list
+    /// methods, enable and disable a user — each server its own way).
     pub fn backend(self) -> Option<Backend> {
         match self {
-            Operation::Register
-            | Operation::Sync
+            Operation::Sync
             | Operation::Unlock
-            | Operation::ListMethods
             | Operation::SignIn
             | Operation::SecondFactor
             | Operation::RequestSmsCode
-            | Operation::SignOut => Some(Backend::Centagate),
-            Operation::LookupUser | Operation::UnlockMethods => Some(Backend::SecurId),
-            Operation::TestProfile
+            | Operation::SignOut
+            | Operation::TokenStatus
+            | Operation::SetTokenStatus
+            | Operation::UnlockUser => Some(Backend::Centagate),
+            Operation::LookupUser
+            | Operation::UnlockMethods
+            | Operation::SearchUsers
+            | Operation::EmergencyCode
+            | Operation::LookupToken => Some(Backend::SecurId),
+            // Each server's own way: a token registered (SecurID: a hardware token assigned)
+            // or removed, the methods listed, an account enabled or disabled.
+            Operation::Register
+            | Operation::UnregisterToken
+            | Operation::ListMethods
+            | Operation::EnableUser
+            | Operation::DisableUser
+            | Operation::TestProfile
             | Operation::AddProfile
             | Operation::EditProfile
             | Operation::RemoveProfile
@@ -165,6 +214,16 @@ pub enum Field {
     Password,
     /// The sign-in's second-factor code (OTP or SMS).
     SignInCode,
+    /// CENTAGATE: which kind of token (mobile, SMS, challenge-response, PKI).
+    TokenKind,
+    /// CENTAGATE: the status to set a token to.
+    TokenStatus,
+    /// SecurID: how many users one search page holds.
+    PageSize,
+    /// SecurID: how long an emergency tokencode works.
+    Validity,
+    /// SecurID: the name given to an assigned hardware token.
+    TokenName,
 }
 
 impl Field {
@@ -195,6 +254,11 @@ impl Field {
             Field::AuthBasePath => "Auth base path",
             Field::Password => "Password",
             Field::SignInCode => "Sign-in code",
+            Field::TokenKind => "Token kind",
+            Field::TokenStatus => "Token status",
+            Field::PageSize => "Page size",
+            Field::Validity => "Validity",
+            Field::TokenName => "Token name",
         }
     }
 }
@@ -222,6 +286,15 @@ mod tests {
             SecondFactor,
             RequestSmsCode,
             SignOut,
+            UnregisterToken,
+            TokenStatus,
+            SetTokenStatus,
+            UnlockUser,
+            EnableUser,
+            DisableUser,
+            SearchUsers,
+            EmergencyCode,
+            LookupToken,
         ] {
             assert_eq!(serde_json::to_value(op).unwrap(), op.name());
         }

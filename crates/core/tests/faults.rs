@@ -52,14 +52,6 @@ fn check_words(e: &Error) {
     }
 }
 
-/// A port on 127.0.0.1 where nothing listens: bound, then released.
-fn closed_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    drop(l);
-    port
-}
-
 #[tokio::test]
 async fn connection_refused_is_unreachable() {
     let port = closed_port();

@@ -35,6 +35,7 @@ const ABOVE_VENDORS: &[&str] = &[
     "credentials",
     "ops",
     "sign_in",
+    "confirm",
     "profile_changes",
     "audit",
 ];

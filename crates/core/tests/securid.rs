@@ -686,11 +686,13 @@ async fn calls_that_are_not_safe_to_repeat_are_never_retried() {
     .unwrap();
     let answer = client
         .send(&ApiCall {
-            operation: Operation::UnlockMethods,
-            method: reqwest::Method::PATCH,
-            segments: &["users", USER_ID, "sidTokens", "assign"],
-            body: json!({"tokenSerialNumber": "000123456789"}),
             repeat: Repeat::Never,
+            ..ApiCall::v1(
+                Operation::UnlockMethods,
+                reqwest::Method::PATCH,
+                &["users", USER_ID, "sidTokens", "assign"],
+                json!({"tokenSerialNumber": "000123456789"}),
+            )
         })
         .await
         .unwrap();

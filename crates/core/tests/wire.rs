@@ -536,3 +536,151 @@ async fn a_session_never_prints_its_credentials() {
     }
     assert!(shown.contains("Secret(***)"), "{shown}");
 }
+
+/// The help-desk calls go out as the vendor pages give them, with every value a JSON string
+/// and the unregister/status numbering (SMS is type "2" here, "1" when registering).
+#[tokio::test]
+async fn help_desk_calls_on_the_wire() {
+    use tokendesk_core::centagate::tokens::{SettableState, TokenType};
+    use tokendesk_core::ops::{SetTokenStatusRequest, UserTokenRequest};
+    let server = TestServer::start(|_| success()).await;
+    let s = session(profile(&server.url(), "helpdesk01"));
+    let token = |kind| UserTokenRequest {
+        username: " alice ".into(),
+        kind,
+    };
+    s.unregister_token(&token(TokenType::Sms)).await.unwrap();
+    s.unregister_token(&token(TokenType::Mobile)).await.unwrap();
+    s.token_status(&token(TokenType::Pki)).await.unwrap();
+    s.set_token_status(&SetTokenStatusRequest {
+        username: "bob".into(),
+        kind: TokenType::Cr,
+        status: SettableState::TempDeactivated,
+    })
+    .await
+    .unwrap();
+    s.unlock_user(&user("carol")).await.unwrap();
+    s.set_user_enabled(&user("dave"), true).await.unwrap();
+    s.set_user_enabled(&user("erin"), false).await.unwrap();
+
+    let got = server.received();
+    assert_eq!(got.len(), 7, "{got:#?}");
+    let at = |call: &str| format!("/CentagateWS/webresources/{call}/helpdesk01");
+    let cen = expected_cen_token("helpdesk01");
+    let expected = [
+        (
+            "token/unregisterActiveToken",
+            json!({"username": "alice", "type": "2"}),
+        ),
+        (
+            "token/unregisterActiveToken",
+            json!({"username": "alice", "type": "1"}),
+        ),
+        ("token/getStatus", json!({"username": "alice", "type": "4"})),
+        (
+            "token/update/token/status",
+            json!({"username": "bob", "type": "3", "status": "3"}),
+        ),
+        ("user/unlockUser", json!({"lockedUsername": "carol"})),
+        (
+            "user/status/update",
+            json!({"username": "dave", "status": "1"}),
+        ),
+        (
+            "user/status/update",
+            json!({"username": "erin", "status": "0"}),
+        ),
+    ];
+    for (r, (call, body)) in got.iter().zip(expected) {
+        assert_call(r, &at(call), body, &cen);
+    }
+}
+
+/// `token/getStatus` answers the status as the object: "", "1"–"5", or a number.
+#[tokio::test]
+async fn token_statuses_are_read_in_words() {
+    use tokendesk_core::centagate::tokens::{TokenState, TokenType};
+    use tokendesk_core::ops::UserTokenRequest;
+    let req = UserTokenRequest {
+        username: "alice".into(),
+        kind: TokenType::Sms,
+    };
+    for (object, want, words) in [
+        (r#""""#, TokenState::None, "alice has no SMS token."),
+        (
+            r#""2""#,
+            TokenState::Valid,
+            "The SMS token of alice is valid.",
+        ),
+        ("3", TokenState::TempDeactivated, "temporarily deactivated"),
+        ("null", TokenState::None, "has no SMS token"),
+        (r#""5""#, TokenState::Suspended, "suspended"),
+    ] {
+        let body = format!(r#"{{"code":"0","message":"Success","object":{object}}}"#);
+        let server = TestServer::start(move |_| json(200, &body)).await;
+        let out = session(profile(&server.url(), "helpdesk01"))
+            .token_status(&req)
+            .await
+            .unwrap();
+        assert_eq!(out.object.status, want, "{object}");
+        assert!(out.summary.contains(words), "{object}: {}", out.summary);
+    }
+    let server =
+        TestServer::start(|_| json(200, r#"{"code":"0","message":"Success","object":"9"}"#)).await;
+    let e = session(profile(&server.url(), "helpdesk01"))
+        .token_status(&req)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transport, "{e:?}");
+}
+
+/// Each documented code of the new calls is explained for the operation that got it.
+#[tokio::test]
+async fn help_desk_codes_have_words_per_operation() {
+    use tokendesk_core::centagate::tokens::TokenType;
+    use tokendesk_core::ops::UserTokenRequest;
+    let answer = |code: i64| {
+        move |_: &Received| {
+            json(
+                200,
+                &format!(r#"{{"code":"{code}","message":"vendor text","object":""}}"#),
+            )
+        }
+    };
+    let req = UserTokenRequest {
+        username: "alice".into(),
+        kind: TokenType::Pki,
+    };
+    for (code, title) in [
+        (29001, "This user has no token of this kind"),
+        (29013, "The token is bound to nobody"),
+        (26011, "No usable certificate for this PKI token"),
+        (36000, "This user has no mobile device"),
+        (22002, "No such user"),
+    ] {
+        let server = TestServer::start(answer(code)).await;
+        let e = session(profile(&server.url(), "helpdesk01"))
+            .unregister_token(&req)
+            .await
+            .unwrap_err();
+        assert_refused(&e, code, Operation::UnregisterToken, Some("vendor text"));
+        assert!(
+            e.info().title.contains(title),
+            "{code}: {:?}",
+            e.info().title
+        );
+    }
+    for (code, title) in [
+        (22016, "The user account is not locked"),
+        (22006, "You cannot do this to your own account"),
+        (20002, "Company not found"),
+    ] {
+        let server = TestServer::start(answer(code)).await;
+        let e = session(profile(&server.url(), "helpdesk01"))
+            .unlock_user(&user("alice"))
+            .await
+            .unwrap_err();
+        assert_refused(&e, code, Operation::UnlockUser, Some("vendor text"));
+        assert_eq!(e.info().title, title, "{code}");
+    }
+}

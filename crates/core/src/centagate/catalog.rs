@@ -27,7 +27,7 @@ fn unknown(code: i64) -> Described {
     }
 }
 
-use Operation::{Register, Sync, Unlock};
+use Operation::{Register, SetTokenStatus, Sync, TokenStatus, Unlock, UnlockUser, UnregisterToken};
 
 static CODES: &[CodeEntry] = &[
     c(0, "Success", "Done", "Nothing more to do."),
@@ -56,7 +56,9 @@ static CODES: &[CodeEntry] = &[
     c(22006, "Requestor and user is the same user", "You cannot do this to your own account", "Ask another administrator to perform this action on your account."),
     c(22011, "User self register failed", "User self-registration failed", "Retry the registration; if it persists, check the server logs."),
     c(22013, "Users limit reached", "The licence's user limit is reached", "Remove unused users or extend the licence."),
-    c(22016, "User not in locked status", "The user account is not locked", "Nothing to unlock: the account is not locked."),
+    with(22016, "User not in locked status", "The user account is not locked", "Nothing to unlock: the account is not locked.", &[
+            on(UnlockUser, "The user account is not locked", "Nothing to unlock: the account can sign in. If the user still cannot, look at their token: it may be locked (unlock the token) or out of step (resynchronise it)."),
+        ]),
     c(22025, "Duplicate username", "Duplicate username", "Another user already has this username."),
     c(22027, "User already bound with a token", "The user already has a token", "Unregister the user's current token first, or choose another user."),
     c(22029, "User edit pending approval", "A change to this user awaits approval", "Wait for the pending change to be approved or rejected, then try again."),
@@ -112,7 +114,9 @@ static CODES: &[CodeEntry] = &[
         "The CENTAGATE account has no credit to send the SMS code. Use another second factor (an OTP code), or ask whoever manages the CENTAGATE account to top up the SMS credit."),
     c(26001, "Certificate not found", "Certificate not found", "Check the certificate serial."),
     c(26010, "Certificate not owned by user", "The certificate belongs to someone else", "Check the user and the certificate serial."),
-    c(26011, "Certificate revoked", "The certificate is revoked", "Issue the user a new certificate."),
+    with(26011, "Certificate revoked", "The certificate is revoked", "Issue the user a new certificate.", &[
+            on(UnregisterToken, "No usable certificate for this PKI token", "The vendor's documentation gives this code two texts — \"Certificate not found\" for this call, \"Certificate revoked\" elsewhere — so the user's certificate is missing or revoked. Look at the user's methods; nothing was removed."),
+        ]),
     c(27001, "Invalid license file", "The server's licence is invalid", "Contact the CENTAGATE server administrator about the licence."),
     c(28001, "Password policy not up-to-date", "Password policy not up to date", "Update the password policy in the CENTAGATE console."),
     c(28003, "Cannot reuse last X passwords", "Password reused", "Choose a password not used recently."),
@@ -128,6 +132,9 @@ static CODES: &[CodeEntry] = &[
             on(Register, "No hardware token with this serial", "Check the serial printed on the back of the token; it must be imported on the server before it can be registered."),
             on(Sync, "This user has no OTP token", "The user has no hardware OTP token to resynchronise. Look at the user's methods; register a token first if needed."),
             on(Unlock, "This user has no OTP token", "The user has no hardware OTP token to unlock. Look at the user's methods; register a token first if needed."),
+            on(UnregisterToken, "This user has no token of this kind", "Nothing was removed. Check the kind (mobile, sms, cr, pki: SMS is its own kind) and look at the user's methods."),
+            on(SetTokenStatus, "This user has no token of this kind", "Nothing was changed. Check the kind (mobile, sms, cr, pki) and look at the user's methods."),
+            on(TokenStatus, "This user has no token of this kind", "Check the kind (mobile, sms, cr, pki) and look at the user's methods."),
         ]),
     with(29002, "Token is not active", "The token is not active",
         "The token exists but is not in active status.", &[
@@ -141,13 +148,17 @@ static CODES: &[CodeEntry] = &[
     c(29008, "An OTP token already registered to this user", "The user already has an OTP token",
         "A user may hold one OTP token. Resynchronise or unlock the existing token, or unregister it in the console before registering another."),
     c(29011, "Invalid token activation code", "Invalid token activation code", "Check the activation code and try again."),
-    c(29013, "Token is not bound to anyone", "The token is not bound to anyone", "Register the token to the user first."),
+    with(29013, "Token is not bound to anyone", "The token is not bound to anyone", "Register the token to the user first.", &[
+            on(UnregisterToken, "The token is bound to nobody", "Nothing to remove: the token of this kind is not bound to the user. Look at the user's methods."),
+        ]),
     with(29017, "Invalid token status", "The token is in the wrong state for this action",
         "The token's status does not allow this action. Look at the user's methods to see its state.", &[
             on(Unlock, "The token is not locked or suspended", "Nothing to unlock: the user's OTP token is already usable. If the user still cannot sign in, the token may have drifted: resynchronise it with two consecutive codes."),
             on(Register, "This token cannot be registered in its present state", "The token is bound to another user or is not in deactivated status. Choose another token from stock, or release this one in the CENTAGATE console."),
         ]),
-    c(36000, "Device not found", "Device not found", "Check the user's devices."),
+    with(36000, "Device not found", "Device not found", "Check the user's devices.", &[
+            on(UnregisterToken, "This user has no mobile device", "Nothing to remove: no mobile token (device) is registered to the user. Look at the user's methods."),
+        ]),
     c(36004, "User device not active", "The user's device is not active", "Activate the device first."),
     c(38000, "Invalid security question", "Invalid security question", "Check the security question."),
     with(54002, "Sync OTP failed", "Resynchronisation failed",

@@ -15,13 +15,21 @@ use crate::sign::cen_token;
 use crate::transport::{Endpoint, HttpClient};
 use crate::vocab::{Backend, Field, Operation};
 
-/// The four admin calls.
+/// The admin calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Call {
     RegisterActiveToken,
     SyncToken,
     UnlockToken,
     ListAuthMethods,
+    UnregisterActiveToken,
+    GetTokenStatus,
+    UpdateTokenStatus,
+    UnlockUser,
+    /// `user/status/update`; enabling and disabling are its two operations.
+    UpdateUserStatus {
+        enable: bool,
+    },
 }
 
 impl Call {
@@ -32,6 +40,11 @@ impl Call {
             Call::SyncToken => &["token", "syncToken"],
             Call::UnlockToken => &["token", "unlockToken"],
             Call::ListAuthMethods => &["user", "auth", "list"],
+            Call::UnregisterActiveToken => &["token", "unregisterActiveToken"],
+            Call::GetTokenStatus => &["token", "getStatus"],
+            Call::UpdateTokenStatus => &["token", "update", "token", "status"],
+            Call::UnlockUser => &["user", "unlockUser"],
+            Call::UpdateUserStatus { .. } => &["user", "status", "update"],
         }
     }
 
@@ -42,6 +55,12 @@ impl Call {
             Call::SyncToken => Operation::Sync,
             Call::UnlockToken => Operation::Unlock,
             Call::ListAuthMethods => Operation::ListMethods,
+            Call::UnregisterActiveToken => Operation::UnregisterToken,
+            Call::GetTokenStatus => Operation::TokenStatus,
+            Call::UpdateTokenStatus => Operation::SetTokenStatus,
+            Call::UnlockUser => Operation::UnlockUser,
+            Call::UpdateUserStatus { enable: true } => Operation::EnableUser,
+            Call::UpdateUserStatus { enable: false } => Operation::DisableUser,
         }
     }
 }

@@ -28,7 +28,10 @@ fn unknown(status: i64) -> Described {
     }
 }
 
-use Operation::{LookupUser, UnlockMethods};
+use Operation::{
+    DisableUser, EmergencyCode, EnableUser, ListMethods, LookupToken, LookupUser, Register,
+    SearchUsers, UnlockMethods, UnregisterToken,
+};
 
 static STATUSES: &[CodeEntry] = &[
     with(200, "Success.", "Done", "Nothing more to do.", &[
@@ -38,6 +41,9 @@ static STATUSES: &[CodeEntry] = &[
         "The server found the request malformed. Check what was entered; if it looks right, the API may expect a different format.", &[
         on(LookupUser, "The server rejected the lookup", "Check the email address or username as entered; the server could not use it."),
         on(UnlockMethods, "The server rejected the user ID or the methods", "Look the user up again and unlock with the ID the lookup returns; choose at least one of token, SMS and voice."),
+        on(SearchUsers, "The server rejected the search", "Search with plain text from the email address (no wildcards) and a page size of 1 to 25."),
+        on(EmergencyCode, "The server rejected the emergency tokencode's settings", "Choose a validity between 1 minute and 7 days. If the tenant locks the emergency access settings, the server applies its own; ask a Super Admin to check them."),
+        on(Register, "The server rejected the token serial or name", "Check the serial printed on the back of the token (up to 36 characters) and the name (up to 255)."),
     ]),
     with(403, "Not authorized to perform the request.", "The API key was refused",
         "The server refused the signed request. Either the API key was revoked or deleted in the Cloud Administration Console, or the administrator who created it lacks a role that may do this (Help Desk Administrator or higher), or this computer's clock is off by more than a minute (the request's token carries the time). Check the clock first; otherwise ask a Super Admin for a new key file and import it.", &[]),
@@ -45,6 +51,20 @@ static STATUSES: &[CodeEntry] = &[
         "The server has no such user.", &[
         on(LookupUser, "No user with this email address or username", "Check the spelling and whether the user is synchronised from the identity source yet; the lookup does not search unsynchronised users."),
         on(UnlockMethods, "No user with this ID", "The user may have been deleted since the lookup. Look the user up again."),
+        on(EnableUser, "No user with this ID", "The user may have been deleted since the lookup. Look the user up again."),
+        on(DisableUser, "No user with this ID", "The user may have been deleted since the lookup. Look the user up again."),
+        on(ListMethods, "No user with this ID", "The user may have been deleted since the lookup. Look the user up again."),
+        on(LookupToken, "No hardware token with this serial", "Check the serial printed on the back of the token; the token must be in this tenant's inventory."),
+        on(Register, "No such user or hardware token", "Check the serial printed on the back of the token and that it is in this tenant's inventory; look the user up again."),
+        on(UnregisterToken, "No such user or hardware token", "Check the serial and look the user up again; the token may already be unassigned or deleted."),
+        on(EmergencyCode, "No user with this ID, or no emergency tokencode call", "The user was found a moment ago, so the tenant may not offer this call in the form asked: it takes whole days only and the tenant's one-time setting. Ask for whole days without one-time use, or issue the code in the Cloud Administration Console."),
+    ]),
+    with(409, "Conflict.", "The server refused the change in the present state",
+        "The vendor does not say what this answer means for this call. Look at the user and the token as they are now (user methods, token lookup), then try again if the change still applies.", &[
+        on(Register, "The hardware token cannot be assigned to this user", "It is probably assigned to someone else, or disabled. Look the token up: unassign it from its present user first, or choose another token."),
+        on(UnregisterToken, "The hardware token is not assigned to this user", "Look the token up to see whom it is assigned to; nothing was changed."),
+        on(EnableUser, "The user cannot be enabled in the present state", "The user may be pending deletion or managed by the identity source. Check the user in the Cloud Administration Console."),
+        on(DisableUser, "The user cannot be disabled in the present state", "The user may already be disabled, pending deletion or managed by the identity source. Look the user up to see their status."),
     ]),
     with(415, "Unsupported Media Type.", "The server did not accept the request's format",
         "TokenDesk sends JSON; something in between changed the request, or the API changed. Check the profile's URL and any proxy; if they are right, report it to the TokenDesk maintainers.", &[]),
@@ -63,7 +83,7 @@ mod tests {
     #[test]
     fn documented_statuses_are_catalogued_in_order() {
         let codes: Vec<i64> = CATALOG.all().iter().map(|e| e.code).collect();
-        assert_eq!(codes, [200, 400, 403, 404, 415, 429, 500]);
+        assert_eq!(codes, [200, 400, 403, 404, 409, 415, 429, 500]);
         for e in CATALOG.all() {
             assert!(!e.title.is_empty() && !e.hint.is_empty() && !e.vendor_text.is_empty());
         }

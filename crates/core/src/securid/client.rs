@@ -6,15 +6,20 @@
 use std::sync::Arc;
 
 use reqwest::Method;
+use serde_json::json;
 use url::Url;
 
 use super::catalog::CATALOG;
+use super::helpdesk::{
+    Authenticator, EmergencyCode, EmergencyValidity, HardwareToken, HardwareTokenRequest,
+    UserSearch, UserStatus,
+};
 use super::jwt::{Clock, JwtSigner};
 use super::key::SecurIdKey;
 use super::locks::MethodLocks;
 use super::retry::{parse_retry_after, RateLimitNotice, RetryPolicy};
-use super::users::{self, LookupUserRequest, SecurIdUser, UnlockMethodsRequest};
-use crate::error::{Error, UnlockIncomplete};
+use super::users::{self, object, LookupUserRequest, SecurIdUser, UnlockMethodsRequest};
+use crate::error::{Error, TransportError, UnlockIncomplete};
 use crate::transport::{Endpoint, HttpAnswer, HttpClient};
 use crate::vocab::Operation;
 
@@ -30,6 +35,15 @@ pub enum Repeat {
     Never,
 }
 
+/// Which version of the API a call is in: `adminRestApiUrl` ends in `/v1`; a v2 call goes
+/// to the same place with `/v2`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Version {
+    #[default]
+    V1,
+    V2,
+}
+
 /// One API call.
 #[derive(Debug, Clone)]
 pub struct ApiCall<'a> {
@@ -39,6 +53,29 @@ pub struct ApiCall<'a> {
     pub segments: &'a [&'a str],
     pub body: serde_json::Value,
     pub repeat: Repeat,
+    pub version: Version,
+    /// Query parameters (e.g. `pageSize`).
+    pub query: &'a [(&'a str, String)],
+}
+
+impl<'a> ApiCall<'a> {
+    /// A v1 call with no query, safe to repeat after a 429.
+    pub fn v1(
+        operation: Operation,
+        method: Method,
+        segments: &'a [&'a str],
+        body: serde_json::Value,
+    ) -> Self {
+        ApiCall {
+            operation,
+            method,
+            segments,
+            body,
+            repeat: Repeat::Safe,
+            version: Version::V1,
+            query: &[],
+        }
+    }
 }
 
 /// A client for one profile with its API key.
@@ -74,13 +111,41 @@ impl Client {
         &self.signer
     }
 
-    /// The full URL of a call.
+    /// The full URL of a v1 call.
     pub fn endpoint(&self, segments: &[&str]) -> Url {
+        self.url_of(Version::V1, segments, &[])
+    }
+
+    /// The full URL of a call in `version`: below `adminRestApiUrl`, its last segment `v1`
+    /// changed to `v2` for a v2 call (or `v2` added when it has no version).
+    pub fn url_of(&self, version: Version, segments: &[&str], query: &[(&str, String)]) -> Url {
         let mut url = self.base.clone();
-        url.path_segments_mut()
-            .expect("an http(s) base URL has path segments")
-            .pop_if_empty()
-            .extend(segments);
+        {
+            let mut path = url
+                .path_segments_mut()
+                .expect("an http(s) base URL has path segments");
+            path.pop_if_empty();
+            if version == Version::V2 {
+                let versioned = self
+                    .base
+                    .path_segments()
+                    .and_then(|mut s| s.next_back())
+                    .is_some_and(|last| {
+                        last.len() > 1
+                            && last.starts_with('v')
+                            && last[1..].chars().all(|c| c.is_ascii_digit())
+                    });
+                if versioned {
+                    path.pop();
+                }
+                path.push("v2");
+            }
+            path.extend(segments);
+        }
+        if !query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
         url
     }
 
@@ -88,7 +153,7 @@ impl Client {
     /// as the retry policy allows (calls marked [`Repeat::Safe`] only). A fresh token is
     /// asked of the signer for every attempt.
     pub async fn send(&self, call: &ApiCall<'_>) -> Result<HttpAnswer, Error> {
-        let url = self.endpoint(call.segments);
+        let url = self.url_of(call.version, call.segments, call.query);
         let mut attempt = 1;
         loop {
             let bearer = self.signer.bearer()?;
@@ -131,13 +196,12 @@ impl Client {
 
     /// User Details: `POST users/lookup` with `{"email"}` or `{"username"}`.
     pub async fn lookup_user(&self, req: &LookupUserRequest) -> Result<SecurIdUser, Error> {
-        let call = ApiCall {
-            operation: Operation::LookupUser,
-            method: Method::POST,
-            segments: &["users", "lookup"],
-            body: req.body(),
-            repeat: Repeat::Safe,
-        };
+        let call = ApiCall::v1(
+            Operation::LookupUser,
+            Method::POST,
+            &["users", "lookup"],
+            req.body(),
+        );
         let a = self.send(&call).await?;
         if is_success(a.status) {
             return Ok(SecurIdUser::from_body(&a.body)?);
@@ -148,13 +212,13 @@ impl Client {
     /// Unlock User Tokencodes: `PATCH users/{userId}/methods` with `{"unlockMethods"}`.
     /// A 500 answer that carries the lock statuses is [`Error::UnlockIncomplete`].
     pub async fn unlock_methods(&self, req: &UnlockMethodsRequest) -> Result<MethodLocks, Error> {
-        let call = ApiCall {
-            operation: Operation::UnlockMethods,
-            method: Method::PATCH,
-            segments: &["users", &req.user_id, "methods"],
-            body: req.body(),
-            repeat: Repeat::Safe,
-        };
+        let segments = ["users", &req.user_id, "methods"];
+        let call = ApiCall::v1(
+            Operation::UnlockMethods,
+            Method::PATCH,
+            &segments,
+            req.body(),
+        );
         let a = self.send(&call).await?;
         if is_success(a.status) {
             return Ok(MethodLocks::from_body(&a.body, &req.user_id)?);
@@ -170,6 +234,154 @@ impl Client {
             }
         }
         Err(status_error(&a, Operation::UnlockMethods))
+    }
+
+    /// Sends `call` and reads a 2xx answer with `read`; any other status is a server error
+    /// for the call's operation.
+    async fn answered<T>(
+        &self,
+        call: &ApiCall<'_>,
+        read: impl FnOnce(&[u8]) -> Result<T, TransportError>,
+    ) -> Result<T, Error> {
+        let a = self.send(call).await?;
+        if is_success(a.status) {
+            return Ok(read(&a.body)?);
+        }
+        Err(status_error(&a, call.operation))
+    }
+
+    /// User Search: `POST users/search?pageSize=N` with `{"emailLike"}`.
+    pub async fn search_users(
+        &self,
+        email_like: &str,
+        page_size: u32,
+    ) -> Result<UserSearch, Error> {
+        let query = [("pageSize", page_size.to_string())];
+        let call = ApiCall {
+            query: &query,
+            ..ApiCall::v1(
+                Operation::SearchUsers,
+                Method::POST,
+                &["users", "search"],
+                json!({ "emailLike": email_like }),
+            )
+        };
+        self.answered(&call, UserSearch::from_body).await
+    }
+
+    /// User Status: `PUT users/{userId}/userStatus`. The status the server reports after.
+    pub async fn set_user_status(
+        &self,
+        user_id: &str,
+        status: UserStatus,
+    ) -> Result<Option<String>, Error> {
+        let operation = match status {
+            UserStatus::Enabled => Operation::EnableUser,
+            UserStatus::Disabled => Operation::DisableUser,
+        };
+        let segments = ["users", user_id, "userStatus"];
+        let call = ApiCall::v1(operation, Method::PUT, &segments, status.body());
+        self.answered(&call, |b| {
+            Ok(object(b)?
+                .get("userStatus")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned))
+        })
+        .await
+    }
+
+    /// Enable Emergency Tokencode: `PUT v2/users/{userId}/emergencyTokencode`; when the v2
+    /// route answers 404 (for a user a lookup just found), the v1 call with `expirationDays`
+    /// — if v1 can express the request (whole days, the tenant's one-time setting). Never
+    /// repeated after a 429: each call issues a new code.
+    pub async fn emergency_code(
+        &self,
+        user_id: &str,
+        validity: &EmergencyValidity,
+    ) -> Result<EmergencyCode, Error> {
+        let segments = ["users", user_id, "emergencyTokencode"];
+        let v2 = ApiCall {
+            repeat: Repeat::Never,
+            version: Version::V2,
+            ..ApiCall::v1(
+                Operation::EmergencyCode,
+                Method::PUT,
+                &segments,
+                validity.v2_body(),
+            )
+        };
+        let a = self.send(&v2).await?;
+        if is_success(a.status) {
+            return Ok(EmergencyCode::from_body(&a.body)?);
+        }
+        if a.status != 404 {
+            return Err(status_error(&a, Operation::EmergencyCode));
+        }
+        let Some(body) = validity.v1_body() else {
+            return Err(Error::Server {
+                code: 404,
+                operation: Some(Operation::EmergencyCode),
+                server_message: Some(
+                    "This tenant has no v2 emergency tokencode call; its v1 call takes whole days and the tenant's one-time setting only."
+                        .to_owned(),
+                ),
+                catalog: &CATALOG,
+            });
+        };
+        let v1 = ApiCall {
+            repeat: Repeat::Never,
+            ..ApiCall::v1(Operation::EmergencyCode, Method::PUT, &segments, body)
+        };
+        self.answered(&v1, EmergencyCode::from_body).await
+    }
+
+    /// Authenticator Details v2: `GET v2/users/{userId}/devices` (browsers excluded; SID700
+    /// hardware tokens included).
+    pub async fn authenticators(&self, user_id: &str) -> Result<Vec<Authenticator>, Error> {
+        let query = [("includeBrowsers", "false".to_owned())];
+        let segments = ["users", user_id, "devices"];
+        let call = ApiCall {
+            version: Version::V2,
+            query: &query,
+            ..ApiCall::v1(
+                Operation::ListMethods,
+                Method::GET,
+                &segments,
+                serde_json::Value::Null,
+            )
+        };
+        self.answered(&call, Authenticator::list_from_body).await
+    }
+
+    /// Retrieve Hardware Token Details: `POST sidTokens/lookup`.
+    pub async fn lookup_token(&self, token: &HardwareTokenRequest) -> Result<HardwareToken, Error> {
+        let call = ApiCall::v1(
+            Operation::LookupToken,
+            Method::POST,
+            &["sidTokens", "lookup"],
+            token.serial_body(),
+        );
+        self.answered(&call, |b| HardwareToken::from_body(b, &token.serial))
+            .await
+    }
+
+    /// Assign (`assign` true) or unassign a hardware token: `PATCH
+    /// users/{userId}/sidTokens/assign|unassign`.
+    pub async fn assign_token(
+        &self,
+        user_id: &str,
+        token: &HardwareTokenRequest,
+        assign: bool,
+    ) -> Result<HardwareToken, Error> {
+        let (operation, verb, body) = if assign {
+            (Operation::Register, "assign", token.assign_body())
+        } else {
+            (Operation::UnregisterToken, "unassign", token.serial_body())
+        };
+        let segments = ["users", user_id, "sidTokens", verb];
+        let call = ApiCall::v1(operation, Method::PATCH, &segments, body);
+        self.answered(&call, |b| HardwareToken::from_body(b, &token.serial))
+            .await
     }
 
     /// Proves the server answers and accepts the API key: a user lookup of an address that

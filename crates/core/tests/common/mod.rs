@@ -176,6 +176,14 @@ pub fn success() -> Response {
     json(200, r#"{"code":0,"message":"Success","object":null}"#)
 }
 
+/// A port on 127.0.0.1 where nothing listens: bound, then released.
+pub fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    drop(l);
+    port
+}
+
 /// A profile built the way a person enters one.
 pub fn profile(url: &str, admin: &str) -> Profile {
     draft(url, admin).validate().expect("valid profile")
