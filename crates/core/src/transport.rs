@@ -345,7 +345,7 @@ pub fn excerpt(body: &[u8]) -> String {
             }
         })
         .collect();
-    let joined = words.join(" ");
+    let joined = crate::text::clean(&words.join(" "), crate::text::LONG);
     if joined.is_empty() {
         return "(empty)".to_owned();
     }
