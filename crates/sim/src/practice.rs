@@ -20,6 +20,8 @@ use crate::server::AppState;
 use crate::signin::{AdminCodesView, SignInAdminView, SignInControlError, SmsView};
 use crate::store::{SecurIdUser, StoreError, TokenView, UserView};
 
+mod helpdesk;
+
 /// The path prefix of every practice route.
 pub const PREFIX: &str = "/practice";
 
@@ -43,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/practice/admins/{admin}/codes", get(admin_codes))
         .route("/practice/admins/{admin}/sms", get(admin_sms))
         .route("/practice/admins/{admin}/blocked", post(admin_blocked))
+        .merge(helpdesk::routes())
 }
 
 /// A practice failure: an HTTP status and `{"error": ...}`.
