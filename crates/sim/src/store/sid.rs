@@ -10,7 +10,7 @@ use crate::fixture::{Fixture, SecurIdStatus};
 /// When the fixture's SID700 tokens were registered (2026-01-01T00:00:00Z) and when they
 /// expire (2031-01-31T00:00:00Z): fixed, so every start shows the same dates.
 const SID_REGISTERED: i64 = 1_767_225_600;
-const SID_EXPIRES: i64 = 1_927_929_600;
+const SID_EXPIRES: i64 = 1_927_584_000;
 
 /// The tenant's emergency tokencode settings (applied when a request leaves them out).
 pub const DEFAULT_EMERGENCY_MINUTES: u64 = 24 * 60;
