@@ -158,11 +158,9 @@ impl Controls {
                 "notUsable",
                 format!("the token is {}", status.as_str()),
             ),
-            LoginOutcome::AccountNotUsable { account } => (
-                false,
-                "notUsable",
-                format!("the user account is {account}"),
-            ),
+            LoginOutcome::AccountNotUsable { account } => {
+                (false, "notUsable", format!("the user account is {account}"))
+            }
         };
         Ok(LoginView {
             accepted,

@@ -780,7 +780,9 @@ impl Fixture {
         for token in &self.sid_tokens {
             let serial = token.serial.as_str();
             if serial.trim().is_empty() || serial.trim() != serial || serial.chars().count() > 36 {
-                return bad(format!("SID700 serial {serial:?} must be 1 to 36 characters"));
+                return bad(format!(
+                    "SID700 serial {serial:?} must be 1 to 36 characters"
+                ));
             }
             if !sid_serials.insert(serial) {
                 return bad(format!("SID700 {serial:?} listed twice"));

@@ -44,7 +44,13 @@ type Admin = Result<Path<String>, PathRejection>;
 type Body = Result<Bytes, BytesRejection>;
 
 /// Check the caller, then run `call` with the admin's name and the body's fields.
-async fn handle<F, Fut>(name: &'static str, state: AppState, admin: Admin, body: Body, call: F) -> Reply
+async fn handle<F, Fut>(
+    name: &'static str,
+    state: AppState,
+    admin: Admin,
+    body: Body,
+    call: F,
+) -> Reply
 where
     F: FnOnce(AppState, String, Fields) -> Fut,
     Fut: Future<Output = Result<Option<Value>, Code>>,
@@ -63,60 +69,104 @@ fn user_and_kind(fields: &Fields) -> Result<(String, u8), Code> {
 }
 
 async fn unregister_token(State(state): State<AppState>, admin: Admin, body: Body) -> Reply {
-    handle("token/unregisterActiveToken", state, admin, body, |state, _, fields| async move {
-        let (username, kind) = user_and_kind(&fields)?;
-        state.store.unregister_token(username, kind).await.map_err(store_code)?;
-        Ok(None)
-    })
+    handle(
+        "token/unregisterActiveToken",
+        state,
+        admin,
+        body,
+        |state, _, fields| async move {
+            let (username, kind) = user_and_kind(&fields)?;
+            state
+                .store
+                .unregister_token(username, kind)
+                .await
+                .map_err(store_code)?;
+            Ok(None)
+        },
+    )
     .await
 }
 
 async fn token_status(State(state): State<AppState>, admin: Admin, body: Body) -> Reply {
-    handle("token/getStatus", state, admin, body, |state, _, fields| async move {
-        let (username, kind) = user_and_kind(&fields)?;
-        let status = state.store.token_status(username, kind).await.map_err(store_code)?;
-        Ok(Some(Value::String(status.map(|s| s.to_string()).unwrap_or_default())))
-    })
+    handle(
+        "token/getStatus",
+        state,
+        admin,
+        body,
+        |state, _, fields| async move {
+            let (username, kind) = user_and_kind(&fields)?;
+            let status = state
+                .store
+                .token_status(username, kind)
+                .await
+                .map_err(store_code)?;
+            Ok(Some(Value::String(
+                status.map(|s| s.to_string()).unwrap_or_default(),
+            )))
+        },
+    )
     .await
 }
 
 async fn set_token_status(State(state): State<AppState>, admin: Admin, body: Body) -> Reply {
-    handle("token/update/token/status", state, admin, body, |state, _, fields| async move {
-        let (username, kind) = user_and_kind(&fields)?;
-        let status = fields.number("status", 1..=4)?;
-        state
-            .store
-            .set_token_status(username, kind, status)
-            .await
-            .map_err(store_code)?;
-        Ok(None)
-    })
+    handle(
+        "token/update/token/status",
+        state,
+        admin,
+        body,
+        |state, _, fields| async move {
+            let (username, kind) = user_and_kind(&fields)?;
+            let status = fields.number("status", 1..=4)?;
+            state
+                .store
+                .set_token_status(username, kind, status)
+                .await
+                .map_err(store_code)?;
+            Ok(None)
+        },
+    )
     .await
 }
 
 async fn unlock_user(State(state): State<AppState>, admin: Admin, body: Body) -> Reply {
-    handle("user/unlockUser", state, admin, body, |state, admin, fields| async move {
-        let username = fields.text("lockedUsername")?;
-        if username == admin {
-            return Err(Code::SameUser);
-        }
-        state.store.unlock_user(username).await.map_err(store_code)?;
-        Ok(None)
-    })
+    handle(
+        "user/unlockUser",
+        state,
+        admin,
+        body,
+        |state, admin, fields| async move {
+            let username = fields.text("lockedUsername")?;
+            if username == admin {
+                return Err(Code::SameUser);
+            }
+            state
+                .store
+                .unlock_user(username)
+                .await
+                .map_err(store_code)?;
+            Ok(None)
+        },
+    )
     .await
 }
 
 async fn user_status(State(state): State<AppState>, admin: Admin, body: Body) -> Reply {
-    handle("user/status/update", state, admin, body, |state, _, fields| async move {
-        let username = fields.text("username")?;
-        let active = fields.number("status", 0..=1)? == 1;
-        state
-            .store
-            .set_user_status(username, active)
-            .await
-            .map_err(store_code)?;
-        Ok(None)
-    })
+    handle(
+        "user/status/update",
+        state,
+        admin,
+        body,
+        |state, _, fields| async move {
+            let username = fields.text("username")?;
+            let active = fields.number("status", 0..=1)? == 1;
+            state
+                .store
+                .set_user_status(username, active)
+                .await
+                .map_err(store_code)?;
+            Ok(None)
+        },
+    )
     .await
 }
 
@@ -131,7 +181,10 @@ mod tests {
             user_and_kind(&fields(r#"{"username":"a","type":"2"}"#)),
             Ok(("a".into(), 2))
         );
-        assert_eq!(user_and_kind(&fields(r#"{"username":"a","type":4}"#)), Ok(("a".into(), 4)));
+        assert_eq!(
+            user_and_kind(&fields(r#"{"username":"a","type":4}"#)),
+            Ok(("a".into(), 4))
+        );
         for bad in [
             r#"{"username":"a","type":"0"}"#,
             r#"{"username":"a","type":"5"}"#,
@@ -140,7 +193,11 @@ mod tests {
             r#"{"username":"a"}"#,
             r#"{"type":"1"}"#,
         ] {
-            assert_eq!(user_and_kind(&fields(bad)), Err(Code::InvalidInput), "{bad}");
+            assert_eq!(
+                user_and_kind(&fields(bad)),
+                Err(Code::InvalidInput),
+                "{bad}"
+            );
         }
         assert_eq!(fields(r#"{"status":"0"}"#).number("status", 0..=1), Ok(0));
         assert_eq!(

@@ -60,6 +60,7 @@ pub use securid_auth::{
     JwtRejection, KeyError, KeyFile, SecurIdKey, CLOCK_SKEW_SECS, MAX_TOKEN_LIFETIME_SECS,
     PRACTICE_ACCESS_ID, PRACTICE_CUSTOMER_NAME, PRACTICE_KEY_PEM, SECURID_API_PATH,
 };
+pub use securid_helpdesk::{MAX_EMERGENCY_MINUTES, MAX_PAGE_SIZE, SECURID_V2_PATH};
 pub use server::{default_db_path, spawn, SecurIdConfig, SimConfig, SimHandle};
 pub use signin::{
     AdminCodesView, SignInAdminView, SignInControlError, SmsView, ADMIN_OTP_DIGITS,
@@ -71,5 +72,4 @@ pub use store::{
     EmergencyCodeView, PhoneView, SecurIdUser, SidTokenView, StoreError, Switches, TokenView,
     UserView, DEFAULT_EMERGENCY_MINUTES, DEFAULT_EMERGENCY_ONE_TIME,
 };
-pub use securid_helpdesk::{MAX_EMERGENCY_MINUTES, MAX_PAGE_SIZE, SECURID_V2_PATH};
 pub use token::{DeviceCodes, OtpKind, TokenStatus};

@@ -40,7 +40,10 @@ pub fn routes() -> Router<AppState> {
         .route(&v2("users/{user_id}/devices"), get(devices))
         .route(&v1("sidTokens/lookup"), post(sid_lookup))
         .route(&v1("users/{user_id}/sidTokens/assign"), patch(sid_assign))
-        .route(&v1("users/{user_id}/sidTokens/unassign"), patch(sid_unassign))
+        .route(
+            &v1("users/{user_id}/sidTokens/unassign"),
+            patch(sid_unassign),
+        )
 }
 
 type UserId = Result<Path<String>, PathRejection>;
@@ -126,15 +129,19 @@ async fn search(State(state): State<AppState>, RawQuery(query): RawQuery, body: 
         Ok(_) => return done(CALL, bad("emailLike must be a non-empty string")),
         Err(response) => return done(CALL, response),
     };
-    let result = state.store.securid_search(like, size).await.map(|(users, total)| {
-        json!({
-            "totalElements": total,
-            "totalPages": total.div_ceil(u64::from(size)),
-            "pageSize": size,
-            "currentPage": 0,
-            "elements": users.iter().map(UserDetails::from).collect::<Vec<_>>(),
-        })
-    });
+    let result = state
+        .store
+        .securid_search(like, size)
+        .await
+        .map(|(users, total)| {
+            json!({
+                "totalElements": total,
+                "totalPages": total.div_ceil(u64::from(size)),
+                "pageSize": size,
+                "currentPage": 0,
+                "elements": users.iter().map(UserDetails::from).collect::<Vec<_>>(),
+            })
+        });
     answer(CALL, result)
 }
 
@@ -290,7 +297,11 @@ async fn emergency_v2(State(state): State<AppState>, path: UserId, body: Bytes) 
 }
 
 /// `GET v2/users/{id}/devices?includeBrowsers=...` → `{devices, fidoTokens, sidTokens}`.
-async fn devices(State(state): State<AppState>, path: UserId, RawQuery(query): RawQuery) -> Response {
+async fn devices(
+    State(state): State<AppState>,
+    path: UserId,
+    RawQuery(query): RawQuery,
+) -> Response {
     const CALL: &str = "v2 users/{userId}/devices";
     let id = match user_id(path) {
         Ok(id) => id,
@@ -348,8 +359,8 @@ async fn sid_assign(State(state): State<AppState>, path: UserId, body: Bytes) ->
 /// `PATCH v1/users/{id}/sidTokens/unassign` `{"tokenSerialNumber"}`.
 async fn sid_unassign(State(state): State<AppState>, path: UserId, body: Bytes) -> Response {
     const CALL: &str = "users/{userId}/sidTokens/unassign";
-    let parsed = user_id(path)
-        .and_then(|id| Ok((id, serial(&fields(&body, &["tokenSerialNumber"])?)?)));
+    let parsed =
+        user_id(path).and_then(|id| Ok((id, serial(&fields(&body, &["tokenSerialNumber"])?)?)));
     let (id, serial) = match parsed {
         Ok(p) => p,
         Err(response) => return done(CALL, response),
@@ -369,8 +380,14 @@ mod tests {
         assert!(!ok("{}").one_time);
         let r = ok(r#"{"oneTimeUse": true, "expiryUnit": "hours", "expiryValue": 4}"#);
         assert_eq!((r.minutes, r.one_time, r.api), (240, true, 2));
-        assert_eq!(ok(r#"{"expiryUnit": "minutes", "expiryValue": 1}"#).minutes, 1);
-        assert_eq!(ok(r#"{"expiryUnit": "days", "expiryValue": 7}"#).minutes, 10_080);
+        assert_eq!(
+            ok(r#"{"expiryUnit": "minutes", "expiryValue": 1}"#).minutes,
+            1
+        );
+        assert_eq!(
+            ok(r#"{"expiryUnit": "days", "expiryValue": 7}"#).minutes,
+            10_080
+        );
         for bad in [
             r#"{"expiryUnit": "days"}"#,
             r#"{"expiryValue": 3}"#,
@@ -410,9 +427,18 @@ mod tests {
         assert_eq!(page_size(&None), Ok(25));
         assert_eq!(page_size(&q("pageSize=1")), Ok(1));
         assert_eq!(page_size(&q("x=1&pageSize=25")), Ok(25));
-        for bad in ["pageSize=0", "pageSize=26", "pageSize=", "pageSize=two", "pageSize=-1"] {
+        for bad in [
+            "pageSize=0",
+            "pageSize=26",
+            "pageSize=",
+            "pageSize=two",
+            "pageSize=-1",
+        ] {
             assert!(page_size(&q(bad)).is_err(), "{bad}");
         }
-        assert_eq!(query_param(&q("includeBrowsers"), "includeBrowsers"), Some(String::new()));
+        assert_eq!(
+            query_param(&q("includeBrowsers"), "includeBrowsers"),
+            Some(String::new())
+        );
     }
 }

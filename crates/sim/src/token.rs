@@ -515,16 +515,25 @@ mod tests {
         assert_eq!(t.vendor_status(), 2);
         assert!(t.lock());
         assert!(t.set_vendor_status(1));
-        assert_eq!((t.status, t.vendor_status()), (TokenStatus::PendingLocked, 1));
+        assert_eq!(
+            (t.status, t.vendor_status()),
+            (TokenStatus::PendingLocked, 1)
+        );
         assert!(t.set_vendor_status(2));
         assert_eq!((t.status, t.vendor_status()), (TokenStatus::Locked, 2));
         assert!(t.set_vendor_status(3));
         assert_eq!(t.vendor_status(), 3);
         let code = otp::hotp(&t.secret, t.counter, t.digits);
-        assert!(matches!(t.login(&code, NOW), LoginOutcome::NotUsable { .. }));
+        assert!(matches!(
+            t.login(&code, NOW),
+            LoginOutcome::NotUsable { .. }
+        ));
         assert!(t.set_vendor_status(4));
         assert_eq!(t.vendor_status(), 4);
-        assert!(matches!(t.login(&code, NOW), LoginOutcome::NotUsable { .. }));
+        assert!(matches!(
+            t.login(&code, NOW),
+            LoginOutcome::NotUsable { .. }
+        ));
         assert!(!t.unlock(), "a deactivated token is not unlocked");
         assert!(!t.set_vendor_status(5) && !t.set_vendor_status(0));
         t.status = TokenStatus::Suspended;

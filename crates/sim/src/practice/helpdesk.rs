@@ -39,7 +39,10 @@ async fn switches(State(state): State<AppState>) -> Answer<Switches> {
 /// Sets every switch: one left out goes back to its default.
 async fn set_switches(State(state): State<AppState>, body: Bytes) -> Answer<Switches> {
     let switches: Switches = json_body(&body)?;
-    if switches.otp_token_type.is_some_and(|t| !(1..=4).contains(&t)) {
+    if switches
+        .otp_token_type
+        .is_some_and(|t| !(1..=4).contains(&t))
+    {
         return Err(bad_request("otpTokenType must be 1, 2, 3, 4 or null"));
     }
     Ok(Json(controls(&state).set_switches(switches).await?))
@@ -68,5 +71,7 @@ struct SecurIdLoginRequest {
 /// `POST /practice/securid/login` answers HTTP 200 whether or not the code was accepted.
 async fn securid_login(State(state): State<AppState>, body: Bytes) -> Answer<EmergencyLoginView> {
     let SecurIdLoginRequest { who, tokencode } = json_body(&body)?;
-    Ok(Json(controls(&state).securid_login(&who, &tokencode).await?))
+    Ok(Json(
+        controls(&state).securid_login(&who, &tokencode).await?,
+    ))
 }

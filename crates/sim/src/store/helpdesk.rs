@@ -143,7 +143,11 @@ fn nothing_to_unregister(kind: u8, otp_type: Option<u8>) -> Code {
     }
 }
 
-fn held(tx: &Transaction, username: &str, kind: u8) -> Result<(Option<Held>, Option<u8>), StoreError> {
+fn held(
+    tx: &Transaction,
+    username: &str,
+    kind: u8,
+) -> Result<(Option<Held>, Option<u8>), StoreError> {
     let user = load_user(tx, username)?;
     let otp_type = switches(tx)?.otp_token_type;
     let held = if Some(kind) == otp_type {
@@ -290,7 +294,10 @@ impl Store {
             if !load_user(tx, &username)?.locked {
                 return Err(StoreError::Refused(Code::UserNotLocked));
             }
-            tx.execute("UPDATE users SET locked = 0 WHERE username = ?1", [&username])?;
+            tx.execute(
+                "UPDATE users SET locked = 0 WHERE username = ?1",
+                [&username],
+            )?;
             Ok(())
         })
         .await
@@ -318,7 +325,10 @@ impl Store {
     pub async fn lock_user(&self, username: String) -> Result<(), StoreError> {
         self.write(move |tx| {
             load_user(tx, &username)?;
-            tx.execute("UPDATE users SET locked = 1 WHERE username = ?1", [&username])?;
+            tx.execute(
+                "UPDATE users SET locked = 1 WHERE username = ?1",
+                [&username],
+            )?;
             Ok(())
         })
         .await

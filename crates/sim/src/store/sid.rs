@@ -4,7 +4,9 @@
 use rusqlite::{params, Row, Transaction};
 use serde::Serialize;
 
-use super::{find_securid, save_securid, SecurIdLookup, SecurIdUser, Store, StoreError, SECURID_COLUMNS};
+use super::{
+    find_securid, save_securid, SecurIdLookup, SecurIdUser, Store, StoreError, SECURID_COLUMNS,
+};
 use crate::fixture::{Fixture, SecurIdStatus};
 
 /// When the fixture's SID700 tokens were registered (2026-01-01T00:00:00Z) and when they
@@ -111,7 +113,8 @@ fn sid_tokens_where(
     condition: &str,
     value: &str,
 ) -> rusqlite::Result<Vec<SidTokenView>> {
-    let sql = format!("SELECT {SID_COLUMNS} FROM securid_sid_tokens WHERE {condition} ORDER BY serial");
+    let sql =
+        format!("SELECT {SID_COLUMNS} FROM securid_sid_tokens WHERE {condition} ORDER BY serial");
     let tokens = tx
         .prepare(&sql)?
         .query_map([value], sid_from_row)?
@@ -390,7 +393,13 @@ impl Store {
             tx.execute(
                 "UPDATE securid_sid_tokens SET user_id = ?1, name = ?2, assigned_at = ?3, \
                  assigned_by = ?4 WHERE serial = ?5",
-                params![user.id, name.unwrap_or_else(|| serial.clone()), now, by, serial],
+                params![
+                    user.id,
+                    name.unwrap_or_else(|| serial.clone()),
+                    now,
+                    by,
+                    serial
+                ],
             )?;
             sid_token(tx, &serial)
         })
