@@ -48,6 +48,20 @@ pub enum Command {
     /// Manage server profiles
     #[command(subcommand)]
     Profile(ProfileCommand),
+    /// Sign in to a CENTAGATE profile that has an Integration Key: password, then a code
+    ///
+    /// The password comes from TOKENDESK_PASSWORD or is asked for without echo; then, if the
+    /// server asks for a second factor, the code from the OTP token (or with --sms, or when the
+    /// server offers SMS alone, the code sent by SMS) comes from TOKENDESK_OTP or is asked for.
+    /// The variables are for automation only. The session is kept in the OS credential store
+    /// and used by every command of the profile until it ends.
+    Login {
+        /// Use an SMS code as the second factor (default: the OTP token's code when offered)
+        #[arg(long)]
+        sms: bool,
+    },
+    /// Sign out: end the session on the server and delete it from the OS credential store
+    Logout,
     /// Register, resynchronise or unlock a user's token (CENTAGATE)
     #[command(subcommand)]
     Token(TokenCommand),
@@ -69,8 +83,10 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum ProfileCommand {
     /// Add a profile. CENTAGATE: the auth token and secret code come from TOKENDESK_AUTH_TOKEN
-    /// and TOKENDESK_SECRET_CODE or are asked for without echo. SecurID Cloud (--kind securid):
-    /// the API key file. Either goes to the OS credential store
+    /// and TOKENDESK_SECRET_CODE or are asked for without echo; with --integration-key the
+    /// administrator signs in (`tokendesk login`) and the app's Secret Key comes from
+    /// TOKENDESK_APP_SECRET_KEY or is asked for. SecurID Cloud (--kind securid): the API key
+    /// file. Any of them goes to the OS credential store
     Add(ProfileAdd),
     /// List the profiles
     List,
@@ -107,6 +123,14 @@ pub struct ProfileAdd {
     /// CENTAGATE: web services path [default: /CentagateWS/webresources]
     #[arg(long, value_name = "P")]
     pub base_path: Option<String>,
+    /// CENTAGATE: the Integration Key of the "Web API" app the administrator signs in through
+    /// (then `tokendesk login` instead of an auth token and secret code)
+    #[arg(long, value_name = "KEY")]
+    pub integration_key: Option<String>,
+    /// CENTAGATE, with --integration-key: where the sign-in calls live, e.g.
+    /// /v2/CentagateWS/webresources [default: the base path]
+    #[arg(long, value_name = "P")]
+    pub auth_base_path: Option<String>,
     /// SecurID Cloud: the API key file (.json) from the Cloud Administration Console
     #[arg(long, value_name = "F")]
     pub key_file: Option<String>,
@@ -117,7 +141,8 @@ pub struct ProfileAdd {
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,
     /// Store no credentials: every run must set TOKENDESK_AUTH_TOKEN and TOKENDESK_SECRET_CODE
-    /// (SecurID Cloud: TOKENDESK_SECURID_KEY_FILE)
+    /// (SecurID Cloud: TOKENDESK_SECURID_KEY_FILE). Not with --integration-key: a signed-in
+    /// session lives in the OS credential store
     #[arg(long)]
     pub no_store: bool,
 }
@@ -158,12 +183,20 @@ impl ProfileAdd {
                         ),
                     ));
                 }
+                if self.no_store && self.integration_key.is_some() {
+                    return Err(cmd().error(
+                        ErrorKind::ArgumentConflict,
+                        "--no-store cannot go with --integration-key: a signed-in session lives in the OS credential store. Leave out --no-store to sign in with `tokendesk login`, or leave out --integration-key to give TOKENDESK_AUTH_TOKEN and TOKENDESK_SECRET_CODE at every run",
+                    ));
+                }
             }
             Kind::Securid => {
                 let foreign: Vec<&str> = [
                     ("--url", self.url.is_some()),
                     ("--admin", self.admin.is_some()),
                     ("--base-path", self.base_path.is_some()),
+                    ("--integration-key", self.integration_key.is_some()),
+                    ("--auth-base-path", self.auth_base_path.is_some()),
                 ]
                 .into_iter()
                 .filter(|(_, given)| *given)

@@ -4,11 +4,12 @@ use std::sync::Arc;
 
 use serde_json::json;
 use tokendesk_core::audit::{AuditFilter, AuditLog, AuditOutcome, Recorder, Surface, Verification};
-use tokendesk_core::backend::{secret_kind, ProfileSecret};
+use tokendesk_core::backend::{stored_secret_kind, ProfileSecret};
 use tokendesk_core::centagate::credentials::{
     CentagateCredentials, ENV_AUTH_TOKEN, ENV_SECRET_CODE,
 };
 use tokendesk_core::centagate::profile::ProfileDraft;
+use tokendesk_core::centagate::session::{AppSecretKey, ENV_APP_SECRET_KEY};
 use tokendesk_core::credentials::SecretStore;
 use tokendesk_core::ops::{NewToken, RegisterTokenRequest, Session, SyncTokenRequest, UserRequest};
 use tokendesk_core::profile::Profile;
@@ -23,12 +24,13 @@ use tokendesk_core::securid::users::{
 };
 use tokendesk_core::securid::ENV_KEY_FILE;
 use tokendesk_core::vocab::{Backend, Field};
-use tokendesk_core::{ConfigError, Error, ErrorInfo, ErrorKind, Secret};
+use tokendesk_core::{ConfigError, Error, ErrorInfo, ErrorKind};
 
 use crate::args::{
     AuditArgs, AuditCommand, Cli, Command, Kind, Method, OutcomeArg, ProfileAdd, ProfileCommand,
     TokenCommand, UserCommand, Who,
 };
+use crate::login;
 use crate::output::{self, Done, Failure, Partial};
 
 /// Runs the parsed command line.
@@ -41,6 +43,14 @@ pub async fn run(cli: Cli) -> Result<Done, Failure> {
             audit(a, profile, cli.json)
         }
         Command::Profile(p) => Ok(profile_command(p, profile).await?),
+        Command::Login { sms } => {
+            let p = profile_for(profile, Backend::Centagate, "login")?;
+            Ok(login::login(p, sms).await?)
+        }
+        Command::Logout => {
+            let p = profile_for(profile, Backend::Centagate, "logout")?;
+            Ok(login::logout(p).await?)
+        }
         Command::Token(TokenCommand::Register { user, sms, otp }) => {
             let token = match (sms, otp) {
                 (Some(phone), _) => NewToken::Sms { phone },
@@ -221,26 +231,28 @@ fn status_note(u: &SecurIdUser) -> Option<String> {
 /// The chosen profile, if it is for `backend` (else a usage error saying what the profile can
 /// do instead), and a session for it that says so on stderr while the server rate-limits.
 fn session_for(profile: Option<&str>, backend: Backend, command: &str) -> Result<Session, Failure> {
+    Ok(session(profile_for(profile, backend, command)?)?)
+}
+
+/// The chosen profile, if it is for `backend`; else a usage error saying what the profile can
+/// do instead.
+fn profile_for(profile: Option<&str>, backend: Backend, command: &str) -> Result<Profile, Failure> {
     let p = ProfileStore::open_default()?.choose(profile)?;
     if p.backend != backend {
         return Err(unsupported(&p, backend, command));
     }
-    Ok(session(p)?)
+    Ok(p)
 }
 
 /// A session for the profile that records into the audit log as the CLI, and says so on
 /// stderr while the server rate-limits.
 fn session(p: Profile) -> Result<Session, Error> {
-    Ok(
-        Session::new(p, recorder()?).on_rate_limit(Arc::new(|n: &RateLimitNotice| {
-            use std::io::Write;
-            let _ = writeln!(std::io::stderr().lock(), "note: {}", n.message);
-        })),
-    )
+    Ok(Session::new(p, recorder()?)
+        .on_rate_limit(Arc::new(|n: &RateLimitNotice| output::note(&n.message))))
 }
 
 /// The audit log's sink for what this command does.
-fn recorder() -> Result<Recorder, Error> {
+pub(crate) fn recorder() -> Result<Recorder, Error> {
     Recorder::open_default(Surface::Cli)
 }
 
@@ -343,31 +355,54 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
                     json!([]),
                 ));
             }
-            let rows: Vec<Vec<String>> = all
-                .values()
-                .map(|p| {
-                    vec![
-                        p.name.clone(),
-                        p.backend.label().into(),
-                        format!("{}{}", p.url, p.base_path),
-                        p.admin.clone(),
-                    ]
-                })
-                .collect();
+            let profiles: Vec<Profile> = all.into_values().collect();
+            let states = blocking({
+                let profiles = profiles.clone();
+                move || {
+                    profiles
+                        .iter()
+                        .map(login::session_state)
+                        .collect::<Vec<_>>()
+                }
+            })
+            .await;
+            let any_signs_in = states.iter().any(Option::is_some);
+            let mut header = vec!["NAME", "SERVER", "URL", "ADMIN / ACCESS ID"];
+            if any_signs_in {
+                header.push("SESSION");
+            }
+            let mut objects = Vec::new();
+            let mut rows = Vec::new();
+            for (p, state) in profiles.iter().zip(states) {
+                let mut row = vec![
+                    p.name.clone(),
+                    p.backend.label().into(),
+                    format!("{}{}", p.url, p.base_path),
+                    p.admin.clone(),
+                ];
+                let mut object = profile_json(p);
+                if let Some((words, json)) = state {
+                    row.push(words);
+                    object["session"] = json;
+                }
+                rows.push(row);
+                objects.push(object);
+            }
             let human = format!(
                 "Profiles ({}):\n{}",
                 rows.len(),
-                output::table(&["NAME", "SERVER", "URL", "ADMIN / ACCESS ID"], &rows)
+                output::table(&header, &rows)
             );
-            Ok(Done::local(
-                human,
-                all.values().map(profile_json).collect::<Vec<_>>(),
-            ))
+            Ok(Done::local(human, objects))
         }
         ProfileCommand::Show { name } => {
             let p = store.get(&name)?;
-            let secret = secret_kind(p.backend);
-            let secrets = blocking(move || credential_state(&name, secret)).await;
+            let secret = stored_secret_kind(&p);
+            let (secrets, session) = blocking({
+                let p = p.clone();
+                move || (credential_state(&name, secret), login::session_state(&p))
+            })
+            .await;
             let who = match p.backend {
                 Backend::Centagate => format!("  admin:       {}\n", p.admin),
                 Backend::SecurId => format!(
@@ -376,8 +411,15 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
                     p.admin
                 ),
             };
+            let sign_in = match (&p.integration_key, &session) {
+                (Some(key), Some((words, _))) => format!(
+                    "  signs in:    through the app with Integration Key {key}, at {}\n  session:     {words}\n",
+                    p.auth_endpoint().base_path
+                ),
+                _ => String::new(),
+            };
             let human = format!(
-                "Profile {}\n  server:      {}\n  URL:         {}\n  base path:   {}\n{who}  CA file:     {}\n  timeout:     {} s\n  {:<13}{}",
+                "Profile {}\n  server:      {}\n  URL:         {}\n  base path:   {}\n{who}{sign_in}  CA file:     {}\n  timeout:     {} s\n  {:<12} {}",
                 p.name,
                 p.backend.label(),
                 p.url,
@@ -389,6 +431,9 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
             );
             let mut object = profile_json(&p);
             object["credentials"] = json!(secrets);
+            if let Some((_, json)) = session {
+                object["session"] = json;
+            }
             Ok(Done::local(human, object))
         }
         ProfileCommand::Remove { name } => {
@@ -396,7 +441,7 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
                 profile: removed,
                 secret,
             } = profile_changes::remove(&store, &recorder()?, &name).await?;
-            let kind = secret_kind(removed.backend);
+            let kind = stored_secret_kind(&removed);
             let (what, was) = (kind.word, kind.was());
             let note = match secret {
                 SecretRemoval::Deleted => {
@@ -432,7 +477,8 @@ async fn profile_add(store: &ProfileStore, add: ProfileAdd) -> Result<Done, Erro
     if add.kind == Kind::Securid {
         return profile_add_securid(store, add).await;
     }
-    // Both are present: checked with the command line (Cli::check).
+    // Both are present: checked with the command line (Cli::check), as is --no-store not
+    // going with --integration-key.
     let profile = ProfileDraft {
         name: add.name,
         url: add.url.unwrap_or_default(),
@@ -440,17 +486,37 @@ async fn profile_add(store: &ProfileStore, add: ProfileAdd) -> Result<Done, Erro
         base_path: add.base_path,
         ca_file: add.ca_file,
         timeout_secs: add.timeout,
-        ..Default::default()
+        integration_key: add.integration_key,
+        auth_base_path: add.auth_base_path,
     }
     .validate()?;
     if store.load()?.contains_key(&profile.name) {
         return Err(ConfigError::ProfileExists { name: profile.name }.into());
     }
     let recorder = recorder()?;
-    let where_ = if add.no_store {
+    let (where_, next) = if add.no_store {
         profile_changes::add_without_secret(store, &recorder, profile.clone()).await?;
-        format!(
-            "credentials not stored: set {ENV_AUTH_TOKEN} and {ENV_SECRET_CODE} for every command"
+        (
+            format!("credentials not stored: set {ENV_AUTH_TOKEN} and {ENV_SECRET_CODE} for every command"),
+            format!("Check it with `tokendesk profile test {}`.", profile.name),
+        )
+    } else if profile.signs_in() {
+        let key = match AppSecretKey::from_env()? {
+            Some(k) => k,
+            None => AppSecretKey::new(login::ask(
+                Field::AppSecretKey,
+                "The app's Secret Key (input hidden): ",
+                ENV_APP_SECRET_KEY,
+            )?)?,
+        };
+        let secret = Some(ProfileSecret::CentagateApp(key));
+        profile_changes::save(store, &recorder, profile.clone(), secret, false).await?;
+        (
+            format!(
+                "it signs in through the app with Integration Key {}, whose Secret Key is saved in the OS credential store",
+                profile.integration_key.as_deref().unwrap_or_default()
+            ),
+            format!("Sign in with `tokendesk --profile {} login`.", profile.name),
         )
     } else {
         let creds = match CentagateCredentials::from_env()? {
@@ -459,16 +525,18 @@ async fn profile_add(store: &ProfileStore, add: ProfileAdd) -> Result<Done, Erro
         };
         let secret = Some(ProfileSecret::Centagate(creds));
         profile_changes::save(store, &recorder, profile.clone(), secret, false).await?;
-        "credentials saved in the OS credential store".to_owned()
+        (
+            "credentials saved in the OS credential store".to_owned(),
+            format!("Check it with `tokendesk profile test {}`.", profile.name),
+        )
     };
     let human = format!(
-        "Added profile '{}' for {} at {}{} as {}; {where_}.\nCheck it with `tokendesk profile test {}`.",
+        "Added profile '{}' for {} at {}{} as {}; {where_}.\n{next}",
         profile.name,
         profile.backend.label(),
         profile.url,
         profile.base_path,
         profile.admin,
-        profile.name
     );
     Ok(Done::local(human, profile_json(&profile)))
 }
@@ -510,13 +578,9 @@ async fn profile_add_securid(store: &ProfileStore, add: ProfileAdd) -> Result<Do
 }
 
 fn prompt_credentials() -> Result<CentagateCredentials, Error> {
-    let ask = |field: Field, prompt: &str| {
-        rpassword::prompt_password(prompt).map(Secret::new).map_err(|_| {
-            Error::input(field, format!("no terminal to ask on: set {ENV_AUTH_TOKEN} and {ENV_SECRET_CODE} in the environment"))
-        })
-    };
-    let token = ask(Field::AuthToken, "Auth token (input hidden): ")?;
-    let code = ask(Field::SecretCode, "Secret code (input hidden): ")?;
+    let env = format!("{ENV_AUTH_TOKEN} and {ENV_SECRET_CODE}");
+    let token = login::ask(Field::AuthToken, "Auth token (input hidden): ", &env)?;
+    let code = login::ask(Field::SecretCode, "Secret code (input hidden): ", &env)?;
     CentagateCredentials::new(token, code)
 }
 

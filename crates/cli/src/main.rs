@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod login;
 mod output;
 
 use tokendesk_core::{ErrorInfo, ErrorKind};

@@ -143,6 +143,12 @@ fn print_error(json_mode: bool, info: &ErrorInfo, http: bool) {
     let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), text.as_bytes());
 }
 
+/// A line for the person on stderr, beside the result on stdout.
+pub fn note(text: &str) {
+    let line = format!("note: {text}\n");
+    let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes());
+}
+
 /// Writes a line to stdout. A reader that went away (`| head`, a closed pipe) must not turn
 /// the command's result into a panic: the exit status still says what happened.
 fn stdout(line: &str) {

@@ -7,8 +7,14 @@
 
 mod common;
 
-use common::{dead_origin, key_dir, secret_service, unique_name, Desk, Out, Sim};
-use tokendesk_sim::{AdminCredentials, FailMode, Faults, Fixture, SimConfig};
+use common::{
+    dead_origin, key_dir, secret_service, skip_without_store, store_entry, unique_name, Desk, Out,
+    Sim,
+};
+use tokendesk_sim::{
+    AdminCredentials, AppSpec, FailMode, Faults, Fixture, SignInSpec, SimConfig,
+    PRACTICE_INTEGRATION_KEY,
+};
 
 const AUTH: &str = "CANARY-AUTH-7f3a9";
 const SECRET: &str = "CANARY-SECRET-c41e";
@@ -83,21 +89,30 @@ fn forms(label: &str, bytes: &[u8], out: &mut Vec<(String, String)>) {
     }
 }
 
-/// Everything that must never be printed or written, as (what, lowercase text).
-fn needles(extra_admins: &[&str]) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    forms("the auth token", AUTH.as_bytes(), &mut out);
-    forms("the secret code", SECRET.as_bytes(), &mut out);
-    for admin in [ADMIN].iter().chain(extra_admins) {
-        let cen = tokendesk_sim::cen_token(admin, AUTH, SECRET);
+/// An auth token and secret code in their forms, and the cenToken they make for each admin.
+fn credential_forms(auth: &str, secret: &str, admins: &[&str], out: &mut Vec<(String, String)>) {
+    forms("the auth token", auth.as_bytes(), out);
+    forms("the secret code", secret.as_bytes(), out);
+    for admin in admins {
+        let cen = tokendesk_sim::cen_token(admin, auth, secret);
         assert_eq!(cen.len(), 64);
-        forms(&format!("cenToken of {admin}"), cen.as_bytes(), &mut out);
-        forms(&format!("raw cenToken of {admin}"), &unhex(&cen), &mut out);
+        forms(&format!("cenToken of {admin}"), cen.as_bytes(), out);
+        forms(&format!("raw cenToken of {admin}"), &unhex(&cen), out);
         out.push((
             format!("start of cenToken of {admin}"),
             cen[..16].to_owned(),
         ));
     }
+}
+
+/// Everything that must never be printed or written, as (what, lowercase text).
+fn needles(extra_admins: &[&str]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let admins: Vec<&str> = [ADMIN]
+        .into_iter()
+        .chain(extra_admins.iter().copied())
+        .collect();
+    credential_forms(AUTH, SECRET, &admins, &mut out);
     // Parts of the canaries, should one be cut short.
     out.push(("part of the auth token".into(), "CANARY-AUTH".into()));
     out.push(("part of the secret code".into(), "CANARY-SECRET".into()));
@@ -108,6 +123,8 @@ fn needles(extra_admins: &[&str]) -> Vec<(String, String)> {
 
 struct Watch {
     needles: Vec<(String, String)>,
+    /// Every output checked so far (where, text), checked again for secrets learnt later.
+    seen: Vec<(String, String)>,
     runs: usize,
     verbose_lines: usize,
     /// How many times the audit log's database (or its WAL) was among the files scanned.
@@ -130,6 +147,7 @@ impl Watch {
     fn new() -> Watch {
         Watch {
             needles: needles(&["helpdesk-x"]),
+            seen: Vec::new(),
             runs: 0,
             verbose_lines: 0,
             audit_scans: 0,
@@ -162,10 +180,7 @@ impl Watch {
                 line[..16].to_owned(),
             ));
         }
-        w.needles.extend(
-            more.into_iter()
-                .map(|(what, text)| (what, text.to_lowercase())),
-        );
+        w.watch_for(more);
         w
     }
 
@@ -185,11 +200,29 @@ impl Watch {
         }
     }
 
+    /// Watches for more secrets from now on (`needles` as [`forms`] or [`credential_forms`]
+    /// make them), and checks every output seen so far for them too.
+    fn watch_for(&mut self, more: Vec<(String, String)>) {
+        self.needles.extend(
+            more.into_iter()
+                .map(|(what, text)| (what, text.to_lowercase())),
+        );
+        for (where_, text) in &self.seen {
+            self.clean(where_, text);
+        }
+    }
+
+    /// Checks an output, and keeps it for secrets learnt later.
+    fn output(&mut self, where_: String, text: &str) {
+        self.clean(&where_, text);
+        self.seen.push((where_, text.to_owned()));
+    }
+
     /// Checks one run's streams and every file of the desk.
     fn check(&mut self, desk: &Desk, out: &Out) {
         self.runs += 1;
-        self.clean(&format!("stdout of `{}`", out.args), &out.stdout);
-        self.clean(&format!("stderr of `{}`", out.args), &out.stderr);
+        self.output(format!("stdout of `{}`", out.args), &out.stdout);
+        self.output(format!("stderr of `{}`", out.args), &out.stderr);
         self.verbose_lines += out
             .stderr
             .lines()
@@ -583,11 +616,7 @@ fn canaries_never_leak_at_the_most_verbose_level() {
 
 #[test]
 fn canaries_in_the_credential_store_never_leak() {
-    if !secret_service() {
-        eprintln!(
-            "note: canaries_in_the_credential_store_never_leak skipped: run it as \
-             `scripts/with-secret-service.sh cargo test -p tokendesk-cli` for the real Secret Service"
-        );
+    if skip_without_store("canaries_in_the_credential_store_never_leak") {
         return;
     }
     let sim = Sim::demo_with_admin(canary_admin());
@@ -668,6 +697,161 @@ fn canaries_in_the_credential_store_never_leak() {
     w.run(&desk, &["profile", "remove", &name], 0);
     w.run(&desk, &["--json", "profile", "remove", &json_name], 0);
     w.both(&desk, &["profile", "remove", &name], 5);
+}
+
+/// The sign-in canaries: the administrator's password, a wrong one, the app's Secret Key.
+const PASSWORD: &str = "CANARY-PASSWORD-2d9c";
+const WRONG_PASSWORD: &str = "CANARY-WRONGPW-81f0";
+const APP_KEY: &str = "CANARY-APPKEY-6a17";
+
+/// The session a signed-in profile keeps, from the store (libsecret's `secret-tool`).
+fn kept_session(profile: &str) -> (String, String) {
+    let entry = store_entry(&format!("session:{profile}")).expect("a session entry");
+    let v: serde_json::Value = serde_json::from_str(&entry).expect("JSON");
+    let text = |k: &str| v[k].as_str().expect("a string").to_owned();
+    (text("authToken"), text("secretCode"))
+}
+
+#[test]
+fn sign_in_secrets_never_leak_at_the_most_verbose_level() {
+    if skip_without_store("sign_in_secrets_never_leak_at_the_most_verbose_level") {
+        return;
+    }
+    let sim = Sim::start(SimConfig {
+        fixture: Fixture {
+            admins: vec![canary_admin()],
+            app: AppSpec {
+                integration_key: PRACTICE_INTEGRATION_KEY.into(),
+                secret_key: APP_KEY.into(),
+            },
+            sign_in: vec![SignInSpec {
+                admin: ADMIN.into(),
+                password: PASSWORD.into(),
+                ..SignInSpec::practice()
+            }],
+            ..Fixture::demo()
+        },
+        practice: true,
+        ..SimConfig::default()
+    });
+    let origin = sim.origin();
+    let name = unique_name("cs-signin");
+    let mut desk = Desk::new();
+    let mut w = Watch::new();
+    let mut more = Vec::new();
+    for (what, text) in [
+        ("the password", PASSWORD),
+        ("a wrong password", WRONG_PASSWORD),
+        ("the app Secret Key", APP_KEY),
+    ] {
+        forms(what, text.as_bytes(), &mut more);
+        more.push((format!("part of {what}"), text[..text.len() - 2].to_owned()));
+    }
+    w.watch_for(more);
+
+    let add = |json: bool, name: &str| {
+        let mut args = vec!["profile", "add", name, "--url", &origin, "--admin", ADMIN];
+        args.extend(["--integration-key", PRACTICE_INTEGRATION_KEY]);
+        if json {
+            args.insert(0, "--json");
+        }
+        args.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let json_name = format!("{name}-j");
+    for (json, n) in [(false, &name), (true, &json_name)] {
+        w.run_env(
+            &desk,
+            &refs(&add(json, n)),
+            &[("TOKENDESK_APP_SECRET_KEY", Some(APP_KEY))],
+            0,
+        );
+    }
+    desk.set("TOKENDESK_PROFILE", &name);
+    w.both(&desk, &["profile", "show", &name], 0);
+    w.both(&desk, &["profile", "list"], 0);
+    w.both(&desk, &["user", "methods", "--user", "oscar"], 5);
+
+    let codes = sim.admin_codes(ADMIN, 1);
+    // Not a run of one digit, which binary files hold anyway.
+    let wrong_code = if codes.contains(&"740285".to_owned()) {
+        "740286"
+    } else {
+        "740285"
+    };
+    w.watch_for(
+        codes
+            .iter()
+            .map(|c| ("an OTP code".to_owned(), c.clone()))
+            .chain([("a wrong code".to_owned(), wrong_code.to_owned())])
+            .collect(),
+    );
+    let login = |w: &mut Watch, json: bool, password: &str, code: &str, status: i32| {
+        let args: &[&str] = if json {
+            &["--json", "login"]
+        } else {
+            &["login"]
+        };
+        w.run_env(
+            &desk,
+            args,
+            &[
+                ("TOKENDESK_PASSWORD", Some(password)),
+                ("TOKENDESK_OTP", Some(code)),
+            ],
+            status,
+        );
+    };
+    let learn_session = |w: &mut Watch| {
+        let (auth, secret) = kept_session(&name);
+        let mut more = Vec::new();
+        credential_forms(&auth, &secret, &[ADMIN], &mut more);
+        w.watch_for(more);
+    };
+    for json in [false, true] {
+        login(&mut w, json, WRONG_PASSWORD, &codes[0], 3);
+        login(&mut w, json, PASSWORD, wrong_code, 3);
+    }
+    login(&mut w, false, PASSWORD, &codes[0], 0);
+    learn_session(&mut w);
+    w.both(&desk, &["user", "methods", "--user", "oscar"], 0);
+    w.both(&desk, &["token", "unlock", "--user", "bob"], 3);
+    w.both(&desk, &["profile", "show", &name], 0);
+    w.both(&desk, &["profile", "list"], 0);
+    w.both(&desk, &["profile", "test"], 0);
+    w.run(&desk, &["logout"], 0);
+    w.both(&desk, &["user", "methods", "--user", "oscar"], 5);
+
+    login(&mut w, true, PASSWORD, &codes[1], 0);
+    learn_session(&mut w);
+    // The server ends it: 10001, ended here too.
+    sim.end_admin_sessions(ADMIN);
+    w.run(&desk, &["--json", "user", "methods", "--user", "oscar"], 5);
+    w.run(&desk, &["logout"], 0);
+
+    // SMS on a terminal: the password typed in, the code from the practice panel.
+    let mut sms = None;
+    let (out, shown) = desk.run_tty(&["-vvv", "login", "--sms"], &[], |prompt| {
+        if prompt.contains("Password") {
+            PASSWORD.to_owned()
+        } else {
+            let code = sim.admin_sms(ADMIN).expect("an SMS code was sent");
+            sms = Some(code.clone());
+            code
+        }
+    });
+    let sms = sms.expect("the SMS code was asked for");
+    w.watch_for(vec![("the SMS code".into(), sms)]);
+    w.check(&desk, &out);
+    out.status(0);
+    learn_session(&mut w);
+    w.output("the terminal of `login --sms`".into(), &shown);
+    w.run(&desk, &["--json", "logout"], 0);
+
+    // Audit entries of every step, and still nothing secret in any file.
+    w.both(&desk, &["audit"], 0);
+    w.run(&desk, &["profile", "remove", &name], 0);
+    w.run(&desk, &["--json", "profile", "remove", &json_name], 0);
+    assert!(w.audit_scans >= 20, "the audit log was scanned");
 }
 
 #[test]

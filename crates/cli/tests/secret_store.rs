@@ -15,26 +15,12 @@ use common::{
 use serde_json::Value;
 
 fn skip(test: &str) -> bool {
-    if secret_service() {
-        return false;
-    }
-    eprintln!(
-        "note: {test} skipped: it needs the real Secret Service; run it as \
-         `scripts/with-secret-service.sh cargo test -p tokendesk-cli` (sets TOKENDESK_TEST_SECRET_SERVICE=1)"
-    );
-    true
+    common::skip_without_store(test)
 }
 
 /// What `secret-tool` (libsecret, independent of our code) finds for a profile.
 fn lookup(profile: &str) -> Option<String> {
-    let out = Command::new("secret-tool")
-        .args(["lookup", "service", "tokendesk", "username"])
-        .arg(format!("profile:{profile}"))
-        .output()
-        .expect("secret-tool runs (package libsecret-tools)");
-    out.status
-        .success()
-        .then(|| String::from_utf8(out.stdout).expect("UTF-8"))
+    common::store_entry(&format!("profile:{profile}"))
 }
 
 fn add_stored(desk: &Desk, name: &str, origin: &str, auth: &str, secret: &str) {

@@ -160,6 +160,12 @@ pub enum ConfigError {
     /// The server refused a kept session (code 10001): TokenDesk ended it.
     #[error("the server no longer accepts the session of profile '{profile}' (code 10001)")]
     SessionEnded { profile: String },
+    /// The bulk jobs' journal could not be written or read: rows are not sent unjournalled.
+    #[error("the bulk job journal {path} cannot be used: {detail}")]
+    JournalUnavailable { path: String, detail: String },
+    /// No bulk job with this id in the journal.
+    #[error("no bulk job '{job}'")]
+    JobNotFound { job: String },
 }
 
 /// The four kinds of failure, as serialised.
@@ -394,6 +400,18 @@ impl ConfigError {
             ConfigError::SessionExpired { profile, at } => (
                 format!("The session of profile '{profile}' has ended"),
                 format!("It ended at {at} (the server's session timeout). Nothing was sent. {}", sign_in(profile)),
+            ),
+            ConfigError::JournalUnavailable { path, detail } => (
+                "The bulk job journal cannot be written".into(),
+                format!("TokenDesk records each row of a bulk job before sending it, and could not ({detail}; {path}). No row was sent unrecorded. Free disk space, make sure you may write to that folder (TOKENDESK_DATA_DIR sets another one), then resume the job."),
+            ),
+            ConfigError::JobNotFound { job } => (
+                format!("No bulk job '{job}'"),
+                if cli {
+                    "List the jobs with `tokendesk bulk status`.".into()
+                } else {
+                    "Choose a job from the Bulk screen's list.".into()
+                },
             ),
             ConfigError::SessionEnded { profile } => (
                 format!("The server ended the session of profile '{profile}'"),
@@ -669,6 +687,11 @@ mod tests {
                 at: s(),
             },
             ConfigError::SessionEnded { profile: s() },
+            ConfigError::JournalUnavailable {
+                path: s(),
+                detail: s(),
+            },
+            ConfigError::JobNotFound { job: s() },
         ];
         let transport = vec![
             TransportError::Unreachable {
@@ -721,7 +744,9 @@ mod tests {
                 | ConfigError::ExportFailed { .. }
                 | ConfigError::NotSignedIn { .. }
                 | ConfigError::SessionExpired { .. }
-                | ConfigError::SessionEnded { .. } => {}
+                | ConfigError::SessionEnded { .. }
+                | ConfigError::JournalUnavailable { .. }
+                | ConfigError::JobNotFound { .. } => {}
             }
         }
         for t in &transport {
@@ -793,8 +818,8 @@ mod tests {
             .filter(|h| names_a_command_or_flag(h))
             .count();
         assert_eq!(
-            named, 9,
-            "ProfileNotFound, NoProfileChosen twice, SecretMissing (CENTAGATE, app key), Tls, NotSignedIn, SessionExpired, SessionEnded"
+            named, 10,
+            "ProfileNotFound, NoProfileChosen twice, SecretMissing (CENTAGATE, app key), Tls, NotSignedIn, SessionExpired, SessionEnded, JobNotFound"
         );
         assert!(cli(Error::Config(ConfigError::ProfileNotFound {
             name: "x".into()

@@ -6,11 +6,12 @@
 //! [`catalog`], [`secret`]) at the bottom, then [`error`], [`validate`], [`transport`],
 //! [`sign`] and [`profile`], then one folder per server vendor ([`centagate`], [`securid`]),
 //! then the one seam over them ([`backend`]), then [`profiles`] and [`credentials`], then
-//! [`audit`], then [`ops`], [`sign_in`], [`confirm`] and [`profile_changes`] on top. No module cycle:
+//! [`audit`], then [`ops`], [`sign_in`], [`confirm`] and [`profile_changes`], and [`bulk`] over `ops`, on top. No module cycle:
 //! `tests/module_graph.rs` checks it. `docs/architecture.md` has the map.
 
 pub mod audit;
 pub mod backend;
+pub mod bulk;
 pub mod catalog;
 pub mod centagate;
 pub mod clock;

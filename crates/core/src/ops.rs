@@ -692,6 +692,32 @@ impl Session {
         .await
     }
 
+    /// SecurID: finds a user by email address or username, then unlocks the chosen
+    /// tokencode methods — one recorded action (a bulk row, where no person saw the lookup).
+    pub async fn unlock_found_user(
+        &self,
+        who: &LookupUserRequest,
+        methods: &[UnlockMethod],
+    ) -> Result<Outcome<MethodLocks>, Error> {
+        let who = self.who(Operation::UnlockMethods, who)?;
+        let methods = UnlockMethodsRequest::methods(methods)?;
+        let list = method_list(&methods);
+        self.recorded(
+            Operation::UnlockMethods,
+            &who.value,
+            &[("methods", &list)],
+            async {
+                let (_, user) = self.find(Operation::UnlockMethods, &who).await?;
+                let req = UnlockMethodsRequest {
+                    user_id: user.id,
+                    methods: methods.clone(),
+                };
+                self.unlock_methods_unrecorded(&req).await
+            },
+        )
+        .await
+    }
+
     /// SecurID: a SID700 hardware token by serial: its status and whom it is assigned to.
     pub async fn lookup_token(
         &self,

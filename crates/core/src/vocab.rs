@@ -224,6 +224,12 @@ pub enum Field {
     Validity,
     /// SecurID: the name given to an assigned hardware token.
     TokenName,
+    /// A bulk job's CSV file (its header, its columns, its text).
+    CsvFile,
+    /// A bulk job's operation.
+    BulkOperation,
+    /// A bulk job's number of rows in flight at once.
+    Concurrency,
 }
 
 impl Field {
@@ -259,6 +265,9 @@ impl Field {
             Field::PageSize => "Page size",
             Field::Validity => "Validity",
             Field::TokenName => "Token name",
+            Field::CsvFile => "CSV file",
+            Field::BulkOperation => "Bulk operation",
+            Field::Concurrency => "Concurrency",
         }
     }
 }

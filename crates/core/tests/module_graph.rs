@@ -36,6 +36,7 @@ const ABOVE_VENDORS: &[&str] = &[
     "ops",
     "sign_in",
     "confirm",
+    "bulk",
     "profile_changes",
     "audit",
 ];

@@ -108,6 +108,11 @@ impl Controls {
         self.sign_ins.set_blocked(admin, blocked)
     }
 
+    /// End `admin`'s live sessions (their next admin call answers 10001).
+    pub fn end_admin_sessions(&self, admin: &str) -> Result<SignInAdminView, SignInControlError> {
+        self.sign_ins.end_sessions(admin)
+    }
+
     /// Every user with their phone and OTP token.
     pub async fn users(&self) -> Result<Vec<UserView>, StoreError> {
         self.store.users().await

@@ -45,6 +45,10 @@ pub fn routes() -> Router<AppState> {
         .route("/practice/admins/{admin}/codes", get(admin_codes))
         .route("/practice/admins/{admin}/sms", get(admin_sms))
         .route("/practice/admins/{admin}/blocked", post(admin_blocked))
+        .route(
+            "/practice/admins/{admin}/end-sessions",
+            post(admin_end_sessions),
+        )
         .merge(helpdesk::routes())
 }
 
@@ -273,4 +277,11 @@ async fn admin_blocked(
     let admin = serial(path)?;
     let BlockedRequest { blocked } = json_body(&body)?;
     Ok(Json(controls(&state).set_admin_blocked(&admin, blocked)?))
+}
+
+async fn admin_end_sessions(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Answer<SignInAdminView> {
+    Ok(Json(controls(&state).end_admin_sessions(&serial(path)?)?))
 }

@@ -315,11 +315,26 @@ impl SignIns {
             return Err(SignInControlError::UnknownAdmin(admin.into()));
         }
         self.lock().blocked.insert(admin.into(), blocked);
-        Ok(self
-            .admins()
+        Ok(self.view(admin))
+    }
+
+    /// End `admin`'s live sessions, as a logout elsewhere or an early timeout would: the
+    /// next admin call signed with one answers 10001.
+    pub fn end_sessions(&self, admin: &str) -> Result<SignInAdminView, SignInControlError> {
+        if self.spec(admin).is_none() {
+            return Err(SignInControlError::UnknownAdmin(admin.into()));
+        }
+        self.lock().sessions.retain(|_, s| s.admin != admin);
+        tracing::info!(admin, "sessions ended (practice control)");
+        Ok(self.view(admin))
+    }
+
+    /// The practice view of `admin`, who has a sign-in.
+    fn view(&self, admin: &str) -> SignInAdminView {
+        self.admins()
             .into_iter()
             .find(|a| a.username == admin)
-            .expect("the admin has a sign-in"))
+            .expect("the admin has a sign-in")
     }
 
     /// End every session and first step, forget SMS codes and blocks (practice reset).

@@ -513,6 +513,34 @@ async fn logout_ends_the_session() {
 }
 
 #[tokio::test]
+async fn the_practice_panel_ends_an_admins_sessions() {
+    let sim = common::demo().await;
+    let c = Client::new(&sim);
+    let (_, first) = c.basic(PLAIN_ADMIN, PLAIN_PASSWORD).await;
+    let (_, second) = c.basic(PLAIN_ADMIN, PLAIN_PASSWORD).await;
+    assert_eq!(c.admin_call(PLAIN_ADMIN, &first).await, 0);
+    let end = |admin: &str| {
+        http()
+            .post(format!(
+                "{}/admins/{admin}/end-sessions",
+                sim.practice_url().unwrap()
+            ))
+            .send()
+    };
+    let response = end(PLAIN_ADMIN).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let view: Value = response.json().await.unwrap();
+    assert_eq!(view["sessions"], 0, "{view}");
+    for session in [&first, &second] {
+        assert_eq!(c.admin_call(PLAIN_ADMIN, session).await, 10001);
+    }
+    // The fixture's fixed credentials are no session: they still work.
+    let fixed = json!({"authToken": sim.admin().auth_token, "secretCode": sim.admin().secret_code});
+    assert_eq!(c.admin_call(ADMIN, &fixed).await, 0);
+    assert_eq!(end("nobody").await.unwrap().status(), 404);
+}
+
+#[tokio::test]
 async fn loose_answers_carry_the_object_as_json_in_a_string() {
     let sim = with_config(|config| config.answers = AnswerStyle::Loose).await;
     let ts = now().to_string();

@@ -118,6 +118,61 @@ impl Sim {
             .expect("stuck set");
     }
 
+    /// The demo data and practice routes; signed-in sessions last `session_timeout`.
+    pub fn demo_sessions(session_timeout: Duration) -> Sim {
+        Sim::start(SimConfig {
+            fixture: Fixture::demo(),
+            practice: true,
+            session_timeout,
+            ..SimConfig::default()
+        })
+    }
+
+    /// What an administrator's own OTP token shows now and the `count` codes after it.
+    pub fn admin_codes(&self, admin: &str, count: usize) -> Vec<String> {
+        let view = self
+            .handle()
+            .controls()
+            .admin_codes(admin, count)
+            .expect("the admin has an OTP token");
+        std::iter::once(view.current).chain(view.next).collect()
+    }
+
+    /// The last SMS code sent to an administrator, if any.
+    pub fn admin_sms(&self, admin: &str) -> Option<String> {
+        self.handle()
+            .controls()
+            .admin_sms(admin)
+            .ok()
+            .map(|v| v.code)
+    }
+
+    /// Makes an administrator's sign-in answer "blocked" (or not).
+    pub fn set_admin_blocked(&self, admin: &str, blocked: bool) {
+        self.handle()
+            .controls()
+            .set_admin_blocked(admin, blocked)
+            .expect("the admin has a sign-in");
+    }
+
+    /// Ends an administrator's live sessions on the server (as a logout elsewhere would).
+    pub fn end_admin_sessions(&self, admin: &str) {
+        self.handle()
+            .controls()
+            .end_admin_sessions(admin)
+            .expect("the admin has a sign-in");
+    }
+
+    /// Live signed-in sessions of an administrator.
+    pub fn admin_sessions(&self, admin: &str) -> usize {
+        self.handle()
+            .controls()
+            .sign_in_admins()
+            .into_iter()
+            .find(|a| a.username == admin)
+            .map_or(0, |a| a.sessions)
+    }
+
     fn handle(&self) -> &SimHandle {
         self.handle.as_ref().expect("server running")
     }
@@ -328,6 +383,88 @@ impl Desk {
             };
         }
         Out::of(args, c)
+    }
+
+    /// Runs `tokendesk ARGS` on a terminal of its own (a pseudo-terminal from `script`), with
+    /// stdout and stderr kept apart from it. Each time a prompt ("... (input hidden): ")
+    /// appears, `answer` gets its text and what it returns is typed in. Also returns what the
+    /// terminal showed.
+    pub fn run_tty(
+        &self,
+        args: &[&str],
+        env: &[(&str, &str)],
+        mut answer: impl FnMut(&str) -> String,
+    ) -> (Out, String) {
+        use std::io::{Read, Write};
+        let streams = key_dir();
+        let (out_file, err_file) = (streams.path().join("out"), streams.path().join("err"));
+        let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+        let mut line = vec![quote(bin().to_str().expect("UTF-8 path"))];
+        line.extend(args.iter().map(|a| quote(a)));
+        let line = format!(
+            "{} >{} 2>{}",
+            line.join(" "),
+            quote(out_file.to_str().expect("UTF-8")),
+            quote(err_file.to_str().expect("UTF-8"))
+        );
+        let mut c = self.command_for("script");
+        c.args(["-q", "-e", "-c", &line, "/dev/null"]);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        let mut child = c.spawn().expect("script (util-linux) runs");
+        let mut stdin = child.stdin.take().expect("stdin");
+        let mut tty_out = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = tty_out.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut shown = String::new();
+        let mut answered = 0;
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            match rx.recv_timeout(Duration::from_millis(50)) {
+                Ok(bytes) => shown.push_str(&String::from_utf8_lossy(&bytes)),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            }
+            let prompts: Vec<&str> = shown.split_inclusive("(input hidden): ").collect();
+            let complete = prompts
+                .iter()
+                .filter(|p| p.ends_with("(input hidden): "))
+                .count();
+            if complete > answered {
+                let prompt = prompts[answered].to_owned();
+                answered += 1;
+                // Typed once the prompt is up and a moment later, when echo is off (the
+                // prompt is written just before echo is turned off).
+                std::thread::sleep(Duration::from_millis(300));
+                let _ = stdin.write_all(format!("{}\n", answer(&prompt)).as_bytes());
+                let _ = stdin.flush();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "`tokendesk {}` on a terminal did not finish; it showed:\n{shown}",
+                args.join(" ")
+            );
+        }
+        drop(stdin);
+        let status = child.wait().expect("script ends");
+        let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
+        let out = Out {
+            args: args.join(" "),
+            status: status.code().expect("exited"),
+            stdout: read(&out_file),
+            stderr: read(&err_file),
+        };
+        (out, shown)
     }
 
     /// Adds a profile with --no-store (secrets from the environment at every run).
@@ -565,6 +702,31 @@ pub fn key_dir() -> TempDir {
 /// Whether the real Secret Service harness is on (scripts/with-secret-service.sh).
 pub fn secret_service() -> bool {
     std::env::var("TOKENDESK_TEST_SECRET_SERVICE").as_deref() == Ok("1")
+}
+
+/// True (after a note saying how to run it) when `test` needs the real Secret Service and
+/// the harness is off.
+pub fn skip_without_store(test: &str) -> bool {
+    if secret_service() {
+        return false;
+    }
+    eprintln!(
+        "note: {test} skipped: it needs the real Secret Service; run it as \
+         `scripts/with-secret-service.sh cargo test -p tokendesk-cli` (sets TOKENDESK_TEST_SECRET_SERVICE=1)"
+    );
+    true
+}
+
+/// What `secret-tool` (libsecret, independent of our code) finds under `service tokendesk`
+/// and `username` (`profile:NAME`, or `session:NAME` for a signed-in session).
+pub fn store_entry(username: &str) -> Option<String> {
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", "tokendesk", "username", username])
+        .output()
+        .expect("secret-tool runs (package libsecret-tools)");
+    out.status
+        .success()
+        .then(|| String::from_utf8(out.stdout).expect("UTF-8"))
 }
 
 /// A profile name no other test (or earlier run) uses, for the shared keyring.

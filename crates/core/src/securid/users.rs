@@ -86,7 +86,13 @@ impl UnlockMethodsRequest {
     /// once, in the order TOKEN, SMS, VOICE.
     pub fn validate(&self) -> Result<Self, Error> {
         let user_id = validate::user_id(&self.user_id)?;
-        let mut methods = self.methods.clone();
+        let methods = Self::methods(&self.methods)?;
+        Ok(UnlockMethodsRequest { user_id, methods })
+    }
+
+    /// The methods to send: at least one; each once, in the order TOKEN, SMS, VOICE.
+    pub fn methods(chosen: &[UnlockMethod]) -> Result<Vec<UnlockMethod>, Error> {
+        let mut methods = chosen.to_vec();
         methods.sort();
         methods.dedup();
         if methods.is_empty() {
@@ -95,7 +101,7 @@ impl UnlockMethodsRequest {
                 "choose at least one of token, SMS and voice",
             ));
         }
-        Ok(UnlockMethodsRequest { user_id, methods })
+        Ok(methods)
     }
 
     /// The JSON body: `{"unlockMethods": [...]}`.
