@@ -523,7 +523,7 @@ impl SignInClient {
         clock: Arc<dyn Clock>,
     ) -> Result<Self, Error> {
         Ok(SignInClient {
-            http: HttpClient::new(auth_endpoint.settings.clone())?,
+            http: HttpClient::for_endpoint(auth_endpoint)?,
             auth_base: auth_endpoint.base_url()?,
             keys,
             clock,
