@@ -16,6 +16,17 @@ use crate::error::{ConfigError, Error};
 use crate::profile::Profile;
 use crate::secret::Secret;
 
+/// Runs credential-store work off the async threads (the store's calls block).
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ConfigError::StoreFailed {
+            detail: e.to_string(),
+        })?
+}
+
 /// The service name of every TokenDesk entry in the credential store.
 pub const STORE_SERVICE: &str = "tokendesk";
 

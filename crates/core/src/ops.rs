@@ -305,13 +305,9 @@ impl Session {
                     None => {
                         let profile = self.profile.clone();
                         let (now, env) = (self.clock.now(), self.env);
-                        let r = tokio::task::spawn_blocking(move || {
-                            credentials::resolve(&profile, now, env)
-                        })
-                        .await
-                        .map_err(|e| ConfigError::StoreFailed {
-                            detail: e.to_string(),
-                        })??;
+                        let r =
+                            credentials::blocking(move || credentials::resolve(&profile, now, env))
+                                .await?;
                         (r.secret, r.session_ends_at)
                     }
                 };
@@ -355,11 +351,10 @@ impl Session {
         };
         kept.ended.store(true, Ordering::SeqCst);
         let name = self.profile.name.clone();
-        let deleted = tokio::task::spawn_blocking(move || {
-            crate::credentials::SecretStore::open()?.delete_session(&name)
-        })
-        .await;
-        if !matches!(deleted, Ok(Ok(_))) {
+        let deleted =
+            credentials::blocking(move || credentials::SecretStore::open()?.delete_session(&name))
+                .await;
+        if deleted.is_err() {
             tracing::warn!(profile = %self.profile.name, "the ended session could not be deleted from the store");
         }
         ConfigError::SessionEnded {

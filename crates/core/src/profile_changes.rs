@@ -7,7 +7,7 @@
 
 use crate::audit::{Action, Recordable, Recorder};
 use crate::backend::ProfileSecret;
-use crate::credentials::SecretStore;
+use crate::credentials::{blocking, SecretStore};
 use crate::error::{ConfigError, Error, ErrorInfo};
 use crate::profile::Profile;
 use crate::profiles::ProfileStore;
@@ -81,17 +81,6 @@ fn action(operation: Operation, p: &Profile) -> Action {
         ]
         .into(),
     }
-}
-
-/// Runs credential-store work off the async threads (the store's calls block).
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, Error> + Send + 'static,
-) -> Result<T, Error> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ConfigError::StoreFailed {
-            detail: e.to_string(),
-        })?
 }
 
 /// Adds `profile` (`replace` false: the name must be new) or edits it (`replace` true: it

@@ -18,7 +18,7 @@ use crate::backend::ProfileSecret;
 use crate::centagate::session::{AppSecretKey, FactorName, KeptSession, DEFAULT_SESSION_SECS};
 use crate::centagate::signin::{AppKeys, Factor, SignInClient, SignInStep, SignedInSession};
 use crate::clock::{rfc3339, utc_minute, Clock, SystemClock};
-use crate::credentials::{Environment, SecretStore};
+use crate::credentials::{blocking, Environment, SecretStore};
 use crate::error::{ConfigError, Error};
 use crate::profile::Profile;
 use crate::secret::Secret;
@@ -200,17 +200,6 @@ fn require_sign_in(profile: &Profile) -> Result<(), Error> {
             .to_owned(),
     }
     .into())
-}
-
-/// Runs credential-store work off the async threads (the store's calls block).
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, Error> + Send + 'static,
-) -> Result<T, Error> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ConfigError::StoreFailed {
-            detail: e.to_string(),
-        })?
 }
 
 fn action(profile: &Profile, operation: Operation, details: &[(&str, &str)]) -> Action {

@@ -62,6 +62,20 @@ impl Rig {
         ))
     }
 
+    /// Runs job `id` to its end with `options`, no stop, no progress.
+    async fn run(&self, id: &str, options: RunOptions) -> bulk::RunEnd {
+        bulk::run(
+            self.journal.clone(),
+            id,
+            self.session(id),
+            options,
+            Stop::default(),
+            |_| {},
+        )
+        .await
+        .unwrap()
+    }
+
     /// How many requests named each user.
     fn sent_per_user(&self) -> HashMap<String, usize> {
         let mut m = HashMap::new();
@@ -156,16 +170,7 @@ async fn invalid_rows_refuse_the_job_unless_skipped() {
 
     let (job, _) =
         bulk::create(&rig.journal, &file, BulkOperation::TokenRegister, &p, true).unwrap();
-    let end = bulk::run(
-        rig.journal.clone(),
-        &job.id,
-        rig.session(&job.id),
-        RunOptions::default(),
-        Stop::default(),
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let end = rig.run(&job.id, RunOptions::default()).await;
     assert_eq!((end.status.counts.ok, end.status.counts.skipped), (2, 1));
     assert_eq!(rig.server.count(), 2);
 
@@ -218,16 +223,7 @@ async fn a_stop_waits_for_rows_in_flight_and_a_resume_sends_the_rest_once() {
         bulk::JobState::Stopped
     );
 
-    let end = bulk::run(
-        rig.journal.clone(),
-        &job.id,
-        rig.session(&job.id),
-        RunOptions::default(),
-        Stop::default(),
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let end = rig.run(&job.id, RunOptions::default()).await;
     assert_eq!(end.status.counts.ok, 60);
     assert!(rig.sent_per_user().values().all(|n| *n == 1));
     assert_eq!(rig.server.count(), 60);
@@ -244,16 +240,7 @@ async fn rows_in_flight_when_a_run_died_are_unknown_until_retried() {
         bulk::create(&rig.journal, &file, BulkOperation::TokenUnlock, &p, false).unwrap();
     rig.journal.mark_sent(&job.id, 2).await.unwrap();
     rig.journal.mark_sent(&job.id, 4).await.unwrap();
-    let end = bulk::run(
-        rig.journal.clone(),
-        &job.id,
-        rig.session(&job.id),
-        RunOptions::default(),
-        Stop::default(),
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let end = rig.run(&job.id, RunOptions::default()).await;
     assert_eq!(end.recovered_unknown, 2);
     assert_eq!((end.status.counts.ok, end.status.counts.unknown), (3, 2));
     assert!(!rig.sent_per_user().contains_key("user2"));
@@ -266,19 +253,15 @@ async fn rows_in_flight_when_a_run_died_are_unknown_until_retried() {
         .collect();
     assert_eq!(states[1], RowState::Unknown);
 
-    let end = bulk::run(
-        rig.journal.clone(),
-        &job.id,
-        rig.session(&job.id),
-        RunOptions {
-            concurrency: 2,
-            retry_unknown: true,
-        },
-        Stop::default(),
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let end = rig
+        .run(
+            &job.id,
+            RunOptions {
+                concurrency: 2,
+                retry_unknown: true,
+            },
+        )
+        .await;
     assert_eq!(end.status.counts.ok, 5);
     assert!(rig.sent_per_user().values().all(|n| *n == 1));
 }

@@ -18,35 +18,6 @@ use tokendesk_core::{ConfigError, Error};
 /// Held by the tests that read or set the environment.
 static ENV: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-fn store_available(test: &str) -> bool {
-    if std::env::var_os("TOKENDESK_TEST_SECRET_SERVICE").is_some_and(|v| v == "1") {
-        return true;
-    }
-    eprintln!(
-        "note: {test} skipped: it needs the real Secret Service; run it as \
-         `scripts/with-secret-service.sh cargo test -p tokendesk-core --test securid_store`"
-    );
-    false
-}
-
-fn unique(prefix: &str) -> String {
-    format!(
-        "{prefix}-{}-{}",
-        std::process::id(),
-        SystemClockNanos::now()
-    )
-}
-
-struct SystemClockNanos;
-impl SystemClockNanos {
-    fn now() -> u128 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    }
-}
-
 /// The whole key file is stored under the profile's usual entry; a session without a key
 /// given finds it there, signs with it, and the profile file holds none of it.
 #[tokio::test]

@@ -37,17 +37,6 @@ impl Clock for TestClock {
     }
 }
 
-fn store_available(test: &str) -> bool {
-    if std::env::var_os("TOKENDESK_TEST_SECRET_SERVICE").is_some_and(|v| v == "1") {
-        return true;
-    }
-    eprintln!(
-        "note: {test} skipped: it needs the real Secret Service; run it as \
-         `scripts/with-secret-service.sh cargo test -p tokendesk-core --test signin_store`"
-    );
-    false
-}
-
 /// A server that signs in with a second factor (OTP, 60 s sessions; the session is the
 /// canary auth token and secret code), and answers admin calls with success — or 10001 once
 /// `refuse` is set.
@@ -86,14 +75,6 @@ fn signing_in_profile(url: &str, name: &str) -> Profile {
     d.name = name.into();
     d.integration_key = Some("IK-test".into());
     d.validate().unwrap()
-}
-
-fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{prefix}-{}-{nanos}", std::process::id())
 }
 
 /// Signs `profile` in at the clock's time with the password and the OTP code.

@@ -176,6 +176,28 @@ pub fn success() -> Response {
     json(200, r#"{"code":0,"message":"Success","object":null}"#)
 }
 
+/// True when the real Secret Service is there (scripts/with-secret-service.sh sets
+/// TOKENDESK_TEST_SECRET_SERVICE=1); else prints why `test` is skipped.
+pub fn store_available(test: &str) -> bool {
+    if std::env::var_os("TOKENDESK_TEST_SECRET_SERVICE").is_some_and(|v| v == "1") {
+        return true;
+    }
+    eprintln!(
+        "note: {test} skipped: it needs the real Secret Service; run the tests inside \
+         `scripts/with-secret-service.sh`"
+    );
+    false
+}
+
+/// A name no other test run uses (store entries outlive a test).
+pub fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{prefix}-{}-{nanos}", std::process::id())
+}
+
 /// A port on 127.0.0.1 where nothing listens: bound, then released.
 pub fn closed_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
