@@ -242,7 +242,11 @@ async fn send(
     ctrl_c.abort();
     meter.finish();
     let end = match end {
-        Ok(end) => end,
+        Ok(end) => Ended {
+            status: end.status,
+            stopped: end.stopped,
+            recovered_unknown: end.recovered_unknown,
+        },
         Err(e) => {
             output::note(&format!(
                 "job {} stopped; rows not sent stay pending: `tokendesk bulk resume {}` when fixed",
@@ -256,6 +260,13 @@ async fn send(
         None => None,
     };
     report(&job, &end, written.as_deref())
+}
+
+/// How a run ended (the core's `RunEnd`, which it does not export by name).
+struct Ended {
+    status: bulk::JobStatus,
+    stopped: Option<String>,
+    recovered_unknown: usize,
 }
 
 /// The job's rows and outcomes as CSV at `path`.
@@ -285,7 +296,7 @@ fn results_unwritable(job: &JobRecord, path: &Path, e: &std::io::Error) -> Failu
 /// The summary of a run: the counts, failures grouped by code with the next step, unknown
 /// rows, how to resume; the exit status (0 all ok, 3 rows failed or unknown, 4 unreachable,
 /// 130 stopped by the user).
-fn report(job: &JobRecord, end: &bulk::RunEnd, results: Option<&Path>) -> Result<Done, Failure> {
+fn report(job: &JobRecord, end: &Ended, results: Option<&Path>) -> Result<Done, Failure> {
     let status = &end.status;
     let c = &status.counts;
     let id = &job.id;
@@ -462,7 +473,8 @@ fn status(job: Option<&str>) -> Result<Done, Failure> {
     let mut rows = Vec::new();
     let mut objects = Vec::new();
     for j in jobs {
-        let c = bulk::counts(&journal, &j.id)?;
+        // The core has no counts-only call yet: this reads each job's rows.
+        let c = bulk::status(&journal, &j.id)?.counts;
         rows.push(vec![
             j.id.clone(),
             j.created_at.clone(),

@@ -20,7 +20,7 @@ use ts_rs::TS;
 pub use input::{CsvInput, Row};
 pub use journal::{JobRecord, JobState, Journal, RowRecord, RowState};
 pub use operation::{BulkOperation, Columns, RowAction, RowProblem};
-pub use runner::{run, Progress, RunEnd, RunOptions, Stop, MAX_CONCURRENCY};
+pub use runner::{run, Progress, RunOptions, Stop, MAX_CONCURRENCY};
 
 use crate::error::Error;
 use crate::profile::Profile;
@@ -213,8 +213,11 @@ pub struct JobStatus {
     pub failures: Vec<FailureGroup>,
 }
 
-/// The counts of job `id` by row state, without reading its rows (for a list of jobs).
-pub fn counts(journal: &Journal, id: &str) -> Result<Counts, Error> {
+/// The status of job `id`: its counts, and its failures grouped by code.
+pub fn status(journal: &Journal, id: &str) -> Result<JobStatus, Error> {
+    let job = journal
+        .job(id)?
+        .ok_or_else(|| crate::error::ConfigError::JobNotFound { job: id.to_owned() })?;
     let mut counts = Counts::default();
     for (state, n) in journal.counts(id)? {
         match state {
@@ -225,15 +228,6 @@ pub fn counts(journal: &Journal, id: &str) -> Result<Counts, Error> {
             RowState::Pending => counts.pending += n,
         }
     }
-    Ok(counts)
-}
-
-/// The status of job `id`: its counts, and its failures grouped by code.
-pub fn status(journal: &Journal, id: &str) -> Result<JobStatus, Error> {
-    let job = journal
-        .job(id)?
-        .ok_or_else(|| crate::error::ConfigError::JobNotFound { job: id.to_owned() })?;
-    let counts = counts(journal, id)?;
     let mut groups: Vec<FailureGroup> = Vec::new();
     for row in journal.rows(id)? {
         if row.state != RowState::Failed {
