@@ -484,14 +484,12 @@ fn invalid_rows_refuse_the_file_unless_skipped_and_json_is_one_summary() {
         .stderr_has("1 to 32");
 }
 
-/// Register rows with latency, four in flight: the job is killed (SIGKILL) in the middle,
-/// then resumed. No row reaches the server twice; each is once in the results; the rows that
-/// were in flight are unknown until --retry-unknown sends them again.
-#[test]
-fn a_job_killed_mid_run_resumes_without_sending_a_row_twice() {
+/// A rig whose server answers in 300 ms, and `bulk run token-register` of 30 rows with four
+/// in flight started in the background, once `registers` rows reached the server.
+fn slow_job_under_way(registers: usize) -> (Rig, Child, PathBuf) {
     let rig = Rig::new(30, Duration::from_millis(300));
     let file = rig.file("users.csv", &register_rows(30));
-    let (mut child, _) = rig.spawn(&[
+    let (child, err) = rig.spawn(&[
         "bulk",
         "run",
         "token-register",
@@ -499,7 +497,16 @@ fn a_job_killed_mid_run_resumes_without_sending_a_row_twice() {
         "--concurrency",
         "4",
     ]);
-    rig.wait_for_registers(8);
+    rig.wait_for_registers(registers);
+    (rig, child, err)
+}
+
+/// Register rows with latency, four in flight: the job is killed (SIGKILL) in the middle,
+/// then resumed. No row reaches the server twice; each is once in the results; the rows that
+/// were in flight are unknown until --retry-unknown sends them again.
+#[test]
+fn a_job_killed_mid_run_resumes_without_sending_a_row_twice() {
+    let (rig, mut child, _) = slow_job_under_way(8);
     child.kill().expect("SIGKILL");
     child.wait().expect("killed");
     let before = rig.registers();
@@ -571,20 +578,17 @@ fn a_job_killed_mid_run_resumes_without_sending_a_row_twice() {
 }
 
 /// Ctrl-C (SIGINT) stops taking rows, waits for those in flight (none left unknown), says how
-/// to resume and exits 130; the resume sends the rest, each row once.
+/// to resume and exits 130; the resume sends the rest, each row once. A resume while the job
+/// still runs is refused.
 #[test]
 fn ctrl_c_stops_after_the_rows_in_flight_and_a_resume_finishes() {
-    let rig = Rig::new(30, Duration::from_millis(300));
-    let file = rig.file("users.csv", &register_rows(30));
-    let (mut child, err) = rig.spawn(&[
-        "bulk",
-        "run",
-        "token-register",
-        file.to_str().unwrap(),
-        "--concurrency",
-        "4",
-    ]);
-    rig.wait_for_registers(6);
+    let (rig, mut child, err) = slow_job_under_way(6);
+    // While it runs, a resume elsewhere is refused: it would send the same rows.
+    let id = rig.only_job()["job"].as_str().unwrap().to_owned();
+    rig.desk
+        .run(&["bulk", "resume", &id])
+        .fails(5)
+        .stderr_has(&format!("Job {id} is running in another process"));
     let signal = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -594,7 +598,6 @@ fn ctrl_c_stops_after_the_rows_in_flight_and_a_resume_finishes() {
     let stderr = std::fs::read_to_string(&err).unwrap();
     assert_eq!(status.code(), Some(130), "{stderr}");
     let job = rig.only_job();
-    let id = job["job"].as_str().unwrap().to_owned();
     assert!(
         stderr.contains(&format!("tokendesk bulk resume {id}")),
         "{stderr}"
