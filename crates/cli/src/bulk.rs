@@ -382,7 +382,7 @@ fn report(job: &JobRecord, end: &Ended, results: Option<&Path>) -> Result<Done, 
                     c.failed + c.unknown,
                     c.ok + c.failed + c.unknown + c.skipped
                 ),
-                "See the failures above (`tokendesk bulk status JOB` shows them again; --results OUT.csv writes every row).".into(),
+                format!("See the failures above (`tokendesk bulk status {id}` shows them again; --results OUT.csv writes every row)."),
             )),
         ),
         None => (0, None),
@@ -591,9 +591,15 @@ impl Meter {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
             let style = ProgressStyle::with_template(
-                "{wide_bar} {pos}/{len} rows · {per_sec} · ETA {eta} · {msg}",
+                "{wide_bar} {pos}/{len} rows · {rate} · ETA {eta} · {msg}",
             )
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .with_key(
+                "rate",
+                |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.1} rows/s", s.per_sec());
+                },
+            );
             bar.set_style(style);
             bar
         });
