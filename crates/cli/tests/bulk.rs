@@ -4,7 +4,7 @@
 //! file unless skipped; a job killed with SIGKILL mid-run resumes without sending any row
 //! twice (rows in flight become unknown, sent again only with --retry-unknown); Ctrl-C stops
 //! the job after the rows in flight (exit 130) and a resume finishes it; the --json documents
-//! and `bulk status`.
+//! and `bulk status`; a SecurID Cloud job (user-unlock by email, semicolons, extra columns).
 
 mod common;
 
@@ -619,4 +619,66 @@ fn ctrl_c_stops_after_the_rows_in_flight_and_a_resume_finishes() {
     let per_user = rig.registers();
     assert_eq!(per_user.len(), 30);
     assert!(per_user.values().all(|n| *n == 1), "{per_user:?}");
+}
+
+/// On a SecurID Cloud profile: `user-unlock` over every practice identity by email, with a
+/// column the operation does not use kept in the results; each user's token tokencodes end
+/// unlocked.
+#[test]
+fn securid_user_unlock_over_the_practice_users() {
+    let sim = Sim::demo_securid(None);
+    let keys = key_dir();
+    let key = keys.path().join("practice-key.json");
+    sim.write_key_file(&key);
+    let mut desk = Desk::new();
+    desk.add_securid_profile("sid", &key);
+    let (status, users) = sim.practice_get("/securid/users");
+    assert_eq!(status, 200);
+    let users = users.as_array().expect("users").clone();
+    assert!(users.iter().any(|u| u["isTokenLocked"] == true));
+    let mut text = String::from("Email;Methods;Note\n");
+    for u in &users {
+        text.push_str(&format!(
+            "{};token;ticket {}\n",
+            u["emailAddress"].as_str().unwrap(),
+            u["username"].as_str().unwrap()
+        ));
+    }
+    let file = keys.path().join("unlock.csv");
+    std::fs::write(&file, text).unwrap();
+    let out_csv = keys.path().join("out.csv");
+    let out = desk.run(&[
+        "--json",
+        "bulk",
+        "run",
+        "user-unlock",
+        file.to_str().unwrap(),
+        "--results",
+        out_csv.to_str().unwrap(),
+    ]);
+    let v = out.json();
+    assert_eq!(
+        v["counts"]["ok"].as_u64().unwrap() as usize,
+        users.len(),
+        "{v}"
+    );
+    out.status(0);
+    let (_, after) = sim.practice_get("/securid/users");
+    assert!(
+        after
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["isTokenLocked"] == false),
+        "{after}"
+    );
+    let rows = results(&out_csv);
+    assert_eq!(rows[0][..3], ["Email", "Methods", "Note"]);
+    assert_eq!(rows.len(), users.len() + 1);
+    assert!(
+        rows[1..]
+            .iter()
+            .all(|r| r[2].starts_with("ticket ") && r[3] == "ok"),
+        "{rows:?}"
+    );
 }
