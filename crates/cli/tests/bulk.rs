@@ -682,3 +682,29 @@ fn securid_user_unlock_over_the_practice_users() {
         "{rows:?}"
     );
 }
+
+/// A server that cannot be reached stops the job after a few rows (exit 4); the rows stay
+/// pending for a resume, none counted as failed.
+#[test]
+fn an_unreachable_server_stops_the_job_for_a_resume() {
+    let desk = Desk::with_secrets(PRACTICE_AUTH, PRACTICE_SECRET);
+    desk.add_profile("gone", &dead_origin(), PRACTICE_ADMIN);
+    let files = key_dir();
+    let file = files.path().join("users.csv");
+    std::fs::write(&file, register_rows(20)).unwrap();
+    let out = desk.run(&[
+        "bulk",
+        "run",
+        "token-unlock",
+        file.to_str().unwrap(),
+        "--concurrency",
+        "1",
+    ]);
+    out.status(4).stderr_has("could not be reached");
+    let v = desk.run(&["--json", "bulk", "status"]);
+    let job = v.json()["jobs"][0].clone();
+    assert_eq!(job["state"], "stopped", "{job}");
+    assert_eq!(job["counts"]["pending"], 20, "{job}");
+    let id = job["job"].as_str().unwrap();
+    out.stderr_has(&format!("tokendesk bulk resume {id}"));
+}
