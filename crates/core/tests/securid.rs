@@ -800,3 +800,31 @@ async fn a_key_of_another_tenant_or_access_id_is_refused() {
     );
     assert_eq!(server.count(), 0);
 }
+
+/// One session's calls share one backoff: after a 429 asked for a wait, the next call waits
+/// out what is left of it before sending (a bulk job's workers slow down together).
+#[tokio::test]
+async fn a_429_pauses_every_call_of_the_session() {
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let h = hits.clone();
+    let server = TestServer::start(move |_| {
+        if h.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            with_retry_after(429, "30", r#"{"message":"slow down"}"#)
+        } else {
+            json(200, ALICE)
+        }
+    })
+    .await;
+    let r = rig(&server);
+    r.session.lookup_user(&alice()).await.unwrap();
+    assert_eq!(r.sleeper.waits(), [Duration::from_secs(30)]);
+    // The recording sleeper does not sleep: the pause is still running for the next call.
+    r.session.lookup_user(&alice()).await.unwrap();
+    let waits = r.sleeper.waits();
+    assert_eq!(waits.len(), 2, "{waits:?}");
+    assert!(
+        waits[1] > Duration::from_secs(29) && waits[1] <= Duration::from_secs(30),
+        "{waits:?}"
+    );
+    assert_eq!(server.count(), 3);
+}

@@ -78,7 +78,9 @@ impl<'a> ApiCall<'a> {
     }
 }
 
-/// A client for one profile with its API key.
+/// A client for one profile with its API key. Shared by every call of a session — a bulk
+/// job's rows included — so a 429 slows them all: after one, no call is sent until the wait
+/// it asked for has passed (one shared backoff, not one per worker).
 #[derive(Debug)]
 pub struct Client {
     http: HttpClient,
@@ -86,6 +88,8 @@ pub struct Client {
     signer: JwtSigner,
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
+    /// No call is sent before this instant (set by a 429's wait).
+    paused_until: std::sync::Mutex<Option<tokio::time::Instant>>,
 }
 
 impl Client {
@@ -98,11 +102,12 @@ impl Client {
         retry: RetryPolicy,
     ) -> Result<Self, Error> {
         Ok(Client {
-            http: HttpClient::new(endpoint.settings.clone())?,
+            http: HttpClient::for_endpoint(endpoint)?,
             base: endpoint.base_url()?,
             signer: JwtSigner::new(key, clock.clone())?,
             retry,
             clock,
+            paused_until: std::sync::Mutex::new(None),
         })
     }
 
@@ -155,7 +160,10 @@ impl Client {
     pub async fn send(&self, call: &ApiCall<'_>) -> Result<HttpAnswer, Error> {
         let url = self.url_of(call.version, call.segments, call.query);
         let mut attempt = 1;
+        // The pause this call set and already waited out itself.
+        let mut waited = None;
         loop {
+            self.wait_for_pause(waited).await;
             let bearer = self.signer.bearer()?;
             tracing::info!(operation = ?call.operation, method = %call.method, url = %url, attempt, "sending");
             let answer = self
@@ -189,8 +197,39 @@ impl Client {
             );
             tracing::warn!(operation = ?call.operation, wait_ms = notice.wait_ms, attempt, "rate limited; waiting");
             self.retry.notify(&notice);
+            waited = Some(self.pause_for(wait));
             self.retry.sleeper.sleep(wait).await;
             attempt += 1;
+        }
+    }
+
+    /// Holds every call of this client back for `wait` from now (or longer, if a pause
+    /// already runs longer); the pause now running.
+    fn pause_for(&self, wait: std::time::Duration) -> tokio::time::Instant {
+        let until = tokio::time::Instant::now() + wait;
+        let mut paused = self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
+        match *paused {
+            Some(p) if p >= until => p,
+            _ => {
+                *paused = Some(until);
+                until
+            }
+        }
+    }
+
+    /// Waits out a pause a 429 set, if one is running — unless it is the one `waited` (this
+    /// call set it and has slept it already).
+    async fn wait_for_pause(&self, waited: Option<tokio::time::Instant>) {
+        let until = *self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
+        if until.is_some() && until == waited {
+            return;
+        }
+        if let Some(left) =
+            until.and_then(|u| u.checked_duration_since(tokio::time::Instant::now()))
+        {
+            if !left.is_zero() {
+                self.retry.sleeper.sleep(left).await;
+            }
         }
     }
 
