@@ -243,11 +243,7 @@ async fn send(
     ctrl_c.abort();
     meter.finish();
     let end = match end {
-        Ok(end) => Ended {
-            status: end.status,
-            stopped: end.stopped,
-            recovered_unknown: end.recovered_unknown,
-        },
+        Ok(end) => end,
         Err(e) => {
             output::note(&format!(
                 "job {} stopped; rows not sent stay pending: `tokendesk bulk resume {}` when fixed",
@@ -296,13 +292,6 @@ fn claim(journal: &Journal, id: &str) -> Result<std::fs::File, Failure> {
     }
 }
 
-/// How a run ended (the core's `RunEnd`, which it does not export by name).
-struct Ended {
-    status: bulk::JobStatus,
-    stopped: Option<String>,
-    recovered_unknown: usize,
-}
-
 /// The job's rows and outcomes as CSV at `path`.
 fn write_results(journal: &Journal, job: &JobRecord, path: &Path) -> Result<PathBuf, Failure> {
     let rows = journal.rows(&job.id)?;
@@ -330,7 +319,7 @@ fn results_unwritable(job: &JobRecord, path: &Path, e: &std::io::Error) -> Failu
 /// The summary of a run: the counts, failures grouped by code with the next step, unknown
 /// rows, how to resume; the exit status (0 all ok, 3 rows failed or unknown, 4 unreachable,
 /// 130 stopped by the user).
-fn report(job: &JobRecord, end: &Ended, results: Option<&Path>) -> Result<Done, Failure> {
+fn report(job: &JobRecord, end: &bulk::RunEnd, results: Option<&Path>) -> Result<Done, Failure> {
     let status = &end.status;
     let c = &status.counts;
     let id = &job.id;

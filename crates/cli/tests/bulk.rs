@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use serde_json::Value;
-use tokendesk_sim::{Faults, Fixture, SimConfig, UserSpec, UserStatus};
+use tokendesk_sim::{Faults, Fixture, SimConfig, UserSpec};
 
 /// One request as the proxy saw it.
 #[derive(Debug, Clone)]
@@ -52,13 +52,10 @@ fn user_name(i: usize) -> String {
 impl Rig {
     fn new(users: usize, latency: Duration) -> Rig {
         let mut fixture = Fixture::demo();
-        fixture.users.extend((1..=users).map(|i| UserSpec {
-            username: user_name(i),
-            status: UserStatus::Active,
-            device: None,
-            certs: Vec::new(),
-            fido: Vec::new(),
-            securid: None,
+        // As a fixture file writes a user: the name alone, everything else by default.
+        fixture.users.extend((1..=users).map(|i| {
+            serde_json::from_value::<UserSpec>(serde_json::json!({"username": user_name(i)}))
+                .expect("a user")
         }));
         let sim = Sim::start(SimConfig {
             fixture,
