@@ -111,8 +111,13 @@ async fn dry(file: &Path, operation: BulkOperation, profile: Profile) -> Result<
             None
         }
         Err(e) => {
-            human.push_str(&format!("\nProfile '{name}': not checked (see below)"));
             let f = Failure::from(e);
+            // Told below as the error, unless the invalid rows are.
+            human.push_str(&if plan.invalid > 0 {
+                format!("\nProfile '{name}': {} — {}", f.info.title, f.info.hint)
+            } else {
+                format!("\nProfile '{name}': the test failed (below)")
+            });
             document["connection"] = json!({"ok": false, "error": f.info});
             Some(f)
         }

@@ -689,6 +689,18 @@ fn an_unreachable_server_stops_the_job_for_a_resume() {
     let files = key_dir();
     let file = files.path().join("users.csv");
     std::fs::write(&file, register_rows(20)).unwrap();
+    // The dry run's profile test says so too.
+    desk.run(&[
+        "bulk",
+        "run",
+        "token-unlock",
+        file.to_str().unwrap(),
+        "--dry-run",
+    ])
+    .status(4)
+    .stdout_has("20 rows, 20 valid, 0 invalid")
+    .stdout_has("the test failed (below)")
+    .stderr_has("error: ");
     let out = desk.run(&[
         "bulk",
         "run",
