@@ -1,5 +1,7 @@
 //! The command line, as the README documents it.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// TokenDesk: fix a user's second factor on a CENTAGATE or RSA SecurID Cloud server.
@@ -68,6 +70,9 @@ pub enum Command {
     /// Look at a user (CENTAGATE: methods; SecurID Cloud: lookup, unlock)
     #[command(subcommand)]
     User(UserCommand),
+    /// Bulk jobs: one operation over the rows of a CSV file (dry run, resume, results)
+    #[command(subcommand)]
+    Bulk(BulkCommand),
     /// Read the audit log of every action (oldest first), or verify its hash chain
     Audit(AuditArgs),
     /// Explain server return codes (all of them, or one)
@@ -306,6 +311,61 @@ pub enum Method {
     Sms,
     /// Voice tokencodes
     Voice,
+}
+
+/// `tokendesk bulk ...`.
+#[derive(Debug, Subcommand)]
+pub enum BulkCommand {
+    /// Run OPERATION over every row of FILE.csv (a header row names the columns: the single
+    /// command's flag names, e.g. user,sms). Operations: token-register, token-unlock,
+    /// token-unregister, user-unlock, user-enable, user-disable
+    Run {
+        /// The single command's two words joined by a hyphen, e.g. token-register
+        operation: String,
+        /// The CSV file (UTF-8, comma or semicolon, header row required)
+        file: PathBuf,
+        /// Check every row and the profile; send nothing that changes anything
+        #[arg(long, conflicts_with = "results")]
+        dry_run: bool,
+        /// Run the valid rows and mark the invalid ones skipped (default: refuse the file)
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Rows in flight at once
+        #[arg(long, value_name = "N", default_value_t = 4, value_parser = concurrency)]
+        concurrency: usize,
+        /// Write every row with its outcome to this CSV file at the end
+        #[arg(long, value_name = "OUT.csv")]
+        results: Option<PathBuf>,
+    },
+    /// Continue a stopped (or killed) job: its pending rows; rows whose outcome is unknown
+    /// only with --retry-unknown
+    Resume {
+        /// The job's id, as `bulk run` printed it (`tokendesk bulk status` lists them)
+        job: String,
+        /// Send again the rows that were in flight when the job died (their outcome is not
+        /// known: check them first; a register sent twice is refused or doubled)
+        #[arg(long)]
+        retry_unknown: bool,
+        /// Rows in flight at once
+        #[arg(long, value_name = "N", default_value_t = 4, value_parser = concurrency)]
+        concurrency: usize,
+        /// Write every row with its outcome to this CSV file at the end
+        #[arg(long, value_name = "OUT.csv")]
+        results: Option<PathBuf>,
+    },
+    /// The jobs and their counts, or one job's counts and failures
+    Status {
+        /// One job's id
+        job: Option<String>,
+    },
+}
+
+fn concurrency(raw: &str) -> Result<usize, String> {
+    let max = tokendesk_core::bulk::MAX_CONCURRENCY;
+    match raw.parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!("must be a number from 1 to {max}")),
+    }
 }
 
 /// `tokendesk audit [filters] [--csv]` and `tokendesk audit verify`.

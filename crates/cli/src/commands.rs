@@ -43,6 +43,10 @@ pub async fn run(cli: Cli) -> Result<Done, Failure> {
             audit(a, profile, cli.json)
         }
         Command::Profile(p) => Ok(profile_command(p, profile).await?),
+        Command::Bulk(b) => {
+            let flag = profile.filter(|_| cli.profile_on_command_line);
+            crate::bulk::command(b, profile, flag, cli.json).await
+        }
         Command::Login { sms } => {
             let p = profile_for(profile, Backend::Centagate, "login")?;
             Ok(login::login(p, sms).await?)
@@ -246,7 +250,7 @@ fn profile_for(profile: Option<&str>, backend: Backend, command: &str) -> Result
 
 /// A session for the profile that records into the audit log as the CLI, and says so on
 /// stderr while the server rate-limits.
-fn session(p: Profile) -> Result<Session, Error> {
+pub(crate) fn session(p: Profile) -> Result<Session, Error> {
     Ok(Session::new(p, recorder()?)
         .on_rate_limit(Arc::new(|n: &RateLimitNotice| output::note(&n.message))))
 }
@@ -277,6 +281,7 @@ fn audit(a: AuditArgs, profile: Option<String>, json: bool) -> Result<Done, Fail
                 status: 5,
                 http: false,
                 partial: None,
+                document: None,
             }),
         };
     }

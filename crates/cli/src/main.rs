@@ -2,6 +2,7 @@
 //! statuses here; everything else in tokendesk-core.
 
 mod args;
+mod bulk;
 mod commands;
 mod login;
 mod output;

@@ -42,6 +42,8 @@ pub struct Failure {
     /// The code is an HTTP status (SecurID Cloud), printed as `HTTP n`.
     pub http: bool,
     pub partial: Option<Box<Partial>>,
+    /// A whole JSON document to print in place of the error envelope (a bulk job's summary).
+    pub document: Option<Value>,
 }
 
 /// The part of a result a failed command still prints: `human` on stdout, `object` beside
@@ -63,6 +65,19 @@ impl From<Error> for Failure {
             status: exit_status(&e),
             http,
             partial: None,
+            document: None,
+        }
+    }
+}
+
+impl From<ErrorInfo> for Failure {
+    fn from(info: ErrorInfo) -> Self {
+        Failure {
+            status: kind_status(info.kind),
+            info: Box::new(info),
+            http: false,
+            partial: None,
+            document: None,
         }
     }
 }
@@ -81,6 +96,22 @@ impl Failure {
             status: 2,
             http: false,
             partial: None,
+            document: None,
+        }
+    }
+
+    /// A command that has a report to show although it did not succeed (a bulk job with
+    /// failed rows): `human` on stdout and `info` on stderr, or `document` alone with --json.
+    pub fn report(info: ErrorInfo, status: i32, human: String, document: Value) -> Self {
+        Failure {
+            info: Box::new(info),
+            status,
+            http: false,
+            partial: Some(Box::new(Partial {
+                human,
+                object: Value::Null,
+            })),
+            document: Some(document),
         }
     }
 }
@@ -102,6 +133,10 @@ pub fn success(json_mode: bool, done: &Done) {
 /// Prints a failure: the JSON envelope on stdout (with `object` when the command still has
 /// a result to show), or the partial result on stdout and words on stderr.
 pub fn failed(json_mode: bool, f: &Failure) {
+    if let (true, Some(doc)) = (json_mode, &f.document) {
+        stdout(&doc.to_string());
+        return;
+    }
     match (&f.partial, json_mode) {
         (Some(p), true) => {
             stdout(&json!({"ok": false, "error": f.info, "object": p.object}).to_string());
@@ -145,13 +180,18 @@ fn print_error(json_mode: bool, info: &ErrorInfo, http: bool) {
 
 /// A line for the person on stderr, beside the result on stdout.
 pub fn note(text: &str) {
-    let line = format!("note: {text}\n");
+    line_to_stderr(&format!("note: {text}"));
+}
+
+/// A line on stderr (progress, the job id), beside the result on stdout.
+pub fn line_to_stderr(text: &str) {
+    let line = format!("{text}\n");
     let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes());
 }
 
 /// Writes a line to stdout. A reader that went away (`| head`, a closed pipe) must not turn
 /// the command's result into a panic: the exit status still says what happened.
-fn stdout(line: &str) {
+pub fn stdout(line: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{line}").and_then(|()| out.flush());
@@ -159,7 +199,12 @@ fn stdout(line: &str) {
 
 /// The exit status for an error's kind (see the README).
 pub fn exit_status(e: &Error) -> i32 {
-    match e.kind() {
+    kind_status(e.kind())
+}
+
+/// The exit status for a kind of failure.
+pub fn kind_status(kind: ErrorKind) -> i32 {
+    match kind {
         ErrorKind::Input => 2,
         ErrorKind::Server => 3,
         ErrorKind::Transport => 4,
