@@ -229,7 +229,6 @@ async fn send(
     options: RunOptions,
     results: Option<&Path>,
 ) -> Result<Done, Failure> {
-    let _running = claim(&journal, &job.id)?;
     let meter = Arc::new(Meter::new());
     let recorder = Recorder::open_default(Surface::Bulk(job.id.clone()))?;
     let on_limit = meter.clone();
@@ -250,10 +249,16 @@ async fn send(
     let end = match end {
         Ok(end) => end,
         Err(e) => {
-            output::note(&format!(
-                "job {} stopped; rows not sent stay pending: `tokendesk bulk resume {}` when fixed",
-                job.id, job.id
-            ));
+            // Another process running it: this run did nothing, so there is nothing to add.
+            if !matches!(
+                e,
+                tokendesk_core::Error::Config(tokendesk_core::ConfigError::JobRunning { .. })
+            ) {
+                output::note(&format!(
+                    "job {} stopped; rows not sent stay pending: `tokendesk bulk resume {}` when fixed",
+                    job.id, job.id
+                ));
+            }
             return Err(e.into());
         }
     };
@@ -262,39 +267,6 @@ async fn send(
         None => None,
     };
     report(&job, &end, written.as_deref())
-}
-
-/// Holds job `id` for this process while it sends (an OS lock on a file beside the journal,
-/// let go at exit, also at kill -9): a second `resume` of a job still running elsewhere is
-/// refused rather than sending its rows twice.
-fn claim(journal: &Journal, id: &str) -> Result<std::fs::File, Failure> {
-    let path = journal.path().with_file_name(format!("job-{id}.lock"));
-    let unusable = |detail: String| {
-        Failure::from(ErrorInfo {
-            kind: ErrorKind::Config,
-            code: None,
-            title: format!("Job {id} cannot be claimed for this run"),
-            hint: format!("{detail} ({}). Nothing was sent.", path.display()),
-            server_message: None,
-        })
-    };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| unusable(e.to_string()))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Failure::from(ErrorInfo {
-            kind: ErrorKind::Config,
-            code: None,
-            title: format!("Job {id} is running in another process"),
-            hint: format!("Wait for it to finish, or stop it there with Ctrl-C; `tokendesk bulk status {id}` shows how far it got. Nothing was sent."),
-            server_message: None,
-        })),
-        Err(std::fs::TryLockError::Error(e)) => Err(unusable(e.to_string())),
-    }
 }
 
 /// The job's rows and outcomes as CSV at `path`.

@@ -511,7 +511,10 @@ fn a_job_killed_mid_run_resumes_without_sending_a_row_twice() {
 
     let job = rig.only_job();
     let id = job["job"].as_str().unwrap().to_owned();
-    assert_eq!(job["state"], "running", "killed while running: {job}");
+    assert_eq!(
+        job["state"], "stopped",
+        "killed while running, held by no process: {job}"
+    );
     assert!(job["counts"]["pending"].as_u64().unwrap() > 0, "{job}");
 
     let out_csv = rig.files.path().join("out.csv");
@@ -585,7 +588,7 @@ fn ctrl_c_stops_after_the_rows_in_flight_and_a_resume_finishes() {
     rig.desk
         .run(&["bulk", "resume", &id])
         .fails(5)
-        .stderr_has(&format!("Job {id} is running in another process"));
+        .stderr_has(&format!("job {id} is running in another process"));
     let signal = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

@@ -166,6 +166,9 @@ pub enum ConfigError {
     /// No bulk job with this id in the journal.
     #[error("no bulk job '{job}'")]
     JobNotFound { job: String },
+    /// The bulk job is being run by another process.
+    #[error("bulk job '{job}' is running in another process")]
+    JobRunning { job: String },
 }
 
 /// The four kinds of failure, as serialised.
@@ -404,6 +407,14 @@ impl ConfigError {
             ConfigError::JournalUnavailable { path, detail } => (
                 "The bulk job journal cannot be written".into(),
                 format!("TokenDesk records each row of a bulk job before sending it, and could not ({detail}; {path}). No row was sent unrecorded. Free disk space, make sure you may write to that folder (TOKENDESK_DATA_DIR sets another one), then resume the job."),
+            ),
+            ConfigError::JobRunning { job } => (
+                format!("Bulk job {job} is running in another process"),
+                if cli {
+                    format!("Wait for it to finish, or stop it there with Ctrl-C; `tokendesk bulk status {job}` shows how far it got. Nothing was sent.")
+                } else {
+                    "Wait for it to finish, or stop it where it runs; its progress shows on the Bulk screen. Nothing was sent.".into()
+                },
             ),
             ConfigError::JobNotFound { job } => (
                 format!("No bulk job '{job}'"),
@@ -692,6 +703,7 @@ mod tests {
                 detail: s(),
             },
             ConfigError::JobNotFound { job: s() },
+            ConfigError::JobRunning { job: s() },
         ];
         let transport = vec![
             TransportError::Unreachable {
@@ -746,7 +758,8 @@ mod tests {
                 | ConfigError::SessionExpired { .. }
                 | ConfigError::SessionEnded { .. }
                 | ConfigError::JournalUnavailable { .. }
-                | ConfigError::JobNotFound { .. } => {}
+                | ConfigError::JobNotFound { .. }
+                | ConfigError::JobRunning { .. } => {}
             }
         }
         for t in &transport {
@@ -818,8 +831,8 @@ mod tests {
             .filter(|h| names_a_command_or_flag(h))
             .count();
         assert_eq!(
-            named, 10,
-            "ProfileNotFound, NoProfileChosen twice, SecretMissing (CENTAGATE, app key), Tls, NotSignedIn, SessionExpired, SessionEnded, JobNotFound"
+            named, 11,
+            "ProfileNotFound, NoProfileChosen twice, SecretMissing (CENTAGATE, app key), Tls, NotSignedIn, SessionExpired, SessionEnded, JobNotFound, JobRunning"
         );
         assert!(cli(Error::Config(ConfigError::ProfileNotFound {
             name: "x".into()

@@ -185,6 +185,13 @@ struct Request {
     reply: oneshot::Sender<Result<(), String>>,
 }
 
+/// A job held by this process while it sends its rows: an OS lock on `job-ID.lock` beside
+/// the journal, let go when dropped — and by the OS when the process dies, even by kill -9.
+#[derive(Debug)]
+pub struct JobClaim {
+    _file: std::fs::File,
+}
+
 /// The journal file, with its group-commit writer.
 pub struct Journal {
     path: PathBuf,
@@ -319,6 +326,39 @@ impl Journal {
         f(&mut conn).map_err(|e| self.fault(e))
     }
 
+    fn lock_path(&self, id: &str) -> PathBuf {
+        self.path.with_file_name(format!("job-{id}.lock"))
+    }
+
+    /// Holds job `id` for this process while it runs: a second run of a job still running
+    /// elsewhere (another CLI, the app) is refused rather than sending its rows twice.
+    pub fn claim(&self, id: &str) -> Result<JobClaim, Error> {
+        let path = self.lock_path(id);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| self.fault(format!("{}: {e}", path.display())))?;
+        match file.try_lock() {
+            Ok(()) => Ok(JobClaim { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                Err(ConfigError::JobRunning { job: id.to_owned() }.into())
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(self.fault(format!("{}: {e}", path.display())))
+            }
+        }
+    }
+
+    /// Whether a process holds job `id` now.
+    pub fn is_claimed(&self, id: &str) -> bool {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(self.lock_path(id))
+            .is_ok_and(|f| matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)))
+    }
+
     /// Records a new job and all its rows (pending, or skipped with why) in one transaction.
     pub fn create(&self, job: &JobRecord, rows: impl Iterator<Item = NewRow>) -> Result<(), Error> {
         let columns = serde_json::to_string(&job.columns).unwrap_or_else(|_| "[]".into());
@@ -358,26 +398,37 @@ impl Journal {
 
     /// A job by id (`None` when there is none).
     pub fn job(&self, id: &str) -> Result<Option<JobRecord>, Error> {
-        self.with(|c| {
+        let job = self.with(|c| {
             c.query_row(
                 "SELECT id, operation, profile, backend, file, columns, created_at, state FROM jobs WHERE id = ?1",
                 [id],
                 job_from_row,
             )
             .optional()
-        })
+        })?;
+        Ok(job.map(|j| self.as_it_is(j)))
     }
 
     /// Every job, newest first.
     pub fn jobs(&self) -> Result<Vec<JobRecord>, Error> {
-        self.with(|c| {
+        let jobs = self.with(|c| {
             let mut s = c.prepare(
                 "SELECT id, operation, profile, backend, file, columns, created_at, state FROM jobs
                  ORDER BY created_at DESC, id",
             )?;
             let rows = s.query_map([], job_from_row)?;
-            rows.collect()
-        })
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })?;
+        Ok(jobs.into_iter().map(|j| self.as_it_is(j)).collect())
+    }
+
+    /// A job recorded as running that no process holds was running in one that died: it is
+    /// stopped (resume it).
+    fn as_it_is(&self, mut job: JobRecord) -> JobRecord {
+        if job.state == JobState::Running && !self.is_claimed(&job.id) {
+            job.state = JobState::Stopped;
+        }
+        job
     }
 
     /// Sets a job's state.

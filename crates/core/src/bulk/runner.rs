@@ -104,6 +104,7 @@ pub async fn run(
             format!("must be between 1 and {MAX_CONCURRENCY}"),
         ));
     }
+    let _claim = journal.claim(id)?;
     let job = status(&journal, id)?.job;
     let operation = BulkOperation::parse(&job.operation)?;
     let backend = session.profile().backend;
