@@ -1,6 +1,8 @@
 //! The four CENTAGATE calls, as the vendor documents them: `PUT` with a JSON body, the admin
 //! username as the last path segment, and always HTTP 200 with `{code, message, object}`.
 
+use std::ops::RangeInclusive;
+
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, State};
@@ -36,6 +38,7 @@ pub fn routes() -> Router<AppState> {
             &format!("{BASE_PATH}/token/unlockToken/{{admin}}"),
             put(unlock_token),
         )
+        .merge(crate::helpdesk::routes())
 }
 
 /// The vendor's answer envelope; `object` is null unless the call returns data.
@@ -73,7 +76,7 @@ pub(crate) fn reply<T>(call: &'static str, result: Result<Answer<T>, Code>) -> R
 }
 
 /// The code a store refusal or failure answers with.
-fn store_code(err: StoreError) -> Code {
+pub(crate) fn store_code(err: StoreError) -> Code {
     match err {
         StoreError::Refused(code) => code,
         StoreError::UnknownUser(_) => Code::UserNotFound,
@@ -119,18 +122,25 @@ impl Fields {
         }
     }
 
-    /// `tokenType`: 1 or 2, as a number (`2`, `2.0`) or numeric string (`"2"`), as Java
-    /// servers accept.
-    fn token_type(&self) -> Result<TokenType, Code> {
-        let number = match self.0.get("tokenType") {
+    /// A small whole number in `range`, as a number (`2`, `2.0`) or numeric string (`"2"`),
+    /// as Java servers accept.
+    pub(crate) fn number(&self, name: &str, range: RangeInclusive<u8>) -> Result<u8, Code> {
+        let number = match self.0.get(name) {
             Some(Value::Number(n)) => n.as_f64(),
             Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
             _ => None,
         };
-        match number {
-            Some(1.0) => Ok(TokenType::Sms),
-            Some(2.0) => Ok(TokenType::Otp),
-            _ => Err(Code::InvalidInput),
+        number
+            .filter(|n| n.fract() == 0.0)
+            .and_then(|n| range.clone().find(|r| f64::from(*r) == n))
+            .ok_or(Code::InvalidInput)
+    }
+
+    /// `tokenType`: 1 (SMS) or 2 (OTP).
+    fn token_type(&self) -> Result<TokenType, Code> {
+        match self.number("tokenType", 1..=2)? {
+            1 => Ok(TokenType::Sms),
+            _ => Ok(TokenType::Otp),
         }
     }
 }
@@ -141,11 +151,20 @@ enum TokenType {
 }
 
 /// Parse the body and check the caller: the path's admin must exist and `cenToken` must match.
-fn authorize(
+pub(crate) fn authorize(
     state: &AppState,
     admin: Result<Path<String>, PathRejection>,
     body: &Result<Bytes, BytesRejection>,
 ) -> Result<Fields, Code> {
+    authorize_admin(state, admin, body).map(|(_, fields)| fields)
+}
+
+/// [`authorize`], also giving the admin the call is made as.
+pub(crate) fn authorize_admin(
+    state: &AppState,
+    admin: Result<Path<String>, PathRejection>,
+    body: &Result<Bytes, BytesRejection>,
+) -> Result<(String, Fields), Code> {
     let Ok(Path(admin)) = admin else {
         return Err(Code::PermissionNotAllowed);
     };
@@ -157,7 +176,7 @@ fn authorize(
         tracing::info!(admin, "refused: unknown admin or wrong cenToken");
         return Err(Code::PermissionNotAllowed);
     }
-    Ok(fields)
+    Ok((admin, fields))
 }
 
 /// An OTP as typed by a person: digits only.

@@ -1,7 +1,7 @@
 //! The CENTAGATE return codes the simulator answers with, and their vendor texts
 //! (verbatim from the vendor's published return-code list).
 
-/// A return code of the CENTAGATE calls the simulator answers (the four admin calls and the
+/// A return code of the CENTAGATE calls the simulator answers (the admin calls and the
 /// sign-in calls).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Code {
@@ -45,11 +45,21 @@ pub enum Code {
     InvalidSignature,
     /// 23023: `unixTimestamp` outside the accepted window.
     RequestExpired,
+    /// 22006: an administrator asked to unlock their own account.
+    SameUser,
+    /// 22016: `user/unlockUser` on an account that is not locked.
+    UserNotLocked,
+    /// 26011: unregistering the PKI token of a user without a certificate (the vendor's
+    /// text for this code is "Certificate revoked"; its unregister page prints "Certificate
+    /// not found").
+    CertificateRevoked,
+    /// 36000: unregistering the mobile token of a user without a device.
+    DeviceNotFound,
 }
 
 impl Code {
     /// Every code, for tables and tests.
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 33] = [
         Code::Success,
         Code::PermissionNotAllowed,
         Code::InvalidInput,
@@ -79,6 +89,10 @@ impl Code {
         Code::AuthRequestOwnerMismatch,
         Code::InvalidSignature,
         Code::RequestExpired,
+        Code::SameUser,
+        Code::UserNotLocked,
+        Code::CertificateRevoked,
+        Code::DeviceNotFound,
     ];
 
     /// The number sent in the `code` field.
@@ -113,6 +127,10 @@ impl Code {
             Code::AuthRequestOwnerMismatch => 23019,
             Code::InvalidSignature => 23022,
             Code::RequestExpired => 23023,
+            Code::SameUser => 22006,
+            Code::UserNotLocked => 22016,
+            Code::CertificateRevoked => 26011,
+            Code::DeviceNotFound => 36000,
         }
     }
 
@@ -148,6 +166,10 @@ impl Code {
             Code::AuthRequestOwnerMismatch => "Authentication request owner not match",
             Code::InvalidSignature => "Rejected: invalid API signature",
             Code::RequestExpired => "Rejected: request expired",
+            Code::SameUser => "Requestor and user is the same user",
+            Code::UserNotLocked => "User not in locked status",
+            Code::CertificateRevoked => "Certificate revoked",
+            Code::DeviceNotFound => "Device not found",
         }
     }
 

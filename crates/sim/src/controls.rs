@@ -8,7 +8,10 @@ use serde::Serialize;
 
 use crate::fixture::{Fixture, SecurIdMethod};
 use crate::signin::{AdminCodesView, SignInAdminView, SignInControlError, SignIns, SmsView};
-use crate::store::{SecurIdLookup, SecurIdUser, Store, StoreError, TokenView, UserView};
+use crate::store::{
+    EmergencyCodeView, SecurIdLookup, SecurIdUser, SidTokenView, Store, StoreError, Switches,
+    TokenView, UserView,
+};
 use crate::token::{DeviceCodes, LoginOutcome, OtpKind, Token};
 
 /// Most codes [`Controls::codes`] returns after the current one.
@@ -43,6 +46,16 @@ pub struct LoginView {
     pub outcome: &'static str,
     pub message: String,
     pub token: TokenView,
+}
+
+/// The result of a practice SecurID sign-in with an emergency tokencode.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmergencyLoginView {
+    pub accepted: bool,
+    pub message: String,
+    /// The code's state after the sign-in (when accepted).
+    pub emergency_code: Option<EmergencyCodeView>,
 }
 
 /// Seconds since the Unix epoch.
@@ -150,6 +163,9 @@ impl Controls {
                 "notUsable",
                 format!("the token is {}", status.as_str()),
             ),
+            LoginOutcome::AccountNotUsable { account } => {
+                (false, "notUsable", format!("the user account is {account}"))
+            }
         };
         Ok(LoginView {
             accepted,
@@ -266,6 +282,74 @@ impl Controls {
                 Ok(())
             })
             .await
+    }
+
+    /// Locks a user account, as too many failed sign-ins would (`user/unlockUser` unlocks
+    /// it; the practice login refuses it meanwhile).
+    pub async fn lock_user(&self, username: &str) -> Result<UserView, StoreError> {
+        self.store.lock_user(username.to_owned()).await?;
+        self.user(username).await
+    }
+
+    /// One user with what is bound to them.
+    pub async fn user(&self, username: &str) -> Result<UserView, StoreError> {
+        self.store
+            .users()
+            .await?
+            .into_iter()
+            .find(|u| u.username == username)
+            .ok_or_else(|| StoreError::UnknownUser(username.to_owned()))
+    }
+
+    /// The practice switches (which `type` addresses the hardware OTP token; the SecurID v2
+    /// emergency route missing).
+    pub async fn switches(&self) -> Result<Switches, StoreError> {
+        self.store.switches().await
+    }
+
+    /// Sets every practice switch (a reset puts the defaults back).
+    pub async fn set_switches(&self, switches: Switches) -> Result<Switches, StoreError> {
+        self.store.set_switches(switches).await
+    }
+
+    /// Every SecurID 700 hardware token, assigned or in stock.
+    pub async fn securid_tokens(&self) -> Result<Vec<SidTokenView>, StoreError> {
+        self.store.securid_sid_tokens().await
+    }
+
+    /// One SecurID 700 hardware token.
+    pub async fn securid_token(&self, serial: &str) -> Result<SidTokenView, StoreError> {
+        self.store.securid_sid_token(serial.trim().to_owned()).await
+    }
+
+    /// Every user's latest emergency tokencode (the codes included: practice data).
+    pub async fn securid_emergency_codes(&self) -> Result<Vec<EmergencyCodeView>, StoreError> {
+        self.store.securid_emergency_codes(now() as i64).await
+    }
+
+    /// A SecurID user signs in with an emergency tokencode: accepted until it expires, or
+    /// once when it is one-time; refused for a disabled user.
+    pub async fn securid_login(
+        &self,
+        who: &str,
+        tokencode: &str,
+    ) -> Result<EmergencyLoginView, StoreError> {
+        let result = self
+            .store
+            .securid_emergency_login(who.trim().to_owned(), tokencode.to_owned(), now() as i64)
+            .await?;
+        Ok(match result {
+            Ok(code) => EmergencyLoginView {
+                accepted: true,
+                message: "emergency tokencode accepted".into(),
+                emergency_code: Some(code),
+            },
+            Err(why) => EmergencyLoginView {
+                accepted: false,
+                message: why.into(),
+                emergency_code: None,
+            },
+        })
     }
 
     /// Puts every user, token and SecurID identity back as the fixture has them, and ends

@@ -199,6 +199,10 @@ pub struct UserSpec {
     /// API does not know them).
     #[serde(default)]
     pub securid: Option<SecurIdSpec>,
+    /// The account is locked (as too many failed sign-ins would): the practice login refuses
+    /// it and `user/unlockUser` unlocks it.
+    #[serde(default)]
+    pub locked: bool,
 }
 
 /// A SecurID authentication method whose tokencodes can be locked and unlocked.
@@ -369,7 +373,7 @@ pub struct DeviceSpec {
     pub name: String,
     pub model: String,
     pub os: String,
-    /// 0 inactive, 1 active, 2 pending.
+    /// 0 inactive (deactivated), 1 active, 2 pending, 3 temporarily deactivated.
     pub status: u8,
 }
 
@@ -397,6 +401,11 @@ pub enum PhoneStatus {
     #[default]
     Active,
     Pending,
+    /// Set by `token/update/token/status` 3.
+    #[serde(rename = "temp_deactivated")]
+    TempDeactivated,
+    /// Set by `token/update/token/status` 4.
+    Deactivated,
 }
 
 impl PhoneStatus {
@@ -404,6 +413,8 @@ impl PhoneStatus {
         match self {
             PhoneStatus::Active => "active",
             PhoneStatus::Pending => "pending",
+            PhoneStatus::TempDeactivated => "temp_deactivated",
+            PhoneStatus::Deactivated => "deactivated",
         }
     }
 
@@ -411,6 +422,8 @@ impl PhoneStatus {
         match text {
             "active" => Some(PhoneStatus::Active),
             "pending" => Some(PhoneStatus::Pending),
+            "temp_deactivated" => Some(PhoneStatus::TempDeactivated),
+            "deactivated" => Some(PhoneStatus::Deactivated),
             _ => None,
         }
     }
@@ -420,6 +433,7 @@ impl PhoneStatus {
         match self {
             PhoneStatus::Active => 1,
             PhoneStatus::Pending => 3,
+            PhoneStatus::TempDeactivated | PhoneStatus::Deactivated => 0,
         }
     }
 }
@@ -497,6 +511,26 @@ pub struct Fixture {
     /// admin's sign-in is added.
     #[serde(default)]
     pub sign_in: Vec<SignInSpec>,
+    /// SecurID 700 hardware tokens of the practice SecurID service (`[[sid_tokens]]`).
+    #[serde(default)]
+    pub sid_tokens: Vec<SidTokenSpec>,
+}
+
+/// A SecurID 700 hardware token, assigned to a user with a SecurID identity or in stock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SidTokenSpec {
+    /// The number printed on the back (at most 36 characters).
+    pub serial: String,
+    /// The (practice) username it is assigned to; none: unassigned.
+    #[serde(default)]
+    pub user: Option<String>,
+    /// Its name (default: the serial).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `Enabled` (default) or `Disabled`.
+    #[serde(default)]
+    pub status: SecurIdStatus,
 }
 
 const DEMO_TOML: &str = include_str!("../fixtures/demo.toml");
@@ -512,6 +546,7 @@ impl Default for Fixture {
             bindings: Vec::new(),
             app: AppSpec::practice(),
             sign_in: vec![SignInSpec::practice()],
+            sid_tokens: Vec::new(),
         }
     }
 }
@@ -625,9 +660,9 @@ impl Fixture {
                 return bad(format!("user {:?} listed twice", user.username));
             }
             if let Some(device) = &user.device {
-                if device.status > 2 {
+                if device.status > 3 {
                     return bad(format!(
-                        "device status of {:?} must be 0..=2",
+                        "device status of {:?} must be 0..=3",
                         user.username
                     ));
                 }
@@ -739,6 +774,29 @@ impl Fixture {
                     "user {:?} has more than one OTP token",
                     binding.user
                 ));
+            }
+        }
+        let mut sid_serials = HashSet::new();
+        for token in &self.sid_tokens {
+            let serial = token.serial.as_str();
+            if serial.trim().is_empty() || serial.trim() != serial || serial.chars().count() > 36 {
+                return bad(format!(
+                    "SID700 serial {serial:?} must be 1 to 36 characters"
+                ));
+            }
+            if !sid_serials.insert(serial) {
+                return bad(format!("SID700 {serial:?} listed twice"));
+            }
+            if let Some(user) = &token.user {
+                let has_identity = self
+                    .users
+                    .iter()
+                    .any(|u| &u.username == user && u.securid.is_some());
+                if !has_identity {
+                    return bad(format!(
+                        "SID700 {serial:?} names {user:?}, who has no SecurID identity"
+                    ));
+                }
             }
         }
         Ok(())

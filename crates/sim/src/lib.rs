@@ -25,12 +25,14 @@ mod controls;
 mod error;
 mod faults;
 mod fixture;
+mod helpdesk;
 mod otp;
 mod practice;
 mod quirks;
 mod rate_limit;
 mod securid;
 mod securid_auth;
+mod securid_helpdesk;
 mod server;
 mod signin;
 mod store;
@@ -39,13 +41,13 @@ mod token;
 pub use auth::cen_token;
 pub use centagate::BASE_PATH;
 pub use codes::Code;
-pub use controls::{CodesView, Controls, LoginView, MAX_NEXT_CODES};
+pub use controls::{CodesView, Controls, EmergencyLoginView, LoginView, MAX_NEXT_CODES};
 pub use error::SimError;
 pub use faults::{FailMode, Faults};
 pub use fixture::{
     derived_securid_id, is_securid_id, AdminCredentials, BindingSpec, CertSpec, DeviceSpec,
-    Fixture, PhoneSpec, PhoneStatus, SecurIdMethod, SecurIdSpec, SecurIdStatus, TokenSpec,
-    UserSpec, UserStatus, DEFAULT_IDENTITY_SOURCE,
+    Fixture, PhoneSpec, PhoneStatus, SecurIdMethod, SecurIdSpec, SecurIdStatus, SidTokenSpec,
+    TokenSpec, UserSpec, UserStatus, DEFAULT_IDENTITY_SOURCE,
 };
 pub use fixture::{
     AppSpec, SignInSpec, PRACTICE_ADMIN_OTP_SECRET, PRACTICE_ADMIN_PASSWORD, PRACTICE_ADMIN_PHONE,
@@ -58,6 +60,7 @@ pub use securid_auth::{
     JwtRejection, KeyError, KeyFile, SecurIdKey, CLOCK_SKEW_SECS, MAX_TOKEN_LIFETIME_SECS,
     PRACTICE_ACCESS_ID, PRACTICE_CUSTOMER_NAME, PRACTICE_KEY_PEM, SECURID_API_PATH,
 };
+pub use securid_helpdesk::{MAX_EMERGENCY_MINUTES, MAX_PAGE_SIZE, SECURID_V2_PATH};
 pub use server::{default_db_path, spawn, SecurIdConfig, SimConfig, SimHandle};
 pub use signin::{
     AdminCodesView, SignInAdminView, SignInControlError, SmsView, ADMIN_OTP_DIGITS,
@@ -65,5 +68,8 @@ pub use signin::{
     STEP_TIMEOUT_SECS, TIMESTAMP_WINDOW_SECS, V2_BASE_PATH,
 };
 pub use store::DbLocation;
-pub use store::{PhoneView, SecurIdUser, StoreError, TokenView, UserView};
+pub use store::{
+    EmergencyCodeView, PhoneView, SecurIdUser, SidTokenView, StoreError, Switches, TokenView,
+    UserView, DEFAULT_EMERGENCY_MINUTES, DEFAULT_EMERGENCY_ONE_TIME,
+};
 pub use token::{DeviceCodes, OtpKind, TokenStatus};

@@ -20,6 +20,8 @@ use crate::server::AppState;
 use crate::signin::{AdminCodesView, SignInAdminView, SignInControlError, SmsView};
 use crate::store::{SecurIdUser, StoreError, TokenView, UserView};
 
+mod helpdesk;
+
 /// The path prefix of every practice route.
 pub const PREFIX: &str = "/practice";
 
@@ -47,6 +49,7 @@ pub fn routes() -> Router<AppState> {
             "/practice/admins/{admin}/end-sessions",
             post(admin_end_sessions),
         )
+        .merge(helpdesk::routes())
 }
 
 /// A practice failure: an HTTP status and `{"error": ...}`.

@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
             &format!("{SECURID_API_PATH}/users/{{user_id}}/methods"),
             patch(unlock),
         )
+        .merge(crate::securid_helpdesk::routes())
 }
 
 /// An error answer: `{"status", "error", "message"}`.
@@ -92,14 +93,16 @@ pub async fn guard(
     next.run(request).await
 }
 
-fn log(call: &'static str, response: Response) -> Response {
+pub(crate) fn log(call: &'static str, response: Response) -> Response {
     tracing::info!(call, status = response.status().as_u16(), "answered");
     response
 }
 
-fn store_failure(err: StoreError) -> Response {
+pub(crate) fn store_failure(err: StoreError) -> Response {
     match err {
         StoreError::UnknownUser(_) => problem(StatusCode::NOT_FOUND, "user not found"),
+        StoreError::UnknownToken(_) => problem(StatusCode::NOT_FOUND, "token not found"),
+        StoreError::Conflict(why) => problem(StatusCode::CONFLICT, &why),
         StoreError::Db(e) => {
             tracing::error!(error = %e, "database error");
             problem(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
@@ -120,7 +123,7 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
 }
 
-fn object(body: &[u8]) -> Result<Map<String, Value>, &'static str> {
+pub(crate) fn object(body: &[u8]) -> Result<Map<String, Value>, &'static str> {
     match serde_json::from_slice(body) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err("the request body must be a JSON object"),
@@ -131,7 +134,7 @@ fn object(body: &[u8]) -> Result<Map<String, Value>, &'static str> {
 /// `POST /users/lookup` answer: the User Details.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct UserDetails<'a> {
+pub(crate) struct UserDetails<'a> {
     id: &'a str,
     email_address: &'a str,
     first_name: &'a str,

@@ -20,6 +20,15 @@ use crate::fixture::{
 };
 use crate::token::{LoginOutcome, OtpKind, Token, TokenStatus};
 
+mod helpdesk;
+mod sid;
+
+pub use helpdesk::Switches;
+pub use sid::{
+    EmergencyCodeView, EmergencyRequest, SidTokenView, DEFAULT_EMERGENCY_MINUTES,
+    DEFAULT_EMERGENCY_ONE_TIME,
+};
+
 /// Where the database lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DbLocation {
@@ -139,6 +148,7 @@ impl Store {
         let mut conns = vec![first];
         configure(&conns[0], location)?;
         conns[0].execute_batch(SCHEMA)?;
+        helpdesk::migrate(&conns[0])?;
         {
             let tx = conns[0].transaction_with_behavior(TransactionBehavior::Immediate)?;
             let seeded: Option<String> = tx
@@ -178,6 +188,7 @@ impl Store {
                     [],
                 )?;
             }
+            helpdesk::seed_older(&tx, fixture, seeded.is_some())?;
             tx.commit()?;
         }
         if let DbLocation::Path(path) = location {
@@ -483,6 +494,7 @@ impl Store {
                     }),
                     token: user_token(tx, &name)?.as_ref().map(TokenView::from),
                     status: user.status.as_str(),
+                    locked: user.locked,
                     fido: user.fido,
                     device: user.device,
                     certs: user.certs.len(),
@@ -521,9 +533,13 @@ impl Store {
         now: u64,
     ) -> Result<(Token, LoginOutcome), StoreError> {
         self.write(move |tx| {
-            ensure_user(tx, &username)?;
+            let user = load_user(tx, &username)?;
             let mut token = user_token(tx, &username)?
                 .ok_or_else(|| StoreError::Conflict(format!("{username} has no OTP token")))?;
+            if user.status == UserStatus::Inactive || user.locked {
+                let account = if user.locked { "locked" } else { "inactive" };
+                return Ok((token, LoginOutcome::AccountNotUsable { account }));
+            }
             let outcome = token.login(&code, now);
             save_token(tx, &token)?;
             Ok((token, outcome))
@@ -551,8 +567,9 @@ impl Store {
     pub async fn reset(&self, fixture: Arc<Fixture>) -> Result<(), StoreError> {
         self.write(move |tx| {
             tx.execute_batch(
-                "DELETE FROM securid_users; DELETE FROM tokens; DELETE FROM phones; \
-                 DELETE FROM users;",
+                "DELETE FROM securid_emergency_codes; DELETE FROM securid_sid_tokens; \
+                 DELETE FROM securid_users; DELETE FROM tokens; DELETE FROM phones; \
+                 DELETE FROM users; DELETE FROM meta WHERE key LIKE 'switch.%';",
             )?;
             seed(tx, &fixture)?;
             Ok(())
@@ -636,6 +653,7 @@ fn seed(tx: &Transaction, fixture: &Fixture) -> rusqlite::Result<()> {
         )?;
     }
     seed_securid(tx, fixture)?;
+    helpdesk::seed(tx, fixture)?;
     Ok(())
 }
 
@@ -857,6 +875,8 @@ fn user_phone(tx: &Transaction, username: &str) -> rusqlite::Result<Option<(Stri
 
 struct UserRow {
     status: UserStatus,
+    /// The account is locked (`user/unlockUser` unlocks it).
+    locked: bool,
     device: Option<DeviceSpec>,
     certs: Vec<CertSpec>,
     fido: Vec<String>,
@@ -865,7 +885,7 @@ struct UserRow {
 fn load_user(tx: &Transaction, username: &str) -> Result<UserRow, StoreError> {
     let row = tx
         .query_row(
-            "SELECT status, device, certs, fido FROM users WHERE username = ?1",
+            "SELECT status, device, certs, fido, locked FROM users WHERE username = ?1",
             [username],
             |r| {
                 Ok((
@@ -873,15 +893,17 @@ fn load_user(tx: &Transaction, username: &str) -> Result<UserRow, StoreError> {
                     r.get::<_, Option<String>>(1)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
+                    r.get::<_, bool>(4)?,
                 ))
             },
         )
         .optional()?;
-    let Some((status, device, certs, fido)) = row else {
+    let Some((status, device, certs, fido, locked)) = row else {
         return Err(StoreError::UnknownUser(username.to_string()));
     };
     Ok(UserRow {
         status: UserStatus::parse(&status).ok_or_else(|| bad_column(0, "user status"))?,
+        locked,
         device: device.and_then(|d| serde_json::from_str(&d).ok()),
         certs: serde_json::from_str(&certs).unwrap_or_default(),
         fido: serde_json::from_str(&fido).unwrap_or_default(),
@@ -949,6 +971,8 @@ pub struct ListedToken {
 pub struct UserView {
     pub username: String,
     pub status: &'static str,
+    /// The account is locked.
+    pub locked: bool,
     pub phone: Option<PhoneView>,
     pub token: Option<TokenView>,
     pub fido: Vec<String>,

@@ -61,16 +61,19 @@ pub enum TokenStatus {
     Pending,
     /// Pending and locked.
     PendingLocked,
+    /// Temporarily deactivated by an administrator (`token/update/token/status` 3).
+    TempDeactivated,
 }
 
 impl TokenStatus {
-    pub const ALL: [TokenStatus; 6] = [
+    pub const ALL: [TokenStatus; 7] = [
         TokenStatus::Deactivated,
         TokenStatus::Active,
         TokenStatus::Locked,
         TokenStatus::Suspended,
         TokenStatus::Pending,
         TokenStatus::PendingLocked,
+        TokenStatus::TempDeactivated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -81,6 +84,7 @@ impl TokenStatus {
             TokenStatus::Suspended => "suspended",
             TokenStatus::Pending => "pending",
             TokenStatus::PendingLocked => "pending_locked",
+            TokenStatus::TempDeactivated => "temp_deactivated",
         }
     }
 
@@ -92,7 +96,7 @@ impl TokenStatus {
     /// (suspended tokens are reported as locked too), 3 pending, 4 pending+locked.
     pub fn list_status(self) -> u8 {
         match self {
-            TokenStatus::Deactivated => 0,
+            TokenStatus::Deactivated | TokenStatus::TempDeactivated => 0,
             TokenStatus::Active => 1,
             TokenStatus::Locked | TokenStatus::Suspended => 2,
             TokenStatus::Pending => 3,
@@ -114,6 +118,10 @@ pub enum LoginOutcome {
     /// The token is not in a state that allows logins; nothing changed.
     NotUsable {
         status: TokenStatus,
+    },
+    /// The user account is `inactive` (disabled) or `locked`; nothing changed.
+    AccountNotUsable {
+        account: &'static str,
     },
 }
 
@@ -280,6 +288,38 @@ impl Token {
         };
         self.status = next;
         self.fail_count = 0;
+        true
+    }
+
+    /// The status `token/getStatus` reports: 1 pending (locked or not), 2 valid (active,
+    /// locked or not), 3 temporarily deactivated, 4 deactivated, 5 suspended.
+    pub fn vendor_status(&self) -> u8 {
+        match self.status {
+            TokenStatus::Pending | TokenStatus::PendingLocked => 1,
+            TokenStatus::Active | TokenStatus::Locked => 2,
+            TokenStatus::TempDeactivated => 3,
+            TokenStatus::Deactivated => 4,
+            TokenStatus::Suspended => 5,
+        }
+    }
+
+    /// `token/update/token/status`: 1 pending, 2 valid, 3 temporarily deactivated, 4
+    /// deactivated. A lock stays (pending or valid keep it; unlocking is its own call). False
+    /// for any other number.
+    pub fn set_vendor_status(&mut self, status: u8) -> bool {
+        let locked = matches!(
+            self.status,
+            TokenStatus::Locked | TokenStatus::PendingLocked
+        );
+        self.status = match (status, locked) {
+            (1, false) => TokenStatus::Pending,
+            (1, true) => TokenStatus::PendingLocked,
+            (2, false) => TokenStatus::Active,
+            (2, true) => TokenStatus::Locked,
+            (3, _) => TokenStatus::TempDeactivated,
+            (4, _) => TokenStatus::Deactivated,
+            _ => return false,
+        };
         true
     }
 
@@ -463,8 +503,42 @@ mod tests {
         assert_eq!(TokenStatus::Suspended.list_status(), 2);
         assert_eq!(TokenStatus::Pending.list_status(), 3);
         assert_eq!(TokenStatus::PendingLocked.list_status(), 4);
+        assert_eq!(TokenStatus::TempDeactivated.list_status(), 0);
         for s in TokenStatus::ALL {
             assert_eq!(TokenStatus::parse(s.as_str()), Some(s));
         }
+    }
+
+    #[test]
+    fn vendor_statuses_keep_a_lock_and_deactivation_stops_logins() {
+        let mut t = token(OtpKind::Hotp);
+        assert_eq!(t.vendor_status(), 2);
+        assert!(t.lock());
+        assert!(t.set_vendor_status(1));
+        assert_eq!(
+            (t.status, t.vendor_status()),
+            (TokenStatus::PendingLocked, 1)
+        );
+        assert!(t.set_vendor_status(2));
+        assert_eq!((t.status, t.vendor_status()), (TokenStatus::Locked, 2));
+        assert!(t.set_vendor_status(3));
+        assert_eq!(t.vendor_status(), 3);
+        let code = otp::hotp(&t.secret, t.counter, t.digits);
+        assert!(matches!(
+            t.login(&code, NOW),
+            LoginOutcome::NotUsable { .. }
+        ));
+        assert!(t.set_vendor_status(4));
+        assert_eq!(t.vendor_status(), 4);
+        assert!(matches!(
+            t.login(&code, NOW),
+            LoginOutcome::NotUsable { .. }
+        ));
+        assert!(!t.unlock(), "a deactivated token is not unlocked");
+        assert!(!t.set_vendor_status(5) && !t.set_vendor_status(0));
+        t.status = TokenStatus::Suspended;
+        assert_eq!(t.vendor_status(), 5);
+        assert!(t.set_vendor_status(2));
+        assert_eq!(t.status, TokenStatus::Active);
     }
 }

@@ -5,9 +5,10 @@
 mod common;
 
 use std::collections::HashSet;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use common::{http, practice_get, practice_post};
+use common::{
+    claims, http, now, practice_get, practice_post, send, sign, sign_with, token, Answer,
+};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 use tokendesk_sim::{
@@ -17,13 +18,6 @@ use tokendesk_sim::{
 
 const OTHER_KEY_PEM: &str = include_str!("keys/not-the-practice-key.pem");
 const OSCAR_ID: &str = "f10d0514-7dd1-4a13-a30e-236d0e65b56a";
-
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
 
 async fn demo_with(securid: SecurIdConfig) -> SimHandle {
     spawn(SimConfig {
@@ -38,52 +32,6 @@ async fn demo_with(securid: SecurIdConfig) -> SimHandle {
 
 async fn demo() -> SimHandle {
     demo_with(SecurIdConfig::default()).await
-}
-
-/// Claims a good client sends: issued now, valid for five minutes.
-fn claims(sim: &SimHandle) -> Value {
-    let now = now();
-    json!({
-        "sub": sim.securid_access_id(),
-        "aud": sim.securid_url(),
-        "iat": now,
-        "exp": now + 300,
-    })
-}
-
-fn sign_with(claims: &Value, pem: &str) -> String {
-    let key = EncodingKey::from_rsa_pem(pem.as_bytes()).expect("an RSA key");
-    jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &key).expect("signed")
-}
-
-fn sign(claims: &Value) -> String {
-    sign_with(claims, PRACTICE_KEY_PEM)
-}
-
-fn token(sim: &SimHandle) -> String {
-    sign(&claims(sim))
-}
-
-struct Answer {
-    status: u16,
-    retry_after: Option<String>,
-    body: Value,
-}
-
-async fn send(request: reqwest::RequestBuilder) -> Answer {
-    let response = request.send().await.expect("request sent");
-    let status = response.status().as_u16();
-    let retry_after = response
-        .headers()
-        .get("retry-after")
-        .map(|v| v.to_str().unwrap().to_string());
-    let text = response.text().await.expect("a body");
-    let body = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text:?}"));
-    Answer {
-        status,
-        retry_after,
-        body,
-    }
 }
 
 /// `POST users/lookup` with exactly this Authorization value, Content-Type and body.

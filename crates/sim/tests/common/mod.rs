@@ -1,8 +1,11 @@
 //! Helpers for driving a practice server over real HTTP.
 #![allow(dead_code)]
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
-use tokendesk_sim::{spawn, DbLocation, Fixture, SimConfig, SimHandle};
+use tokendesk_sim::{spawn, DbLocation, Fixture, SimConfig, SimHandle, PRACTICE_KEY_PEM};
 
 pub fn http() -> reqwest::Client {
     reqwest::Client::builder()
@@ -177,4 +180,79 @@ fn data_encoding_decode(text: &str) -> Vec<u8> {
         }
     }
     out
+}
+
+// ---------------------------------------------------------------- SecurID
+
+pub fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// Claims a good client sends: issued now, valid for five minutes.
+pub fn claims(sim: &SimHandle) -> Value {
+    let now = now();
+    json!({
+        "sub": sim.securid_access_id(),
+        "aud": sim.securid_url(),
+        "iat": now,
+        "exp": now + 300,
+    })
+}
+
+pub fn sign_with(claims: &Value, pem: &str) -> String {
+    let key = EncodingKey::from_rsa_pem(pem.as_bytes()).expect("an RSA key");
+    jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &key).expect("signed")
+}
+
+pub fn sign(claims: &Value) -> String {
+    sign_with(claims, PRACTICE_KEY_PEM)
+}
+
+pub fn token(sim: &SimHandle) -> String {
+    sign(&claims(sim))
+}
+
+pub struct Answer {
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub body: Value,
+}
+
+pub async fn send(request: reqwest::RequestBuilder) -> Answer {
+    let response = request.send().await.expect("request sent");
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_string());
+    let text = response.text().await.expect("a body");
+    let body = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text:?}"));
+    Answer {
+        status,
+        retry_after,
+        body,
+    }
+}
+
+/// A SecurID call with a good token: `path` after `/AdminInterface/restapi/` (`v1/...`,
+/// `v2/...`), a JSON body when given.
+pub async fn securid(
+    sim: &SimHandle,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> Answer {
+    let mut request = http()
+        .request(
+            method,
+            format!("{}/AdminInterface/restapi/{path}", sim.origin()),
+        )
+        .header("Authorization", format!("Bearer {}", token(sim)));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    send(request).await
 }
