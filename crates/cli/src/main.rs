@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod helpdesk;
 mod login;
 mod output;
 
