@@ -226,7 +226,7 @@ pub async fn user(cmd: UserCommand, profile: Option<&str>, yes: bool) -> Result<
             if let Some(t) = c
                 .offline_expires_at
                 .as_ref()
-                .filter(|t| **t != c.expires_at)
+                .filter(|t| c.expires_at.as_ref() != Some(*t))
             {
                 human.push_str(&format!("\n  offline until:       {t}"));
             }
