@@ -622,6 +622,29 @@ fn securid_search_methods_and_hardware_tokens() {
     )
     .json_err(3, "server", Some(404));
 
+    // The server's other refusals (409): a token that is not this user's, a user already
+    // disabled, a user marked deleted.
+    run_json(
+        &desk,
+        "s",
+        &[
+            "token",
+            "unregister",
+            "--user",
+            "trent",
+            "--otp",
+            "000700000002",
+            "-y",
+        ],
+    )
+    .json_err(3, "server", Some(409));
+    run_json(&desk, "s", &["user", "disable", "--user", "peggy", "-y"]).json_err(
+        3,
+        "server",
+        Some(409),
+    );
+    run_json(&desk, "s", &["user", "enable", "--user", "mallory"]).json_err(3, "server", Some(409));
+
     // CENTAGATE's flags are refused with words.
     run(
         &desk,
