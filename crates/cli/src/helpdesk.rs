@@ -19,7 +19,8 @@ use tokendesk_core::securid::helpdesk::{
     EmergencyCodeRequest, HardwareToken, HardwareTokenRequest, SearchUsersRequest, SecurIdMethods,
     ValidityUnit,
 };
-use tokendesk_core::securid::users::{LookupUserRequest, SecurIdUser};
+use tokendesk_core::securid::users::{LookupBy, LookupUserRequest, SecurIdUser};
+use tokendesk_core::validate;
 use tokendesk_core::vocab::Backend;
 
 use crate::args::{TokenCommand, UserCommand, Who};
@@ -39,6 +40,9 @@ pub async fn token(cmd: TokenCommand, profile: Option<&str>, yes: bool) -> Resul
             otp,
             name,
         } => {
+            let who = lookup_request(&who)?;
+            sms.as_deref().map(validate::phone).transpose()?;
+            otp.as_deref().map(validate::serial).transpose()?;
             let p = chosen(profile)?;
             match (p.backend, sms, otp) {
                 (Centagate, _, _) if name.is_some() => {
@@ -57,7 +61,6 @@ pub async fn token(cmd: TokenCommand, profile: Option<&str>, yes: bool) -> Resul
                 }
                 (SecurId, Some(_), _) => Err(unsupported(&p, Centagate, "token register --sms")),
                 (SecurId, None, serial) => {
-                    let who = lookup_request(&who)?;
                     let req = HardwareTokenRequest {
                         serial: serial.unwrap_or_default(),
                         name,
@@ -69,20 +72,23 @@ pub async fn token(cmd: TokenCommand, profile: Option<&str>, yes: bool) -> Resul
             }
         }
         TokenCommand::Unregister { who, kind, otp } => {
+            let who = lookup_request(&who)?;
+            let kind = kind.as_deref().map(TokenType::parse).transpose()?;
+            otp.as_deref().map(validate::serial).transpose()?;
             let p = chosen(profile)?;
             match (p.backend, kind, otp) {
                 (Centagate, _, Some(_)) => Err(unsupported(&p, SecurId, "token unregister --otp")),
-                (Centagate, kind, None) => {
+                (Centagate, Some(kind), None) => {
                     let req = UserTokenRequest {
                         username: username(&p, &who, "token unregister")?,
-                        kind: TokenType::parse(&kind.unwrap_or_default())?,
+                        kind,
                     };
                     confirm(&p, yes, Change::UnregisterToken(&req))?;
                     server(session(p)?.unregister_token(&req).await?)
                 }
                 (SecurId, Some(_), _) => Err(unsupported(&p, Centagate, "token unregister --kind")),
-                (SecurId, None, serial) => {
-                    let who = lookup_request(&who)?;
+                // --kind or --otp is required: here --otp.
+                (_, None, serial) => {
                     let req = HardwareTokenRequest {
                         serial: serial.unwrap_or_default(),
                         name: None,
@@ -127,9 +133,10 @@ pub async fn token(cmd: TokenCommand, profile: Option<&str>, yes: bool) -> Resul
 pub async fn user(cmd: UserCommand, profile: Option<&str>, yes: bool) -> Result<Done, Failure> {
     match cmd {
         UserCommand::Methods { who } => {
+            let who = lookup_request(&who)?;
             let p = chosen(profile)?;
             if p.backend == SecurId {
-                let out = session(p)?.securid_methods(&lookup_request(&who)?).await?;
+                let out = session(p)?.securid_methods(&who).await?;
                 let human = securid_methods(&out.summary, &out.object);
                 return Ok(with_human(out, human));
             }
@@ -175,6 +182,7 @@ pub async fn user(cmd: UserCommand, profile: Option<&str>, yes: bool) -> Result<
             Ok(with_human(out, human))
         }
         UserCommand::Unlock { who, methods } => {
+            let lookup = lookup_request(&who)?;
             let p = chosen(profile)?;
             if p.backend == SecurId {
                 return user_unlock(profile, &who, &methods).await;
@@ -183,7 +191,7 @@ pub async fn user(cmd: UserCommand, profile: Option<&str>, yes: bool) -> Result<
                 return Err(unsupported(&p, SecurId, "user unlock --methods"));
             }
             let req = UserRequest {
-                username: username(&p, &who, "user unlock")?,
+                username: username(&p, &lookup, "user unlock")?,
             };
             let mut out = session(p)?.unlock_user(&req).await?;
             out.summary.push_str(&format!(
@@ -243,9 +251,9 @@ async fn set_enabled(
     enable: bool,
     yes: bool,
 ) -> Result<Done, Failure> {
+    let lookup = lookup_request(who)?;
     let p = chosen(profile)?;
     if p.backend == SecurId {
-        let lookup = lookup_request(who)?;
         let s = session(p)?;
         if !enable {
             confirm_securid(&s, &lookup, yes, None).await?;
@@ -258,7 +266,7 @@ async fn set_enabled(
         "user disable"
     };
     let req = UserRequest {
-        username: username(&p, who, command)?,
+        username: username(&p, &lookup, command)?,
     };
     if !enable {
         confirm(&p, yes, Change::DisableUser { who: &req.username })?;
@@ -271,15 +279,12 @@ fn chosen(profile: Option<&str>) -> Result<Profile, Failure> {
     Ok(ProfileStore::open_default()?.choose(profile)?)
 }
 
-/// The `--user` of a CENTAGATE command, checked; `--email` is SecurID Cloud's.
-fn username(p: &Profile, who: &Who, command: &str) -> Result<String, Failure> {
-    match (&who.email, &who.user) {
-        (None, Some(u)) => Ok(UserRequest {
-            username: u.clone(),
-        }
-        .validate()?
-        .username),
-        _ => Err(unsupported(p, SecurId, &format!("{command} --email"))),
+/// The `--user` of a CENTAGATE command (checked with the input); `--email` is SecurID
+/// Cloud's.
+fn username(p: &Profile, who: &LookupUserRequest, command: &str) -> Result<String, Failure> {
+    match who.by {
+        LookupBy::Username => Ok(who.value.clone()),
+        LookupBy::Email => Err(unsupported(p, SecurId, &format!("{command} --email"))),
     }
 }
 
