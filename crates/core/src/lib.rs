@@ -3,7 +3,7 @@
 //! both call [`ops::Session`]; neither builds HTTP requests itself.
 //!
 //! The modules form layers that only look down: the shared vocabulary ([`vocab`],
-//! [`catalog`], [`secret`]) at the bottom, then [`error`], [`validate`], [`transport`],
+//! [`catalog`], [`secret`], [`text`]) at the bottom, then [`error`], [`validate`], [`transport`],
 //! [`sign`] and [`profile`], then one folder per server vendor ([`centagate`], [`securid`]),
 //! then the one seam over them ([`backend`]), then [`profiles`] and [`credentials`], then
 //! [`audit`], then [`ops`], [`sign_in`], [`confirm`] and [`profile_changes`], and [`bulk`] over `ops`, on top. No module cycle:
@@ -26,6 +26,7 @@ pub mod secret;
 pub mod securid;
 pub mod sign;
 pub mod sign_in;
+pub mod text;
 pub mod transport;
 pub mod validate;
 pub mod vocab;

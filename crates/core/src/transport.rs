@@ -1,6 +1,12 @@
 //! HTTPS to the servers, with the rules of DESIGN.md: rustls with verification always on, an
 //! optional extra CA, plain `http://` only for this computer, connect and total timeouts, a cap
-//! on answer size, and no redirects to another origin.
+//! on answer size, and no redirects to another origin nor any that would change the method.
+//!
+//! Proxies: a server on this computer is always reached directly — never through
+//! `HTTP_PROXY`/`ALL_PROXY`, which would carry the cenToken in clear text to the proxy — and
+//! `localhost` is pinned to 127.0.0.1 and ::1, not resolved. Any other server goes through the
+//! proxy the environment names (`HTTPS_PROXY` tunnels `https://` with CONNECT, so TLS and its
+//! verification stay end to end), as reqwest reads it, `NO_PROXY` included.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -108,8 +114,21 @@ pub fn check_url(url: &Url) -> Result<(), Error> {
 }
 
 impl HttpClient {
+    /// A client for the server at `endpoint`: reached directly (no proxy, `localhost` pinned
+    /// to the loopback addresses) when it is this computer, else as [`HttpClient::new`].
+    pub fn for_endpoint(endpoint: &Endpoint) -> Result<Self, Error> {
+        let url = endpoint.base_url()?;
+        let local = is_loopback_host(&url).then(|| url.port_or_known_default().unwrap_or(80));
+        Self::build(endpoint.settings.clone(), local)
+    }
+
     /// Builds a client; reads the CA file now so a bad one is reported before any call.
     pub fn new(settings: TransportSettings) -> Result<Self, Error> {
+        Self::build(settings, None)
+    }
+
+    /// `local`: the port of a server on this computer, reached without any proxy.
+    fn build(settings: TransportSettings, local: Option<u16>) -> Result<Self, Error> {
         let mut builder = reqwest::Client::builder()
             .use_rustls_tls()
             .https_only(false)
@@ -117,7 +136,10 @@ impl HttpClient {
             .timeout(settings.timeout)
             .redirect(redirect::Policy::custom(|attempt| {
                 let first = attempt.previous().first().map(Url::origin);
-                if attempt.previous().len() > 5 {
+                // 301, 302 and 303 turn a PUT, PATCH or POST into a GET without its body:
+                // never followed (307 and 308 keep the method and body).
+                let changes_method = matches!(attempt.status().as_u16(), 301..=303);
+                if attempt.previous().len() > 5 || changes_method {
                     attempt.stop()
                 } else if first.as_ref() == Some(&attempt.url().origin()) {
                     attempt.follow()
@@ -126,6 +148,15 @@ impl HttpClient {
                 }
             }))
             .user_agent(concat!("TokenDesk/", env!("CARGO_PKG_VERSION")));
+        if let Some(port) = local {
+            builder = builder.no_proxy().resolve_to_addrs(
+                "localhost",
+                &[
+                    std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+                    std::net::SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, port)),
+                ],
+            );
+        }
         if let Some(path) = &settings.ca_file {
             let shown = path.display().to_string();
             let pem = std::fs::read(path).map_err(|e| ConfigError::CaFile {
@@ -345,7 +376,7 @@ pub fn excerpt(body: &[u8]) -> String {
             }
         })
         .collect();
-    let joined = words.join(" ");
+    let joined = crate::text::clean(&words.join(" "), crate::text::LONG);
     if joined.is_empty() {
         return "(empty)".to_owned();
     }

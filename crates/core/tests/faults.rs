@@ -459,6 +459,35 @@ async fn a_same_origin_redirect_is_followed_with_the_same_request() {
     assert_eq!(got[1].json()["cenToken"], expected_cen_token(ADMIN));
 }
 
+/// A same-origin 303 (or 301/302) would turn the PUT into a bodiless GET: refused, not
+/// followed.
+#[tokio::test]
+async fn a_redirect_that_changes_the_method_is_refused() {
+    for status in [301, 302, 303] {
+        let server = TestServer::start(move |r| {
+            if r.path.starts_with("/moved/") {
+                success()
+            } else {
+                Response::builder()
+                    .status(status)
+                    .header("location", format!("/moved{}", r.path))
+                    .body(Body::empty())
+                    .unwrap()
+            }
+        })
+        .await;
+        let e = session(profile(&server.url(), ADMIN))
+            .unlock_token(&alice())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, Error::Transport(TransportError::Redirected { .. })),
+            "{status}: {e:?}"
+        );
+        assert_eq!(server.count(), 1, "{status}: not followed");
+    }
+}
+
 /// This machine's address on its default route, when it has one that is not loopback.
 fn non_loopback_address() -> Option<IpAddr> {
     let sock = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;

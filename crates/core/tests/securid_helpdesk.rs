@@ -324,3 +324,20 @@ async fn conflicts_are_explained_per_operation() {
         "The hardware token is not assigned to this user"
     );
 }
+
+/// SecurID names, emails and statuses are cleaned before anyone sees them.
+#[tokio::test]
+async fn hostile_securid_text_is_cleaned() {
+    let server = TestServer::start(|_| {
+        json(
+            200,
+            r#"{"id":"f10d0514-7dd1-4a13-a30e-236d0e65b56a","firstName":"Al\u001b[2Jice","lastName":"\u2066Liddell\u2069","emailAddress":"alice@corp.example\u001b]52;c;eA==\u0007","userStatus":"Enabled\r\n"}"#,
+        )
+    })
+    .await;
+    let r = rig(&server);
+    let u = r.session.lookup_user(&alice()).await.unwrap().object;
+    assert_eq!(u.name, "Alice Liddell");
+    assert_eq!(u.email.as_deref(), Some("alice@corp.example"));
+    assert_eq!(u.status.as_deref(), Some("Enabled"));
+}

@@ -684,3 +684,34 @@ async fn help_desk_codes_have_words_per_operation() {
         assert_eq!(e.info().title, title, "{code}");
     }
 }
+
+/// Hostile server text never reaches a screen, a ticket or the audit log as sent: escape
+/// sequences (a screen clear, an OSC 52 clipboard write), controls and bidi overrides are
+/// removed, and a message echoing the request loses the cenToken.
+#[tokio::test]
+async fn hostile_server_text_is_cleaned() {
+    let cen = expected_cen_token("helpdesk01");
+    let echoed = format!(
+        r#"{{"code":"22002","message":"\u001b[2J\u001b]52;c;ZXZpbA==\u0007No user \u202eresu\u202c for cenToken {cen}","object":null}}"#
+    );
+    let server = TestServer::start(move |_| json(200, &echoed)).await;
+    let e = session(profile(&server.url(), "helpdesk01"))
+        .unlock_token(&user("alice"))
+        .await
+        .unwrap_err();
+    let said = e.info().server_message.unwrap();
+    assert_eq!(said, "No user resu for cenToken [redacted]");
+
+    let listed = r#"{"code":"0","message":"Success","object":{"tokenList":[{"sn":"HW\u001b[31m-1\u202e001\u0000","type":"2","status":"1"}],"deviceList":[{"deviceName":"Pixel\r\n\u001b]0;pwned\u0007 8","deviceModel":"x"}]}}"#;
+    let server = TestServer::start(move |_| json(200, listed)).await;
+    let out = session(profile(&server.url(), "helpdesk01"))
+        .list_methods(&user("alice"))
+        .await
+        .unwrap();
+    let text = serde_json::to_string(&out.object).unwrap();
+    assert_eq!(out.object.tokens[0].sn, "HW-1001");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+        "{text}"
+    );
+}

@@ -93,6 +93,12 @@ pub(crate) fn store_code(err: StoreError) -> Code {
     }
 }
 
+impl From<StoreError> for Code {
+    fn from(err: StoreError) -> Code {
+        store_code(err)
+    }
+}
+
 /// A request body: a JSON object whose fields are checked one by one.
 pub(crate) struct Fields(pub(crate) Map<String, Value>);
 

@@ -931,6 +931,31 @@ mod tests {
         assert_eq!(securid.sms.as_deref(), Some("+60120001012"));
         assert_eq!(securid.locked, vec![SecurIdMethod::Token]);
         assert_eq!(securid.status, SecurIdStatus::Enabled);
+        assert!(!fixture.users[0].locked);
+        assert_eq!(fixture.sid_tokens[0].user.as_deref(), Some("oscar"));
+    }
+
+    #[test]
+    fn sid700_tokens_and_account_locks_are_checked() {
+        let user =
+            "[[users]]\nusername = \"u\"\nlocked = true\n[users.securid]\nemail = \"u@x.y\"\n";
+        let with = |tokens: &str| Fixture::from_toml_str(&format!("{user}{tokens}"));
+        let f = with("[[sid_tokens]]\nserial = \"1\"\nuser = \"u\"\n[[sid_tokens]]\nserial = \"2\"\nstatus = \"Disabled\"").unwrap();
+        assert!(f.users[0].locked);
+        assert_eq!(f.sid_tokens[1].status, SecurIdStatus::Disabled);
+        let long = "9".repeat(37);
+        for bad in [
+            "[[sid_tokens]]\nserial = \"1\"\n[[sid_tokens]]\nserial = \"1\"".to_string(),
+            "[[sid_tokens]]\nserial = \"1\"\nuser = \"nobody\"".to_string(),
+            "[[sid_tokens]]\nserial = \"\"".to_string(),
+            format!("[[sid_tokens]]\nserial = \"{long}\""),
+            "[[sid_tokens]]\nserial = \"1\"\ncolour = \"red\"".to_string(),
+        ] {
+            assert!(with(&bad).is_err(), "{bad}");
+        }
+        let no_identity =
+            "[[users]]\nusername = \"v\"\n[[sid_tokens]]\nserial = \"1\"\nuser = \"v\"";
+        assert!(Fixture::from_toml_str(no_identity).is_err());
     }
 
     #[test]

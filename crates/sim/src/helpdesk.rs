@@ -12,7 +12,7 @@ use axum::routing::put;
 use axum::Router;
 use serde_json::Value;
 
-use crate::centagate::{authorize_admin, reply, store_code, Answer, Fields, Reply, BASE_PATH};
+use crate::centagate::{authorize_admin, reply, Answer, Fields, Reply, BASE_PATH};
 use crate::codes::Code;
 use crate::server::AppState;
 
@@ -44,17 +44,12 @@ type Admin = Result<Path<String>, PathRejection>;
 type Body = Result<Bytes, BytesRejection>;
 
 /// Check the caller, then run `call` with the admin's name and the body's fields.
-async fn handle<F, Fut>(
-    name: &'static str,
-    state: AppState,
-    admin: Admin,
-    body: Body,
-    call: F,
-) -> Reply
+async fn handle<F, Fut>(name: &'static str, request: (AppState, Admin, Body), call: F) -> Reply
 where
     F: FnOnce(AppState, String, Fields) -> Fut,
     Fut: Future<Output = Result<Option<Value>, Code>>,
 {
+    let (state, admin, body) = request;
     let result = async {
         let (admin, fields) = authorize_admin(&state, admin, &body)?;
         Ok(Answer::success(call(state, admin, fields).await?))
@@ -71,16 +66,10 @@ fn user_and_kind(fields: &Fields) -> Result<(String, u8), Code> {
 async fn unregister_token(State(state): State<AppState>, admin: Admin, body: Body) -> Reply {
     handle(
         "token/unregisterActiveToken",
-        state,
-        admin,
-        body,
+        (state, admin, body),
         |state, _, fields| async move {
             let (username, kind) = user_and_kind(&fields)?;
-            state
-                .store
-                .unregister_token(username, kind)
-                .await
-                .map_err(store_code)?;
+            state.store.unregister_token(username, kind).await?;
             Ok(None)
         },
     )
@@ -90,16 +79,10 @@ async fn unregister_token(State(state): State<AppState>, admin: Admin, body: Bod
 async fn token_status(State(state): State<AppState>, admin: Admin, body: Body) -> Reply {
     handle(
         "token/getStatus",
-        state,
-        admin,
-        body,
+        (state, admin, body),
         |state, _, fields| async move {
             let (username, kind) = user_and_kind(&fields)?;
-            let status = state
-                .store
-                .token_status(username, kind)
-                .await
-                .map_err(store_code)?;
+            let status = state.store.token_status(username, kind).await?;
             Ok(Some(Value::String(
                 status.map(|s| s.to_string()).unwrap_or_default(),
             )))
@@ -111,17 +94,11 @@ async fn token_status(State(state): State<AppState>, admin: Admin, body: Body) -
 async fn set_token_status(State(state): State<AppState>, admin: Admin, body: Body) -> Reply {
     handle(
         "token/update/token/status",
-        state,
-        admin,
-        body,
+        (state, admin, body),
         |state, _, fields| async move {
             let (username, kind) = user_and_kind(&fields)?;
             let status = fields.number("status", 1..=4)?;
-            state
-                .store
-                .set_token_status(username, kind, status)
-                .await
-                .map_err(store_code)?;
+            state.store.set_token_status(username, kind, status).await?;
             Ok(None)
         },
     )
@@ -131,19 +108,13 @@ async fn set_token_status(State(state): State<AppState>, admin: Admin, body: Bod
 async fn unlock_user(State(state): State<AppState>, admin: Admin, body: Body) -> Reply {
     handle(
         "user/unlockUser",
-        state,
-        admin,
-        body,
+        (state, admin, body),
         |state, admin, fields| async move {
             let username = fields.text("lockedUsername")?;
             if username == admin {
                 return Err(Code::SameUser);
             }
-            state
-                .store
-                .unlock_user(username)
-                .await
-                .map_err(store_code)?;
+            state.store.unlock_user(username).await?;
             Ok(None)
         },
     )
@@ -153,17 +124,11 @@ async fn unlock_user(State(state): State<AppState>, admin: Admin, body: Body) ->
 async fn user_status(State(state): State<AppState>, admin: Admin, body: Body) -> Reply {
     handle(
         "user/status/update",
-        state,
-        admin,
-        body,
+        (state, admin, body),
         |state, _, fields| async move {
             let username = fields.text("username")?;
             let active = fields.number("status", 0..=1)? == 1;
-            state
-                .store
-                .set_user_status(username, active)
-                .await
-                .map_err(store_code)?;
+            state.store.set_user_status(username, active).await?;
             Ok(None)
         },
     )

@@ -2,10 +2,13 @@
 //! and for the help-desk calls of RSA SecurID Cloud Access Service.
 //!
 //! It speaks the four CENTAGATE calls (`user/auth/list`, `token/registerActiveToken`,
-//! `token/syncToken`, `token/unlockToken`) exactly as documented, and the administrator sign-in
+//! `token/syncToken`, `token/unlockToken`) exactly as documented, the help-desk calls
+//! (`token/unregisterActiveToken`, `token/getStatus`, `token/update/token/status`,
+//! `user/unlockUser`, `user/status/update`), and the administrator sign-in
 //! calls (`auth/authBasic`, a second factor, `auth/logout`) with sessions that expire; real HOTP/TOTP tokens,
-//! fail counters, locks, drift and resync underneath, and the SecurID User Details and Unlock
-//! User Tokencodes calls with the vendor's JWT checks and an optional rate limit; state in
+//! fail counters, locks, drift and resync underneath, and the SecurID help-desk calls (User
+//! Details, Unlock User Tokencodes, user search and status, emergency tokencodes, authenticators,
+//! SID700 tokens) with the vendor's JWT checks and an optional rate limit; state in
 //! SQLite, optional practice controls under `/practice` and optional fault injection. See
 //! crates/sim/README.md.
 //!

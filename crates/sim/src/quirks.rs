@@ -14,7 +14,8 @@ pub enum AnswerStyle {
     /// `code` a number, `object` JSON or null: what the vendor pages show.
     #[default]
     Strict,
-    /// `code` a string and a non-null `object` a string holding JSON.
+    /// `code` a string and a non-null `object` a string holding JSON (an `object` that is
+    /// already a string, as getStatus answers, stays as it is).
     Loose,
 }
 
@@ -23,7 +24,10 @@ pub fn loosen(answer: &mut Value) {
     if let Some(code) = answer.get("code").and_then(Value::as_u64) {
         answer["code"] = Value::String(code.to_string());
     }
-    if let Some(object) = answer.get("object").filter(|o| !o.is_null()) {
+    if let Some(object) = answer
+        .get("object")
+        .filter(|o| !o.is_null() && !o.is_string())
+    {
         answer["object"] = Value::String(object.to_string());
     }
 }
@@ -62,6 +66,12 @@ mod tests {
         assert_eq!(
             answer,
             json!({"code": "22002", "message": "User not found", "object": null})
+        );
+        let mut answer = json!({"code": 0, "message": "Success", "object": "2"});
+        loosen(&mut answer);
+        assert_eq!(
+            answer["object"], "2",
+            "a getStatus answer is already a string"
         );
     }
 }

@@ -2,6 +2,8 @@
 //! tokencode (v1 and v2), a user's authenticators (v2) and SID700 hardware tokens (lookup,
 //! assign, unassign). Behind the same rate limit and JWT guard as the others (`securid.rs`).
 
+use std::future::Future;
+
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
@@ -15,7 +17,7 @@ use crate::fixture::{is_securid_id, SecurIdStatus};
 use crate::securid::{log, object, problem, store_failure, UserDetails};
 use crate::securid_auth::SECURID_API_PATH;
 use crate::server::AppState;
-use crate::store::{EmergencyCodeView, EmergencyRequest, SidTokenView, StoreError};
+use crate::store::{EmergencyCodeView, EmergencyRequest, StoreError};
 
 /// Where the v2 calls live, beside the v1 base.
 pub const SECURID_V2_PATH: &str = "/AdminInterface/restapi/v2";
@@ -48,24 +50,22 @@ pub fn routes() -> Router<AppState> {
 
 type UserId = Result<Path<String>, PathRejection>;
 
-/// A 400 answer.
-fn bad(why: &str) -> Response {
-    problem(StatusCode::BAD_REQUEST, why)
-}
+/// Why a request is refused with 400.
+type Bad = &'static str;
 
 /// The path's user id (8-4-4-4-12 hex, else 400).
-fn user_id(path: UserId) -> Result<String, Response> {
+fn user_id(path: UserId) -> Result<String, Bad> {
     match path {
         Ok(Path(id)) if is_securid_id(&id) => Ok(id),
-        _ => Err(bad("invalid user ID")),
+        _ => Err("invalid user ID"),
     }
 }
 
 /// A JSON object body holding only `allowed` fields (else 400).
-fn fields(body: &[u8], allowed: &[&str]) -> Result<Map<String, Value>, Response> {
-    let map = object(body).map_err(bad)?;
+fn fields(body: &[u8], allowed: &[&str]) -> Result<Map<String, Value>, Bad> {
+    let map = object(body)?;
     if map.keys().any(|k| !allowed.contains(&k.as_str())) {
-        return Err(bad("unknown field in the request body"));
+        return Err("unknown field in the request body");
     }
     Ok(map)
 }
@@ -79,30 +79,36 @@ fn query_param(query: &Option<String>, name: &str) -> Option<String> {
 }
 
 /// `tokenSerialNumber`: a non-empty string of at most 36 characters.
-fn serial(map: &Map<String, Value>) -> Result<String, Response> {
+fn serial(map: &Map<String, Value>) -> Result<String, Bad> {
     match map.get("tokenSerialNumber") {
         Some(Value::String(s))
             if !s.trim().is_empty() && s.trim().chars().count() <= MAX_SERIAL_CHARS =>
         {
             Ok(s.trim().to_owned())
         }
-        _ => Err(bad(
-            "tokenSerialNumber must be a non-empty string of at most 36 characters",
-        )),
+        _ => Err("tokenSerialNumber must be a non-empty string of at most 36 characters"),
     }
 }
 
-/// Answer `result` as JSON, or the store's refusal (404 unknown user or token, 409 conflict).
-fn answer<T: serde::Serialize>(call: &'static str, result: Result<T, StoreError>) -> Response {
-    let response = match result {
-        Ok(value) => Json(value).into_response(),
-        Err(e) => store_failure(e),
+/// Run a call: 400 when the request did not parse, else `call`'s result as JSON or the
+/// store's refusal (404 unknown user or token, 409 conflict); logged (call and status only).
+async fn run<P, T, Fut>(
+    name: &'static str,
+    parsed: Result<P, Bad>,
+    call: impl FnOnce(P) -> Fut,
+) -> Response
+where
+    T: serde::Serialize,
+    Fut: Future<Output = Result<T, StoreError>>,
+{
+    let response = match parsed {
+        Err(why) => problem(StatusCode::BAD_REQUEST, why),
+        Ok(parsed) => match call(parsed).await {
+            Ok(value) => Json(value).into_response(),
+            Err(e) => store_failure(e),
+        },
     };
-    log(call, response)
-}
-
-fn done(call: &'static str, response: Response) -> Response {
-    log(call, response)
+    log(name, response)
 }
 
 /// The page size: 1-25, default 25.
@@ -119,53 +125,45 @@ fn page_size(query: &Option<String>) -> Result<u32, &'static str> {
 
 /// `POST v1/users/search?pageSize=N` `{"emailLike"}`: users whose email contains the text.
 async fn search(State(state): State<AppState>, RawQuery(query): RawQuery, body: Bytes) -> Response {
-    const CALL: &str = "users/search";
-    let size = match page_size(&query) {
-        Ok(size) => size,
-        Err(why) => return done(CALL, bad(why)),
-    };
-    let like = match fields(&body, &["emailLike"]).map(|m| m.get("emailLike").cloned()) {
-        Ok(Some(Value::String(s))) if !s.is_empty() => s,
-        Ok(_) => return done(CALL, bad("emailLike must be a non-empty string")),
-        Err(response) => return done(CALL, response),
-    };
-    let result = state
-        .store
-        .securid_search(like, size)
-        .await
-        .map(|(users, total)| {
-            json!({
-                "totalElements": total,
-                "totalPages": total.div_ceil(u64::from(size)),
-                "pageSize": size,
-                "currentPage": 0,
-                "elements": users.iter().map(UserDetails::from).collect::<Vec<_>>(),
-            })
-        });
-    answer(CALL, result)
+    let parsed =
+        page_size(&query).and_then(
+            |size| match fields(&body, &["emailLike"])?.get("emailLike") {
+                Some(Value::String(s)) if !s.is_empty() => Ok((s.clone(), size)),
+                _ => Err("emailLike must be a non-empty string"),
+            },
+        );
+    run("users/search", parsed, |(like, size)| async move {
+        let (users, total) = state.store.securid_search(like, size).await?;
+        Ok(json!({
+            "totalElements": total,
+            "totalPages": total.div_ceil(u64::from(size)),
+            "pageSize": size,
+            "currentPage": 0,
+            "elements": users.iter().map(UserDetails::from).collect::<Vec<_>>(),
+        }))
+    })
+    .await
 }
 
 /// `PUT v1/users/{id}/userStatus` `{"userStatus": "Enabled" | "Disabled"}` → `{id, userStatus}`.
 async fn user_status(State(state): State<AppState>, path: UserId, body: Bytes) -> Response {
-    const CALL: &str = "users/{userId}/userStatus";
     let parsed = user_id(path).and_then(|id| {
-        let map = fields(&body, &["userStatus"])?;
-        let status = map
+        let status = fields(&body, &["userStatus"])?
             .get("userStatus")
             .and_then(Value::as_str)
             .and_then(SecurIdStatus::parse)
-            .ok_or_else(|| bad("userStatus must be Enabled or Disabled"))?;
+            .ok_or("userStatus must be Enabled or Disabled")?;
         Ok((id, status))
     });
-    let (id, status) = match parsed {
-        Ok(p) => p,
-        Err(response) => return done(CALL, response),
-    };
-    let result = state.store.securid_set_status(id, status).await;
-    answer(
-        CALL,
-        result.map(|u| json!({ "id": u.id, "userStatus": u.status.as_str() })),
+    run(
+        "users/{userId}/userStatus",
+        parsed,
+        |(id, status)| async move {
+            let user = state.store.securid_set_status(id, status).await?;
+            Ok(json!({ "id": user.id, "userStatus": user.status.as_str() }))
+        },
     )
+    .await
 }
 
 /// The v2 body: optional `oneTimeUse`, and `expiryUnit` with `expiryValue` (both or neither).
@@ -246,23 +244,21 @@ fn emergency_answer(code: &EmergencyCodeView, v2: bool) -> Value {
 }
 
 async fn emergency(
-    call: &'static str,
+    name: &'static str,
     state: AppState,
     path: UserId,
-    request: Result<EmergencyRequest, &'static str>,
+    request: Result<EmergencyRequest, Bad>,
 ) -> Response {
-    let (id, request) = match user_id(path).and_then(|id| Ok((id, request.map_err(bad)?))) {
-        Ok(p) => p,
-        Err(response) => return done(call, response),
-    };
-    let result = state
-        .store
-        .securid_issue_emergency(id, request, state.now() as i64)
-        .await;
-    let v2 = request.api == 2;
-    let body = result.map(|code| {
-        let mut body = emergency_answer(&code, v2);
-        if v2 {
+    let parsed = user_id(path).and_then(|id| Ok((id, request?)));
+    // The code is in the answer: only the call and the status are logged (as for every call).
+    run(name, parsed, |(id, request)| async move {
+        let now = state.now() as i64;
+        let code = state
+            .store
+            .securid_issue_emergency(id, request, now)
+            .await?;
+        let mut body = emergency_answer(&code, request.api == 2);
+        if request.api == 2 {
             let (value, unit) = match request.minutes {
                 m if m % (24 * 60) == 0 => (m / (24 * 60), "days"),
                 m if m % 60 == 0 => (m / 60, "hours"),
@@ -272,10 +268,9 @@ async fn emergency(
                 "expiryValue": value, "expiryUnit": unit, "oneTimeUse": request.one_time
             });
         }
-        body
-    });
-    // The code is in the answer: log the call and status only (as every call).
-    answer(call, body)
+        Ok(body)
+    })
+    .await
 }
 
 /// `PUT v1/users/{id}/emergencyTokencode` `{"expirationDays": "N"}`.
@@ -289,8 +284,8 @@ async fn emergency_v2(State(state): State<AppState>, path: UserId, body: Bytes) 
     const CALL: &str = "v2 users/{userId}/emergencyTokencode";
     match state.store.securid_emergency_v2_missing().await {
         Ok(false) => {}
-        Ok(true) => return done(CALL, problem(StatusCode::NOT_FOUND, "no such resource")),
-        Err(e) => return done(CALL, store_failure(e)),
+        Ok(true) => return log(CALL, problem(StatusCode::NOT_FOUND, "no such resource")),
+        Err(e) => return log(CALL, store_failure(e)),
     }
     let request = emergency_v2_request(&body);
     emergency(CALL, state, path, request).await
@@ -302,37 +297,31 @@ async fn devices(
     path: UserId,
     RawQuery(query): RawQuery,
 ) -> Response {
-    const CALL: &str = "v2 users/{userId}/devices";
-    let id = match user_id(path) {
-        Ok(id) => id,
-        Err(response) => return done(CALL, response),
-    };
-    if !matches!(
-        query_param(&query, "includeBrowsers").as_deref(),
-        None | Some("true" | "false")
-    ) {
-        return done(CALL, bad("includeBrowsers must be true or false"));
-    }
-    let result = state.store.securid_user_sid_tokens(id).await;
-    answer(
-        CALL,
-        result.map(|(_, tokens)| json!({ "devices": [], "fidoTokens": [], "sidTokens": tokens })),
-    )
+    let parsed =
+        user_id(path).and_then(
+            |id| match query_param(&query, "includeBrowsers").as_deref() {
+                None | Some("true" | "false") => Ok(id),
+                Some(_) => Err("includeBrowsers must be true or false"),
+            },
+        );
+    run("v2 users/{userId}/devices", parsed, |id| async move {
+        let (_, tokens) = state.store.securid_user_sid_tokens(id).await?;
+        Ok(json!({ "devices": [], "fidoTokens": [], "sidTokens": tokens }))
+    })
+    .await
 }
 
 /// `POST v1/sidTokens/lookup` `{"tokenSerialNumber"}`.
 async fn sid_lookup(State(state): State<AppState>, body: Bytes) -> Response {
-    const CALL: &str = "sidTokens/lookup";
-    let serial = match fields(&body, &["tokenSerialNumber"]).and_then(|m| serial(&m)) {
-        Ok(serial) => serial,
-        Err(response) => return done(CALL, response),
-    };
-    answer(CALL, state.store.securid_sid_token(serial).await)
+    let parsed = fields(&body, &["tokenSerialNumber"]).and_then(|m| serial(&m));
+    run("sidTokens/lookup", parsed, |serial| {
+        state.store.securid_sid_token(serial)
+    })
+    .await
 }
 
 /// `PATCH v1/users/{id}/sidTokens/assign` `{"tokenSerialNumber", "tokenName"?}`.
 async fn sid_assign(State(state): State<AppState>, path: UserId, body: Bytes) -> Response {
-    const CALL: &str = "users/{userId}/sidTokens/assign";
     let parsed = user_id(path).and_then(|id| {
         let map = fields(&body, &["tokenSerialNumber", "tokenName"])?;
         let name = match map.get("tokenName") {
@@ -340,33 +329,30 @@ async fn sid_assign(State(state): State<AppState>, path: UserId, body: Bytes) ->
             Some(Value::String(s)) if s.chars().count() <= MAX_TOKEN_NAME_CHARS => {
                 Some(s.trim().to_owned()).filter(|s| !s.is_empty())
             }
-            Some(_) => return Err(bad("tokenName must be a string of at most 255 characters")),
+            Some(_) => return Err("tokenName must be a string of at most 255 characters"),
         };
         Ok((id, serial(&map)?, name))
     });
-    let (id, serial, name) = match parsed {
-        Ok(p) => p,
-        Err(response) => return done(CALL, response),
-    };
     let by = state.securid.verifier.key_file().access_id;
-    let result = state
-        .store
-        .securid_assign(id, serial, name, by, state.now() as i64)
-        .await;
-    answer(CALL, result)
+    let now = state.now() as i64;
+    run(
+        "users/{userId}/sidTokens/assign",
+        parsed,
+        |(id, serial, name)| state.store.securid_assign(id, serial, name, by, now),
+    )
+    .await
 }
 
 /// `PATCH v1/users/{id}/sidTokens/unassign` `{"tokenSerialNumber"}`.
 async fn sid_unassign(State(state): State<AppState>, path: UserId, body: Bytes) -> Response {
-    const CALL: &str = "users/{userId}/sidTokens/unassign";
     let parsed =
         user_id(path).and_then(|id| Ok((id, serial(&fields(&body, &["tokenSerialNumber"])?)?)));
-    let (id, serial) = match parsed {
-        Ok(p) => p,
-        Err(response) => return done(CALL, response),
-    };
-    let result: Result<SidTokenView, StoreError> = state.store.securid_unassign(id, serial).await;
-    answer(CALL, result)
+    run(
+        "users/{userId}/sidTokens/unassign",
+        parsed,
+        |(id, serial)| state.store.securid_unassign(id, serial),
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -443,3 +443,32 @@ async fn help_desk_changes_survive_a_restart() {
     assert_eq!(status_of(&sim, "uma", "1").await, "3");
     assert_eq!(status_of(&sim, "trent", "3").await, "2");
 }
+
+#[tokio::test]
+async fn a_database_from_before_the_help_desk_calls_is_brought_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sim.sqlite3");
+    let sim = demo_at(DbLocation::Path(path.clone())).await;
+    assert_code(&unregister(&sim, "alice", "2").await, 0, "Success");
+    sim.shutdown().await;
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP TABLE securid_emergency_codes; DROP TABLE securid_sid_tokens; \
+             ALTER TABLE users DROP COLUMN locked; ALTER TABLE users DROP COLUMN pki_status; \
+             DELETE FROM meta WHERE key = 'helpdesk_seeded';",
+        )
+        .unwrap();
+    }
+    let sim = demo_at(DbLocation::Path(path)).await;
+    // The state it had is kept; the account locks and SID700 tokens come from the fixture once.
+    assert_code(
+        &unregister(&sim, "alice", "2").await,
+        29001,
+        "Token not found",
+    );
+    assert_code(&unlock_user(&sim, "rupert").await, 0, "Success");
+    assert_eq!(status_of(&sim, "oscar", "4").await, "2");
+    let tokens = sim.controls().securid_tokens().await.unwrap();
+    assert_eq!(tokens.len(), 4);
+}

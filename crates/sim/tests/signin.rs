@@ -180,15 +180,26 @@ impl<'a> Client<'a> {
 
     /// An admin call (`user/auth/list` of alice) signed with this session: its code.
     async fn admin_call(&self, admin: &str, session: &Value) -> u64 {
-        let token = cen_token(
+        self.admin_put(
+            admin,
+            session,
+            "user/auth/list",
+            json!({"username": "alice"}),
+        )
+        .await
+    }
+
+    /// Any admin call signed with this session: its code.
+    async fn admin_put(&self, admin: &str, session: &Value, path: &str, mut body: Value) -> u64 {
+        body["cenToken"] = json!(cen_token(
             admin,
             session["authToken"].as_str().unwrap(),
             session["secretCode"].as_str().unwrap(),
-        );
+        ));
         let response = http()
-            .put(format!("{}/user/auth/list/{admin}", self.sim.base_url()))
+            .put(format!("{}/{path}/{admin}", self.sim.base_url()))
             .header("Content-Type", "application/json")
-            .body(json!({"username": "alice", "cenToken": token}).to_string())
+            .body(body.to_string())
             .send()
             .await
             .unwrap();
@@ -225,6 +236,19 @@ async fn the_password_alone_signs_in_an_admin_without_a_second_factor() {
     assert!(!object["secretCode"].as_str().unwrap().is_empty());
     assert!(!object["authToken"].as_str().unwrap().is_empty());
     assert_eq!(c.admin_call(PLAIN_ADMIN, &object).await, 0);
+    // The help-desk calls take the session too; an admin cannot unlock its own account.
+    let unlock = |who: &str| json!({ "lockedUsername": who });
+    let path = "user/unlockUser";
+    assert_eq!(
+        c.admin_put(PLAIN_ADMIN, &object, path, unlock("rupert"))
+            .await,
+        0
+    );
+    assert_eq!(
+        c.admin_put(PLAIN_ADMIN, &object, path, unlock(PLAIN_ADMIN))
+            .await,
+        22006
+    );
     // Not another admin's session, and the fixed fixture admin still works.
     assert_eq!(c.admin_call(ADMIN, &object).await, 10001);
     let fixed = json!({"authToken": sim.admin().auth_token, "secretCode": sim.admin().secret_code});

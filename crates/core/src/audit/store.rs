@@ -4,7 +4,7 @@
 //! when `append` returns.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
@@ -57,6 +57,15 @@ pub struct AuditLog {
     path: PathBuf,
     busy_timeout: Duration,
     conn: Mutex<Option<Connection>>,
+    /// Events waiting for the next commit (group commit: see [`AuditLog::append`]).
+    queue: Mutex<Vec<Queued>>,
+}
+
+/// An event waiting to be chained and committed, and where its writer finds the outcome.
+#[derive(Debug)]
+struct Queued {
+    event: Event,
+    done: Arc<Mutex<Option<Result<i64, String>>>>,
 }
 
 /// What `verify` found.
@@ -124,6 +133,7 @@ impl AuditLog {
             path: path.into(),
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
             conn: Mutex::new(None),
+            queue: Mutex::new(Vec::new()),
         }
     }
 
@@ -182,27 +192,30 @@ impl AuditLog {
 
     /// Appends an attempt; its `seq` identifies the action.
     pub(crate) fn append_attempt(&self, at: &str, row: &AttemptRow<'_>) -> Result<i64, Error> {
-        self.append("could not record the attempt", |seq, prev| Event {
-            seq,
-            kind: "attempt".into(),
-            attempt: None,
-            at: at.to_owned(),
-            pid: Some(row.pid),
-            os_user: Some(row.os_user.to_owned()),
-            host: Some(row.host.to_owned()),
-            surface: Some(row.surface.to_owned()),
-            profile: Some(row.profile.to_owned()),
-            server: Some(row.server.to_owned()),
-            admin: Some(row.admin.to_owned()),
-            operation: Some(row.operation.to_owned()),
-            target: Some(row.target.to_owned()),
-            details: Some(row.details.clone()),
-            outcome: None,
-            error: None,
-            summary: None,
-            duration_ms: None,
-            prev_hash: prev,
-        })
+        self.append(
+            "could not record the attempt",
+            Event {
+                seq: 0,
+                kind: "attempt".into(),
+                attempt: None,
+                at: at.to_owned(),
+                pid: Some(row.pid),
+                os_user: Some(row.os_user.to_owned()),
+                host: Some(row.host.to_owned()),
+                surface: Some(row.surface.to_owned()),
+                profile: Some(row.profile.to_owned()),
+                server: Some(row.server.to_owned()),
+                admin: Some(row.admin.to_owned()),
+                operation: Some(row.operation.to_owned()),
+                target: Some(row.target.to_owned()),
+                details: Some(row.details.clone()),
+                outcome: None,
+                error: None,
+                summary: None,
+                duration_ms: None,
+                prev_hash: String::new(),
+            },
+        )
     }
 
     /// Appends the result of the attempt `attempt`.
@@ -216,43 +229,92 @@ impl AuditLog {
             .error
             .as_ref()
             .map(|e| serde_json::to_string(e).unwrap_or_default());
-        self.append("could not record the result", |seq, prev| Event {
-            seq,
-            kind: "result".into(),
-            attempt: Some(attempt),
-            at: at.to_owned(),
-            pid: None,
-            os_user: None,
-            host: None,
-            surface: None,
-            profile: None,
-            server: None,
-            admin: None,
-            operation: None,
-            target: None,
-            details: None,
-            outcome: Some(outcome_name(row.outcome).to_owned()),
-            error,
-            summary: row.summary.clone(),
-            duration_ms: Some(row.duration_ms),
-            prev_hash: prev,
-        })
+        self.append(
+            "could not record the result",
+            Event {
+                seq: 0,
+                kind: "result".into(),
+                attempt: Some(attempt),
+                at: at.to_owned(),
+                pid: None,
+                os_user: None,
+                host: None,
+                surface: None,
+                profile: None,
+                server: None,
+                admin: None,
+                operation: None,
+                target: None,
+                details: None,
+                outcome: Some(outcome_name(row.outcome).to_owned()),
+                error,
+                summary: row.summary.clone(),
+                duration_ms: Some(row.duration_ms),
+                prev_hash: String::new(),
+            },
+        )
     }
 
-    /// Chains one event onto the newest under the write lock (BEGIN IMMEDIATE), so two
-    /// writers never chain onto the same event.
-    fn append(&self, what: &str, make: impl FnOnce(i64, String) -> Event) -> Result<i64, Error> {
-        self.with_conn(what, |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let (last, prev): (i64, String) = tx
-                .query_row(
-                    "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
-                    [],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?
-                .unwrap_or((0, GENESIS.to_owned()));
-            let e = make(last + 1, prev);
+    /// Chains `event` onto the newest under the write lock (BEGIN IMMEDIATE), so two writers
+    /// never chain onto the same event; its `seq`.
+    ///
+    /// Group commit: the event joins a queue, then its writer takes the connection. Whoever
+    /// holds it writes every queued event in one transaction — one fsync for all of them —
+    /// and the others find theirs already written when their turn comes. Concurrent actions
+    /// (a bulk job's rows) so share commits instead of queueing for one fsync each.
+    fn append(&self, what: &str, event: Event) -> Result<i64, Error> {
+        let done = Arc::new(Mutex::new(None));
+        self.queue
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Queued {
+                event,
+                done: done.clone(),
+            });
+        let written = self.with_conn(what, |conn| {
+            if done.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
+                return Ok(());
+            }
+            let batch = std::mem::take(&mut *self.queue.lock().unwrap_or_else(|p| p.into_inner()));
+            let result = Self::write_batch(conn, &batch).map_err(|e| e.to_string());
+            for (i, q) in batch.iter().enumerate() {
+                *q.done.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some(result.as_ref().map(|seqs| seqs[i]).map_err(Clone::clone));
+            }
+            Ok(())
+        });
+        if let Err(e) = written {
+            // Not written (the log cannot be opened): it must not be written later either.
+            self.queue
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .retain(|q| !Arc::ptr_eq(&q.done, &done));
+            return Err(e);
+        }
+        let outcome = done.lock().unwrap_or_else(|p| p.into_inner()).take();
+        match outcome {
+            Some(Ok(seq)) => Ok(seq),
+            Some(Err(e)) => Err(self.fault(what, e)),
+            None => Err(self.fault(what, "the event was not written")),
+        }
+    }
+
+    /// Chains and inserts `batch` in one transaction; their `seq`s.
+    fn write_batch(conn: &mut Connection, batch: &[Queued]) -> rusqlite::Result<Vec<i64>> {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (mut last, mut prev): (i64, String) = tx
+            .query_row(
+                "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .unwrap_or((0, GENESIS.to_owned()));
+        let mut seqs = Vec::with_capacity(batch.len());
+        for q in batch {
+            let mut e = q.event.clone();
+            e.seq = last + 1;
+            e.prev_hash = prev;
             let hash = e.hash();
             tx.execute(
                 &format!(
@@ -282,9 +344,12 @@ impl AuditLog {
                     hash
                 ],
             )?;
-            tx.commit()?;
-            Ok(e.seq)
-        })
+            seqs.push(e.seq);
+            last = e.seq;
+            prev = hash;
+        }
+        tx.commit()?;
+        Ok(seqs)
     }
 
     /// The actions that match `filter`, oldest first (attempt and result merged). A log that
@@ -502,6 +567,55 @@ fn bound(field: Field, raw: &str, end_of_day: bool) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Many writers at once share commits and still make one unbroken chain, each event
+    /// once, each writer told its own `seq`.
+    #[test]
+    fn concurrent_appends_group_into_one_unbroken_chain() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = Arc::new(AuditLog::at(dir.path().join(FILE_NAME)));
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let log = log.clone();
+                std::thread::spawn(move || {
+                    (0..25)
+                        .map(|i| {
+                            let target = format!("user-{t}-{i}");
+                            log.append_attempt(
+                                "2026-11-29T10:00:00.000Z",
+                                &AttemptRow {
+                                    pid: 1,
+                                    os_user: "u",
+                                    host: "h",
+                                    surface: "bulk:j",
+                                    profile: "p",
+                                    server: "s",
+                                    admin: "a",
+                                    operation: "unlock",
+                                    target: &target,
+                                    details: "{}".into(),
+                                },
+                            )
+                            .unwrap()
+                        })
+                        .collect::<Vec<i64>>()
+                })
+            })
+            .collect();
+        let mut seqs: Vec<i64> = threads
+            .into_iter()
+            .flat_map(|t| t.join().unwrap())
+            .collect();
+        seqs.sort_unstable();
+        assert_eq!(seqs, (1..=200).collect::<Vec<i64>>());
+        assert!(matches!(
+            log.verify().unwrap(),
+            Verification::Intact { events: 200, .. }
+        ));
+        let entries = log.entries(&AuditFilter::default()).unwrap();
+        let targets: std::collections::HashSet<_> = entries.iter().map(|e| &e.target).collect();
+        assert_eq!(targets.len(), 200);
+    }
 
     #[test]
     fn bounds_accept_dates_and_rfc3339_and_refuse_the_rest() {

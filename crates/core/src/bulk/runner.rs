@@ -13,7 +13,7 @@ use ts_rs::TS;
 
 use super::journal::{JobState, Journal, RowOutcome, RowState};
 use super::operation::{parse_row, BulkOperation, Columns};
-use super::{status, JobStatus};
+use super::status::{status, JobStatus};
 use crate::error::{Error, ErrorKind};
 use crate::ops::Session;
 use crate::vocab::Field;
@@ -226,8 +226,7 @@ pub async fn run(
             fatal.get_or_insert(e);
         }
     }
-    let status = status(&journal, id)?;
-    let finished = status.counts.pending == 0;
+    let finished = status(&journal, id)?.counts.pending == 0;
     journal.set_state(
         id,
         if finished {
@@ -247,7 +246,7 @@ pub async fn run(
         Some("stopped".to_owned())
     };
     Ok(RunEnd {
-        status: super::status(&journal, id)?,
+        status: status(&journal, id)?,
         stopped,
         recovered_unknown,
     })

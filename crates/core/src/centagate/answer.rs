@@ -64,11 +64,15 @@ pub fn parse(body: &[u8]) -> Result<Answer, TransportError> {
         .get("code")
         .and_then(lenient_int)
         .ok_or_else(|| not_understood("no return code"))?;
+    // Shown on screen and kept in the audit log: cleaned, and scrubbed of anything shaped
+    // like a token (a server may echo the request, cenToken included).
     let message = match map.remove("message") {
         Some(Value::String(s)) => Some(s),
         Some(Value::Null) | None => None,
         Some(other) => Some(other.to_string()),
-    };
+    }
+    .map(|m| crate::text::scrub(&m, crate::text::LONG))
+    .filter(|m| !m.is_empty());
     let object = decode_object(map.remove("object").unwrap_or(Value::Null));
     Ok(Answer {
         code,

@@ -96,7 +96,7 @@ impl Client {
     ) -> Result<Self, Error> {
         check_admin_segment(admin)?;
         Ok(Client {
-            http: HttpClient::new(endpoint.settings.clone())?,
+            http: HttpClient::for_endpoint(endpoint)?,
             base: endpoint.base_url()?,
             admin: admin.to_owned(),
             cen_token: cen_token(admin, &creds.auth_token, &creds.secret_code),

@@ -167,13 +167,15 @@ fn take(map: &mut Map<String, Value>, key: &str) -> Value {
     map.remove(key).unwrap_or(Value::Null)
 }
 
+/// A field as text, cleaned for the screen (serials, phone numbers, DNs, device names).
 fn text(v: Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s),
-        Value::Null => None,
-        Value::Number(n) => Some(n.to_string()),
-        other => Some(other.to_string()),
-    }
+    let raw = match v {
+        Value::String(s) => s,
+        Value::Null => return None,
+        Value::Number(n) => n.to_string(),
+        other => other.to_string(),
+    };
+    crate::text::clean_opt(Some(raw), crate::text::LONG)
 }
 
 fn flag(v: Value) -> Option<bool> {

@@ -472,7 +472,7 @@ pub fn read_sms_sent(answer: Answer) -> Result<SmsSent, Error> {
     let mut object = answer::object_map(&answer.object);
     drop_sms_code(&mut object);
     Ok(SmsSent {
-        phone: text(&object, "phone").filter(|p| !p.is_empty()),
+        phone: crate::text::clean_opt(text(&object, "phone"), crate::text::SHORT),
         valid_for_secs: object
             .get("timeout")
             .and_then(lenient_int)
@@ -523,7 +523,7 @@ impl SignInClient {
         clock: Arc<dyn Clock>,
     ) -> Result<Self, Error> {
         Ok(SignInClient {
-            http: HttpClient::new(auth_endpoint.settings.clone())?,
+            http: HttpClient::for_endpoint(auth_endpoint)?,
             auth_base: auth_endpoint.base_url()?,
             keys,
             clock,

@@ -102,7 +102,7 @@ impl Client {
         retry: RetryPolicy,
     ) -> Result<Self, Error> {
         Ok(Client {
-            http: HttpClient::new(endpoint.settings.clone())?,
+            http: HttpClient::for_endpoint(endpoint)?,
             base: endpoint.base_url()?,
             signer: JwtSigner::new(key, clock.clone())?,
             retry,

@@ -71,13 +71,15 @@ fn not_understood(reason: &str, body: &[u8]) -> TransportError {
     }
 }
 
+/// A field as text, cleaned for the screen.
 fn text(m: &Map<String, Value>, key: &str) -> Option<String> {
-    match m.get(key) {
-        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        Some(Value::Bool(b)) => Some(b.to_string()),
-        _ => None,
-    }
+    let raw = match m.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Bool(b)) => b.to_string(),
+        _ => return None,
+    };
+    crate::text::clean_opt(Some(raw), crate::text::SHORT)
 }
 
 impl UserSearch {

@@ -115,12 +115,16 @@ impl SecurIdKey {
                 Some(_) => Err(bad(format!("{name} must be a string"))),
             }
         };
-        let customer_name = field("customerName")?;
+        // Shown on screen: cleaned like any text from outside.
+        let customer_name = crate::text::clean(&field("customerName")?, crate::text::SHORT);
+        if customer_name.is_empty() {
+            return Err(bad("customerName has no printable text".to_owned()));
+        }
         let access_id = field("accessID")?;
         let api_url = field("adminRestApiUrl")?;
         let access_key = Secret::new(field("accessKey")?);
         let description = match map.get("description") {
-            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+            Some(Value::String(s)) => crate::text::clean_opt(Some(s.clone()), crate::text::SHORT),
             _ => None,
         };
         if access_id.chars().count() > 256 || access_id.chars().any(char::is_control) {

@@ -176,13 +176,14 @@ fn take(m: &mut Map<String, Value>, key: &str) -> Value {
     m.remove(key).unwrap_or(Value::Null)
 }
 
+/// A field as text, cleaned for the screen (names, email, status, identity source, IDs).
 fn text(v: Value) -> Option<String> {
-    match v {
-        Value::String(s) if s.trim().is_empty() => None,
-        Value::String(s) => Some(s),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
+    let raw = match v {
+        Value::String(s) => s,
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    crate::text::clean_opt(Some(raw), crate::text::SHORT)
 }
 
 fn flag(v: &Value) -> Option<bool> {
@@ -288,24 +289,9 @@ pub(crate) fn message_field(body: &[u8]) -> Option<String> {
     })
 }
 
-/// Replaces long base64-ish runs (a JWT, a key line) with `[redacted]`.
+/// Cleans a server's words and hides long token-like runs (a JWT, a key line).
 pub(crate) fn scrub(text: &str) -> String {
-    text.split(' ')
-        .map(|w| {
-            let run = w
-                .chars()
-                .filter(|c| {
-                    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '/' | '=')
-                })
-                .count();
-            if run >= 40 {
-                "[redacted]"
-            } else {
-                w
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::text::scrub(text, crate::text::LONG)
 }
 
 #[cfg(test)]

@@ -448,6 +448,44 @@ mod tests {
         assert_eq!(iso8601(951_782_400 + 3_723), "2000-02-29T01:02:03.000Z");
     }
 
+    #[tokio::test]
+    async fn an_emergency_tokencode_stops_at_its_expiry() {
+        let store = Store::open(&crate::store::DbLocation::Memory, &Fixture::demo()).unwrap();
+        let trent = crate::fixture::derived_securid_id("trent");
+        let issued_at = 1_800_000_000;
+        let request = EmergencyRequest {
+            minutes: 1,
+            one_time: false,
+            api: 2,
+        };
+        let code = store
+            .securid_issue_emergency(trent, request, issued_at)
+            .await
+            .unwrap();
+        assert_eq!(code.expiration_date, iso8601(issued_at + 60));
+        let login = |at: i64| {
+            let (store, code) = (store.clone(), code.emergency_tokencode.clone());
+            async move {
+                store
+                    .securid_emergency_login("trent".into(), code, at)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert!(login(issued_at + 59).await.is_ok());
+        assert!(login(issued_at + 59).await.is_ok(), "reusable");
+        assert_eq!(
+            login(issued_at + 60).await,
+            Err("the emergency tokencode has expired")
+        );
+        let listed = store.securid_emergency_codes(issued_at + 60).await.unwrap();
+        assert!(!listed[0].usable);
+        assert_eq!(
+            listed[0].last_used_at.as_deref(),
+            Some(iso8601(issued_at + 59).as_str())
+        );
+    }
+
     #[test]
     fn ids_look_like_uuids() {
         let id = random_id();
