@@ -30,18 +30,18 @@ fn securid() -> (Sim, Desk, TempDir) {
     (sim, desk, keys)
 }
 
-/// `tokendesk --profile P ARGS`.
-fn run(desk: &Desk, profile: &str, args: &[&str]) -> Out {
-    let mut full = vec!["--profile", profile];
-    full.extend_from_slice(args);
-    desk.run(&full)
+/// `tokendesk --profile P ARGS` (`args`: words apart by spaces).
+fn run(desk: &Desk, profile: &str, args: &str) -> Out {
+    desk.run(&words(&format!("--profile {profile} {args}")))
 }
 
 /// `tokendesk --json --profile P ARGS`.
-fn run_json(desk: &Desk, profile: &str, args: &[&str]) -> Out {
-    let mut full = vec!["--json", "--profile", profile];
-    full.extend_from_slice(args);
-    desk.run(&full)
+fn run_json(desk: &Desk, profile: &str, args: &str) -> Out {
+    desk.run(&words(&format!("--json --profile {profile} {args}")))
+}
+
+fn words(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
 }
 
 /// The practice view of a CENTAGATE user.
@@ -85,28 +85,12 @@ fn unregistering_an_sms_token_removes_the_sms_token_and_nothing_else() {
     assert_eq!(before["phone"]["number"], "+60120001002", "{before}");
     assert_eq!(before["token"]["serial"], "HW-2001", "{before}");
 
-    run(
-        &desk,
-        "c",
-        &["token", "status", "--user", "bob", "--kind", "sms"],
-    )
-    .success()
-    .stdout_has("The SMS token of bob is valid.");
-    run(
-        &desk,
-        "c",
-        &[
-            "token",
-            "unregister",
-            "--user",
-            "bob",
-            "--kind",
-            "sms",
-            "--yes",
-        ],
-    )
-    .success()
-    .stdout_has("Removed the SMS token of bob.");
+    run(&desk, "c", "token status --user bob --kind sms")
+        .success()
+        .stdout_has("The SMS token of bob is valid.");
+    run(&desk, "c", "token unregister --user bob --kind sms --yes")
+        .success()
+        .stdout_has("Removed the SMS token of bob.");
 
     // The SMS token (type "2" on this call, 1 when registering) is gone; the hardware OTP
     // token (tokenType 2 when registering) is still bound and active.
@@ -114,36 +98,22 @@ fn unregistering_an_sms_token_removes_the_sms_token_and_nothing_else() {
     assert!(after["phone"].is_null(), "{after}");
     assert_eq!(after["token"]["serial"], "HW-2001", "{after}");
     assert_eq!(sim.token("HW-2001")["owner"], "bob");
-    let v = run_json(
-        &desk,
-        "c",
-        &["token", "status", "--user", "bob", "--kind", "sms"],
-    )
-    .json_ok(0);
+    let v = run_json(&desk, "c", "token status --user bob --kind sms").json_ok(0);
     assert_eq!(
         v["object"],
         json!({"username": "bob", "kind": "sms", "status": "none"})
     );
-    run(&desk, "c", &["user", "methods", "--user", "bob"])
+    run(&desk, "c", "user methods --user bob")
         .success()
         .stdout_has("HW-2001")
         .stdout_lacks("+60120001002");
 
     // Again: nothing to remove (29001).
-    let e = run_json(
-        &desk,
-        "c",
-        &[
-            "token",
-            "unregister",
-            "--user",
-            "bob",
-            "--kind",
-            "sms",
-            "--yes",
-        ],
-    )
-    .json_err(3, "server", Some(29001));
+    let e = run_json(&desk, "c", "token unregister --user bob --kind sms --yes").json_err(
+        3,
+        "server",
+        Some(29001),
+    );
     assert!(!e["hint"].as_str().unwrap().is_empty());
     let entries = audited(&desk, "unregisterToken");
     assert_eq!(entries.len(), 2, "{entries:?}");
@@ -153,75 +123,18 @@ fn unregistering_an_sms_token_removes_the_sms_token_and_nothing_else() {
 fn centagate_token_commands_answer_every_documented_code() {
     let (sim, desk) = centagate();
     // A mobile token (type 1): uma's device.
-    run(
-        &desk,
-        "c",
-        &[
-            "token",
-            "unregister",
-            "--user",
-            "uma",
-            "--kind",
-            "mobile",
-            "-y",
-        ],
-    )
-    .success()
-    .stdout_has("Removed the mobile token of uma.");
+    run(&desk, "c", "token unregister --user uma --kind mobile -y")
+        .success()
+        .stdout_has("Removed the mobile token of uma.");
     assert!(practice_user(&sim, "uma")["device"].is_null());
     for (args, code) in [
         // No mobile token: 36000; no PKI token: 26011 (the vendor's two texts); no such user.
+        ("token unregister --user alice --kind mobile -y", 36000),
+        ("token unregister --user alice --kind pki -y", 26011),
+        ("token unregister --user nobody --kind sms -y", 22002),
+        ("token status --user nobody --kind sms", 22002),
         (
-            &[
-                "token",
-                "unregister",
-                "--user",
-                "alice",
-                "--kind",
-                "mobile",
-                "-y",
-            ][..],
-            36000,
-        ),
-        (
-            &[
-                "token",
-                "unregister",
-                "--user",
-                "alice",
-                "--kind",
-                "pki",
-                "-y",
-            ],
-            26011,
-        ),
-        (
-            &[
-                "token",
-                "unregister",
-                "--user",
-                "nobody",
-                "--kind",
-                "sms",
-                "-y",
-            ],
-            22002,
-        ),
-        (
-            &["token", "status", "--user", "nobody", "--kind", "sms"],
-            22002,
-        ),
-        (
-            &[
-                "token",
-                "set-status",
-                "--user",
-                "grace",
-                "--kind",
-                "sms",
-                "--status",
-                "valid",
-            ],
+            "token set-status --user grace --kind sms --status valid",
             29001,
         ),
     ] {
@@ -234,17 +147,7 @@ fn centagate_token_commands_answer_every_documented_code() {
     run(
         &desk,
         "c",
-        &[
-            "token",
-            "set-status",
-            "--user",
-            "oscar",
-            "--kind",
-            "sms",
-            "--status",
-            "temp-deactivated",
-            "--yes",
-        ],
+        "token set-status --user oscar --kind sms --status temp-deactivated --yes",
     )
     .success()
     .stdout_has("Set the SMS token of oscar to temporarily deactivated.");
@@ -252,26 +155,13 @@ fn centagate_token_commands_answer_every_documented_code() {
         practice_user(&sim, "oscar")["phone"]["status"],
         "temp_deactivated"
     );
-    run(
-        &desk,
-        "c",
-        &["token", "status", "--user", "oscar", "--kind", "sms"],
-    )
-    .success()
-    .stdout_has("temporarily deactivated");
+    run(&desk, "c", "token status --user oscar --kind sms")
+        .success()
+        .stdout_has("temporarily deactivated");
     let v = run_json(
         &desk,
         "c",
-        &[
-            "token",
-            "set-status",
-            "--user",
-            "oscar",
-            "--kind",
-            "sms",
-            "--status",
-            "valid",
-        ],
+        "token set-status --user oscar --kind sms --status valid",
     )
     .json_ok(0);
     // CENTAGATE's own message, as for the other CENTAGATE commands.
@@ -282,35 +172,14 @@ fn centagate_token_commands_answer_every_documented_code() {
     run(
         &desk,
         "c",
-        &[
-            "token",
-            "set-status",
-            "--user",
-            "oscar",
-            "--kind",
-            "sms",
-            "--status",
-            "suspended",
-        ],
+        "token set-status --user oscar --kind sms --status suspended",
     )
     .fails(2)
     .stderr_has("cannot be set to suspended")
     .stderr_has("Nothing was sent");
-    run(
-        &desk,
-        "c",
-        &[
-            "token",
-            "unregister",
-            "--user",
-            "bob",
-            "--kind",
-            "otp",
-            "--yes",
-        ],
-    )
-    .fails(2)
-    .stderr_has("a hardware OTP token has no documented kind here");
+    run(&desk, "c", "token unregister --user bob --kind otp --yes")
+        .fails(2)
+        .stderr_has("a hardware OTP token has no documented kind here");
     assert_eq!(practice_user(&sim, "bob")["token"]["status"], "active");
 }
 
@@ -318,84 +187,54 @@ fn centagate_token_commands_answer_every_documented_code() {
 fn centagate_user_unlock_enable_and_disable() {
     let (sim, desk) = centagate();
     assert_eq!(practice_user(&sim, "rupert")["locked"], true);
-    run(&desk, "c", &["user", "unlock", "--user", "rupert"])
+    run(&desk, "c", "user unlock --user rupert")
         .success()
         .stdout_has("Unlocked the account of rupert")
         .stdout_has("tokendesk token unlock --user rupert");
     assert_eq!(practice_user(&sim, "rupert")["locked"], false);
     // Not locked now: 22016; your own account: 22006.
-    run(&desk, "c", &["user", "unlock", "--user", "rupert"])
+    run(&desk, "c", "user unlock --user rupert")
         .fails(3)
         .stderr_has("(code 22016)");
-    run_json(&desk, "c", &["user", "unlock", "--user", PRACTICE_ADMIN]).json_err(
+    run_json(&desk, "c", &format!("user unlock --user {PRACTICE_ADMIN}")).json_err(
         3,
         "server",
         Some(22006),
     );
     // SecurID's flags are refused with words, nothing sent.
-    run(
-        &desk,
-        "c",
-        &["user", "unlock", "--user", "rupert", "--methods", "sms"],
-    )
-    .fails(2)
-    .stderr_has("`tokendesk user unlock --methods` is for SecurID Cloud profiles");
-    run(
-        &desk,
-        "c",
-        &["user", "disable", "--email", "sybil@example.com"],
-    )
-    .fails(2)
-    .stderr_has("`tokendesk user disable --email` is for SecurID Cloud profiles");
+    run(&desk, "c", "user unlock --user rupert --methods sms")
+        .fails(2)
+        .stderr_has("`tokendesk user unlock --methods` is for SecurID Cloud profiles");
+    run(&desk, "c", "user disable --email sybil@example.com")
+        .fails(2)
+        .stderr_has("`tokendesk user disable --email` is for SecurID Cloud profiles");
 
     // Disable: no terminal and no --yes: exit 2, the account untouched.
-    run(&desk, "c", &["user", "disable", "--user", "sybil"])
+    run(&desk, "c", "user disable --user sybil")
         .fails(2)
         .stderr_has("Disable the account of sybil?")
         .stderr_has("add --yes");
     assert_eq!(practice_user(&sim, "sybil")["status"], "active");
-    run(&desk, "c", &["user", "disable", "--user", "sybil", "--yes"])
+    run(&desk, "c", "user disable --user sybil --yes")
         .success()
         .stdout_has("Disabled the account of sybil: it cannot sign in until enabled again.");
     assert_eq!(practice_user(&sim, "sybil")["status"], "inactive");
     // Enable says what it changed; --yes is accepted and ignored.
-    run(&desk, "c", &["user", "enable", "--user", "sybil", "--yes"])
+    run(&desk, "c", "user enable --user sybil --yes")
         .success()
         .stdout_has("Enabled the account of sybil: it is active again.");
     assert_eq!(practice_user(&sim, "sybil")["status"], "active");
-    run_json(&desk, "c", &["user", "enable", "--user", "nobody"]).json_err(
-        3,
-        "server",
-        Some(22002),
-    );
+    run_json(&desk, "c", "user enable --user nobody").json_err(3, "server", Some(22002));
 }
 
 #[test]
 fn without_a_terminal_a_destructive_change_needs_yes_and_sends_nothing() {
     let (sim, desk) = centagate();
     for args in [
-        &["token", "unregister", "--user", "bob", "--kind", "sms"][..],
-        &[
-            "token",
-            "set-status",
-            "--user",
-            "bob",
-            "--kind",
-            "sms",
-            "--status",
-            "deactivated",
-        ],
-        &[
-            "token",
-            "set-status",
-            "--user",
-            "bob",
-            "--kind",
-            "sms",
-            "--status",
-            "temp-deactivated",
-        ],
-        &["user", "disable", "--user", "bob"],
+        "token unregister --user bob --kind sms",
+        "token set-status --user bob --kind sms --status deactivated",
+        "token set-status --user bob --kind sms --status temp-deactivated",
+        "user disable --user bob",
     ] {
         run(&desk, "c", args)
             .fails(2)
@@ -416,14 +255,7 @@ fn without_a_terminal_a_destructive_change_needs_yes_and_sends_nothing() {
     run(
         &desk,
         "c",
-        &[
-            "token",
-            "unregister",
-            "--user",
-            PRACTICE_ADMIN,
-            "--kind",
-            "sms",
-        ],
+        &format!("token unregister --user {PRACTICE_ADMIN} --kind sms"),
     )
     .fails(2)
     .stderr_has("This is your own admin account (practice-admin)");
@@ -432,16 +264,7 @@ fn without_a_terminal_a_destructive_change_needs_yes_and_sends_nothing() {
 #[test]
 fn on_a_terminal_the_change_is_asked_for_y_or_n() {
     let (sim, desk) = centagate();
-    let args = [
-        "--profile",
-        "c",
-        "token",
-        "unregister",
-        "--user",
-        "bob",
-        "--kind",
-        "sms",
-    ];
+    let args = words("--profile c token unregister --user bob --kind sms");
     let mut asked = Vec::new();
     let (out, shown) = desk.run_tty_with(&args, &[], "[y/N] ", false, |q| {
         asked.push(q.to_owned());
@@ -475,15 +298,7 @@ fn on_a_terminal_the_change_is_asked_for_y_or_n() {
 
     // --yes on a terminal: no question.
     let (out, shown) = desk.run_tty_with(
-        &[
-            "--profile",
-            "c",
-            "user",
-            "disable",
-            "--user",
-            "sybil",
-            "--yes",
-        ],
+        &words("--profile c user disable --user sybil --yes"),
         &[],
         "[y/N] ",
         false,
@@ -500,76 +315,52 @@ fn securid_search_methods_and_hardware_tokens() {
     let v = run_json(
         &desk,
         "s",
-        &[
-            "user",
-            "search",
-            "--email-like",
-            "EXAMPLE.com",
-            "--page-size",
-            "2",
-        ],
+        "user search --email-like EXAMPLE.com --page-size 2",
     )
     .json_ok(200);
     assert_eq!(v["object"]["users"].as_array().unwrap().len(), 2, "{v}");
     assert!(v["object"]["total"].as_u64().unwrap() > 2, "{v}");
-    run(&desk, "s", &["user", "search", "--email-like", "alice@"])
+    run(&desk, "s", "user search --email-like alice@")
         .success()
         .stdout_has("1 user's email address contains \"alice@\".")
         .stdout_has("alice@example.com");
-    run(
-        &desk,
-        "s",
-        &["user", "search", "--email-like", "a", "--page-size", "26"],
-    )
-    .fails(2)
-    .stderr_has("between 1 and 25");
+    run(&desk, "s", "user search --email-like a --page-size 26")
+        .fails(2)
+        .stderr_has("between 1 and 25");
 
     // Methods: who, and the SID700 among the authenticators.
-    run(
-        &desk,
-        "s",
-        &["user", "methods", "--email", "trent@example.com"],
-    )
-    .success()
-    .stdout_has("Trent Turner <trent@example.com>")
-    .stdout_has("hardware token")
-    .stdout_has("000700000001");
-    let v = run_json(&desk, "s", &["user", "methods", "--user", "sybil"]).json_ok(200);
+    run(&desk, "s", "user methods --email trent@example.com")
+        .success()
+        .stdout_has("Trent Turner <trent@example.com>")
+        .stdout_has("hardware token")
+        .stdout_has("000700000001");
+    let v = run_json(&desk, "s", "user methods --user sybil").json_ok(200);
     assert_eq!(v["object"]["user"]["smsOn"], true, "{v}");
     assert_eq!(
         v["object"]["authenticators"][0]["serial"], "000700000002",
         "{v}"
     );
-    run_json(&desk, "s", &["user", "methods", "--user", "heidi"]).json_err(3, "server", Some(404));
+    run_json(&desk, "s", "user methods --user heidi").json_err(3, "server", Some(404));
 
     // Lookup by serial.
     let trent = sim.securid_user("trent")["id"].as_str().unwrap().to_owned();
-    let v = run_json(&desk, "s", &["token", "lookup", "--serial", "000700000001"]).json_ok(200);
+    let v = run_json(&desk, "s", "token lookup --serial 000700000001").json_ok(200);
     assert_eq!(v["object"]["userId"], trent.as_str(), "{v}");
-    run(&desk, "s", &["token", "lookup", "--serial", "000700000003"])
+    run(&desk, "s", "token lookup --serial 000700000003")
         .success()
         .stdout_has("assigned to nobody");
-    run(&desk, "s", &["token", "lookup", "--serial", "000799999999"])
+    run(&desk, "s", "token lookup --serial 000799999999")
         .fails(3)
         .stderr_has("(HTTP 404)");
 
     // Unassign the lost one: asks; no terminal without --yes: exit 2 and still assigned.
-    let unassign = [
-        "token",
-        "unregister",
-        "--user",
-        "trent",
-        "--otp",
-        "000700000001",
-    ];
-    run(&desk, "s", &unassign)
+    let unassign = "token unregister --user trent --otp 000700000001";
+    run(&desk, "s", unassign)
         .fails(2)
         .stderr_has("Unassign hardware token 000700000001 from trent?")
         .stderr_has("Nothing was sent.");
     assert_eq!(sid_token(&sim, "000700000001")["userId"], trent.as_str());
-    let mut yes = unassign.to_vec();
-    yes.push("--yes");
-    run(&desk, "s", &yes)
+    run(&desk, "s", &format!("{unassign} --yes"))
         .success()
         .stdout_has("Unassigned hardware token 000700000001 from Trent Turner");
     assert!(sid_token(&sim, "000700000001")["userId"].is_null());
@@ -578,110 +369,58 @@ fn securid_search_methods_and_hardware_tokens() {
     run_json(
         &desk,
         "s",
-        &[
-            "token",
-            "register",
-            "--email",
-            "trent@example.com",
-            "--otp",
-            "000700000002",
-        ],
+        "token register --email trent@example.com --otp 000700000002",
     )
     .json_err(3, "server", Some(409));
     assert_ne!(sid_token(&sim, "000700000002")["userId"], trent.as_str());
     run(
         &desk,
         "s",
-        &[
-            "token",
-            "register",
-            "--user",
-            "trent",
-            "--otp",
-            "000700000003",
-            "--name",
-            "Trent spare",
-        ],
+        "token register --user trent --otp 000700000003 --name Trent-spare",
     )
     .success()
     .stdout_has("Assigned hardware token 000700000003 to Trent Turner");
     let spare = sid_token(&sim, "000700000003");
     assert_eq!(spare["userId"], trent.as_str(), "{spare}");
-    assert_eq!(spare["name"], "Trent spare", "{spare}");
-    run_json(
-        &desk,
-        "s",
-        &[
-            "token",
-            "register",
-            "--user",
-            "heidi",
-            "--otp",
-            "000700000004",
-        ],
-    )
-    .json_err(3, "server", Some(404));
+    assert_eq!(spare["name"], "Trent-spare", "{spare}");
+    run_json(&desk, "s", "token register --user heidi --otp 000700000004").json_err(
+        3,
+        "server",
+        Some(404),
+    );
 
     // The server's other refusals (409): a token that is not this user's, a user already
     // disabled, a user marked deleted.
     run_json(
         &desk,
         "s",
-        &[
-            "token",
-            "unregister",
-            "--user",
-            "trent",
-            "--otp",
-            "000700000002",
-            "-y",
-        ],
+        "token unregister --user trent --otp 000700000002 -y",
     )
     .json_err(3, "server", Some(409));
-    run_json(&desk, "s", &["user", "disable", "--user", "peggy", "-y"]).json_err(
-        3,
-        "server",
-        Some(409),
-    );
-    run_json(&desk, "s", &["user", "enable", "--user", "mallory"]).json_err(3, "server", Some(409));
+    run_json(&desk, "s", "user disable --user peggy -y").json_err(3, "server", Some(409));
+    run_json(&desk, "s", "user enable --user mallory").json_err(3, "server", Some(409));
 
     // CENTAGATE's flags are refused with words.
-    run(
-        &desk,
-        "s",
-        &["token", "unregister", "--user", "trent", "--kind", "sms"],
-    )
-    .fails(2)
-    .stderr_has("`tokendesk token unregister --kind` is for CENTAGATE profiles");
-    run(
-        &desk,
-        "s",
-        &["token", "status", "--user", "trent", "--kind", "sms"],
-    )
-    .fails(2)
-    .stderr_has("`tokendesk token status` is for CENTAGATE profiles");
+    run(&desk, "s", "token unregister --user trent --kind sms")
+        .fails(2)
+        .stderr_has("`tokendesk token unregister --kind` is for CENTAGATE profiles");
+    run(&desk, "s", "token status --user trent --kind sms")
+        .fails(2)
+        .stderr_has("`tokendesk token status` is for CENTAGATE profiles");
 }
 
 #[test]
 fn securid_enable_disable_and_unlock() {
     let (sim, desk, _keys) = securid();
-    run(
-        &desk,
-        "s",
-        &["user", "disable", "--email", "sybil@example.com"],
-    )
-    .fails(2)
-    .stderr_has("Disable the account of sybil@example.com?");
+    run(&desk, "s", "user disable --email sybil@example.com")
+        .fails(2)
+        .stderr_has("Disable the account of sybil@example.com?");
     assert_eq!(sim.securid_user("sybil")["userStatus"], "Enabled");
-    run(
-        &desk,
-        "s",
-        &["user", "disable", "--email", "sybil@example.com", "-y"],
-    )
-    .success()
-    .stdout_has("Disabled Sybil Stone");
+    run(&desk, "s", "user disable --email sybil@example.com -y")
+        .success()
+        .stdout_has("Disabled Sybil Stone");
     assert_eq!(sim.securid_user("sybil")["userStatus"], "Disabled");
-    let v = run_json(&desk, "s", &["user", "enable", "--user", "sybil"]).json_ok(200);
+    let v = run_json(&desk, "s", "user enable --user sybil").json_ok(200);
     assert!(
         v["message"]
             .as_str()
@@ -691,18 +430,18 @@ fn securid_enable_disable_and_unlock() {
     );
     assert_eq!(v["object"]["status"], "Enabled", "{v}");
     assert_eq!(sim.securid_user("sybil")["userStatus"], "Enabled");
-    run_json(&desk, "s", &["user", "enable", "--user", "heidi"]).json_err(3, "server", Some(404));
+    run_json(&desk, "s", "user enable --user heidi").json_err(3, "server", Some(404));
 
     // `user unlock` on SecurID Cloud: the tokencodes, as before.
     assert_eq!(sim.securid_user("trent")["isTokenLocked"], true);
-    run(&desk, "s", &["user", "unlock", "--user", "trent"])
+    run(&desk, "s", "user unlock --user trent")
         .success()
         .stdout_has("Unlocked token, SMS, voice");
     assert_eq!(sim.securid_user("trent")["isTokenLocked"], false);
 
     // On a terminal the user is looked up first, to name them in the question.
     let (out, shown) = desk.run_tty_with(
-        &["--profile", "s", "user", "disable", "--user", "sybil"],
+        &words("--profile s user disable --user sybil"),
         &[],
         "[y/N] ",
         false,
@@ -721,15 +460,7 @@ fn securid_enable_disable_and_unlock() {
 #[test]
 fn the_emergency_code_is_shown_once_and_works() {
     let (sim, desk, _keys) = securid();
-    let out = desk.run(&[
-        "-vvv",
-        "--profile",
-        "s",
-        "user",
-        "emergency-code",
-        "--user",
-        "trent",
-    ]);
+    let out = desk.run(&words("-vvv --profile s user emergency-code --user trent"));
     out.status(0);
     let codes = emergency_codes(&sim);
     assert_eq!(codes.len(), 1, "{codes:?}");
@@ -774,15 +505,7 @@ fn the_emergency_code_is_shown_once_and_works() {
     let out = run_json(
         &desk,
         "s",
-        &[
-            "user",
-            "emergency-code",
-            "--email",
-            "bob@example.com",
-            "--hours",
-            "4",
-            "--one-time",
-        ],
+        "user emergency-code --email bob@example.com --hours 4 --one-time",
     );
     let v = out.json_ok(200);
     let code = v["object"]["code"]["code"].as_str().unwrap().to_owned();
@@ -791,27 +514,14 @@ fn the_emergency_code_is_shown_once_and_works() {
     assert!(!v["message"].as_str().unwrap().contains(&code));
 
     // Validity out of range, and an unknown user.
-    run(
-        &desk,
-        "s",
-        &["user", "emergency-code", "--user", "bob", "--days", "8"],
-    )
-    .fails(2)
-    .stderr_has("between 1 minute and 7 days");
-    run_json(&desk, "s", &["user", "emergency-code", "--user", "heidi"]).json_err(
-        3,
-        "server",
-        Some(404),
-    );
+    run(&desk, "s", "user emergency-code --user bob --days 8")
+        .fails(2)
+        .stderr_has("between 1 minute and 7 days");
+    run_json(&desk, "s", "user emergency-code --user heidi").json_err(3, "server", Some(404));
 
     // A tenant without the v2 call: v1 for whole days.
     let (status, _) = sim.practice_post("/switches", json!({"securidEmergencyV2Missing": true}));
     assert_eq!(status, 200);
-    run(
-        &desk,
-        "s",
-        &["user", "emergency-code", "--user", "alice", "--days", "2"],
-    )
-    .success();
+    run(&desk, "s", "user emergency-code --user alice --days 2").success();
     assert!(emergency_codes(&sim).iter().any(|c| c["api"] == "v1"));
 }
