@@ -350,12 +350,13 @@ fn shown<T: Serialize>(out: Outcome<T>) -> Done {
     with_human(out, human)
 }
 
-/// A result with its own human form; `message` is the summary.
+/// A result with its own human form; `message` is the server's (CENTAGATE), else the summary
+/// (SecurID Cloud, whose answers have none), as for the other commands.
 fn with_human<T: Serialize>(out: Outcome<T>, human: String) -> Done {
     Done {
         document: None,
         code: out.code,
-        message: Some(out.summary),
+        message: out.message.or(Some(out.summary)),
         object: serde_json::to_value(&out.object).expect("results serialise"),
         human,
     }
