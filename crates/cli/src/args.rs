@@ -360,10 +360,13 @@ pub enum UserCommand {
     EmergencyCode {
         #[command(flatten)]
         who: Who,
+        /// Valid N days [default: 1]
         #[arg(long, value_name = "N")]
         days: Option<u32>,
+        /// Valid N hours
         #[arg(long, value_name = "N")]
         hours: Option<u32>,
+        /// Valid N minutes
         #[arg(long, value_name = "N")]
         minutes: Option<u32>,
         /// The code works for one sign-in only
