@@ -172,12 +172,26 @@ pub struct SigningSecret {
     pub session_ends_at: Option<u64>,
 }
 
-/// The secret `profile`'s calls are signed with: the environment's when automation set one;
-/// else, for a profile that signs in, its kept session while it lasts at `now` (Unix
-/// seconds) — none or an ended one is refused here, before anything is sent —; else the
-/// store's. Either must be the profile's (SecurID: the same access ID and URL).
-pub fn resolve(profile: &Profile, now: u64) -> Result<SigningSecret, Error> {
-    let (secret, session_ends_at) = match ProfileSecret::from_env(profile)? {
+/// Whether a session may take its secret from the environment (`TOKENDESK_AUTH_TOKEN` and
+/// `TOKENDESK_SECRET_CODE`, `TOKENDESK_SECURID_KEY_FILE`). The CLI does — for the one profile
+/// a command runs on (`--profile`, else `TOKENDESK_PROFILE`, else the only one) —; the app
+/// does not, unless started for automation on purpose, so they never apply to every profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Use,
+    Ignore,
+}
+
+/// The secret `profile`'s calls are signed with: the environment's when automation set one
+/// (and `env` allows it); else, for a profile that signs in, its kept session while it lasts
+/// at `now` (Unix seconds) — none or an ended one is refused here, before anything is sent —;
+/// else the store's. Either must be the profile's (SecurID: the same access ID and URL).
+pub fn resolve(profile: &Profile, now: u64, env: Environment) -> Result<SigningSecret, Error> {
+    let from_env = match env {
+        Environment::Use => ProfileSecret::from_env(profile)?,
+        Environment::Ignore => None,
+    };
+    let (secret, session_ends_at) = match from_env {
         Some(s) => (s, None),
         None if profile.signs_in() => {
             let entry = SecretStore::open()?

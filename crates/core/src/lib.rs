@@ -18,6 +18,7 @@ pub mod clock;
 pub mod confirm;
 pub mod credentials;
 pub mod error;
+pub mod harden;
 pub mod ops;
 pub mod profile;
 pub mod profile_changes;

@@ -177,6 +177,7 @@ pub struct Session {
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
     recorder: Recorder,
+    env: credentials::Environment,
 }
 
 impl Session {
@@ -190,7 +191,14 @@ impl Session {
             conn: OnceCell::new(),
             retry: RetryPolicy::default(),
             clock: Arc::new(SystemClock),
+            env: credentials::Environment::Use,
         }
+    }
+
+    /// Never takes the secret from the environment (the app, unless started for automation).
+    pub fn without_environment(mut self) -> Self {
+        self.env = credentials::Environment::Ignore;
+        self
     }
 
     /// A session with the secret supplied by the caller (just imported, tests, practice
@@ -296,9 +304,9 @@ impl Session {
                     Some(s) => (s.clone(), None),
                     None => {
                         let profile = self.profile.clone();
-                        let now = self.clock.now();
+                        let (now, env) = (self.clock.now(), self.env);
                         let r = tokio::task::spawn_blocking(move || {
-                            credentials::resolve(&profile, now)
+                            credentials::resolve(&profile, now, env)
                         })
                         .await
                         .map_err(|e| ConfigError::StoreFailed {

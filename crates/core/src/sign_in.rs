@@ -18,7 +18,7 @@ use crate::backend::ProfileSecret;
 use crate::centagate::session::{AppSecretKey, FactorName, KeptSession, DEFAULT_SESSION_SECS};
 use crate::centagate::signin::{AppKeys, Factor, SignInClient, SignInStep, SignedInSession};
 use crate::clock::{rfc3339, utc_minute, Clock, SystemClock};
-use crate::credentials::SecretStore;
+use crate::credentials::{Environment, SecretStore};
 use crate::error::{ConfigError, Error};
 use crate::profile::Profile;
 use crate::secret::Secret;
@@ -169,10 +169,13 @@ pub struct SignIn {
     recorder: Recorder,
 }
 
-/// The app Secret Key of `profile`: `TOKENDESK_APP_SECRET_KEY`, else the OS store's.
-fn app_key(profile: &Profile) -> Result<AppSecretKey, Error> {
-    if let Some(k) = AppSecretKey::from_env()? {
-        return Ok(k);
+/// The app Secret Key of `profile`: `TOKENDESK_APP_SECRET_KEY` (when `env` allows), else the
+/// OS store's.
+fn app_key(profile: &Profile, env: Environment) -> Result<AppSecretKey, Error> {
+    if env == Environment::Use {
+        if let Some(k) = AppSecretKey::from_env()? {
+            return Ok(k);
+        }
     }
     match SecretStore::open()?.load(profile)? {
         ProfileSecret::CentagateApp(k) => Ok(k),
@@ -241,9 +244,19 @@ impl SignIn {
     /// Ready to sign in to `profile` (which must have an Integration Key), signing the calls
     /// with its app Secret Key from `TOKENDESK_APP_SECRET_KEY` or the OS store.
     pub async fn start(profile: Profile, recorder: Recorder) -> Result<Self, Error> {
+        Self::start_with(profile, recorder, Environment::Use).await
+    }
+
+    /// As [`SignIn::start`]; `env` says whether `TOKENDESK_APP_SECRET_KEY` may stand in for
+    /// the stored key (the app ignores it unless started for automation).
+    pub async fn start_with(
+        profile: Profile,
+        recorder: Recorder,
+        env: Environment,
+    ) -> Result<Self, Error> {
         require_sign_in(&profile)?;
         let p = profile.clone();
-        let key = blocking(move || app_key(&p)).await?;
+        let key = blocking(move || app_key(&p, env)).await?;
         Self::with_app_key(profile, key, recorder, Arc::new(SystemClock))
     }
 

@@ -137,18 +137,24 @@ fn the_key_file_in_the_environment_overrides_the_store() {
     let profile = securid_profile(url);
     let _env = ENV.blocking_lock();
     std::env::set_var(ENV_KEY_FILE, &path);
-    let Ok(ProfileSecret::SecurId(key)) = credentials::resolve(&profile, 0).map(|r| r.secret)
+    let Ok(ProfileSecret::SecurId(key)) =
+        credentials::resolve(&profile, 0, credentials::Environment::Use).map(|r| r.secret)
     else {
         panic!("the key file's key")
     };
     assert_eq!(key.access_id(), ACCESS_ID);
     let other = securid_profile("https://other.access.securid.com/AdminInterface/restapi/v1");
     assert!(matches!(
-        credentials::resolve(&other, 0).unwrap_err(),
+        credentials::resolve(&other, 0, credentials::Environment::Use).unwrap_err(),
         Error::Config(ConfigError::KeyMismatch { .. })
     ));
+    // A surface that ignores the environment (the app) never takes it, for any profile.
+    assert!(!matches!(
+        credentials::resolve(&profile, 0, credentials::Environment::Ignore),
+        Ok(r) if matches!(&r.secret, ProfileSecret::SecurId(k) if k.access_id() == ACCESS_ID)
+    ));
     std::env::set_var(ENV_KEY_FILE, dir.path().join("missing.json"));
-    let e = credentials::resolve(&profile, 0).unwrap_err();
+    let e = credentials::resolve(&profile, 0, credentials::Environment::Use).unwrap_err();
     assert!(e.to_string().contains("no such file"), "{e}");
     std::env::remove_var(ENV_KEY_FILE);
 }
