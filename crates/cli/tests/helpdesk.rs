@@ -143,7 +143,8 @@ fn centagate_token_commands_answer_every_documented_code() {
         out.fails(3).stderr_has(&format!("(code {code})"));
     }
 
-    // Set a status: a lock-out status asks (--yes here), valid does not.
+    // Set a status: a lock-out status asks (--yes here), valid does not; a read takes --yes
+    // and ignores it.
     run(
         &desk,
         "c",
@@ -155,7 +156,7 @@ fn centagate_token_commands_answer_every_documented_code() {
         practice_user(&sim, "oscar")["phone"]["status"],
         "temp_deactivated"
     );
-    run(&desk, "c", "token status --user oscar --kind sms")
+    run(&desk, "c", "token status --user oscar --kind sms --yes")
         .success()
         .stdout_has("temporarily deactivated");
     let v = run_json(
@@ -320,7 +321,7 @@ fn securid_search_methods_and_hardware_tokens() {
     .json_ok(200);
     assert_eq!(v["object"]["users"].as_array().unwrap().len(), 2, "{v}");
     assert!(v["object"]["total"].as_u64().unwrap() > 2, "{v}");
-    run(&desk, "s", "user search --email-like alice@")
+    run(&desk, "s", "user search --email-like alice@ --yes")
         .success()
         .stdout_has("1 user's email address contains \"alice@\".")
         .stdout_has("alice@example.com");
