@@ -40,6 +40,14 @@ fn run_json(desk: &Desk, profile: &str, args: &str) -> Out {
     desk.run(&words(&format!("--json --profile {profile} {args}")))
 }
 
+/// `ARGS` on a profile for `profile`'s server: exit 2 saying `named` is for `server`'s.
+fn refused(desk: &Desk, profile: &str, args: &str, named: &str, server: &str) {
+    run(desk, profile, args)
+        .fails(2)
+        .stderr_has(&format!("`tokendesk {named}` is for {server} profiles"))
+        .stderr_has("Nothing was sent.");
+}
+
 fn words(line: &str) -> Vec<&str> {
     line.split_whitespace().collect()
 }
@@ -203,12 +211,18 @@ fn centagate_user_unlock_enable_and_disable() {
         Some(22006),
     );
     // SecurID's flags are refused with words, nothing sent.
-    run(&desk, "c", "user unlock --user rupert --methods sms")
-        .fails(2)
-        .stderr_has("`tokendesk user unlock --methods` is for SecurID Cloud profiles");
-    run(&desk, "c", "user disable --email sybil@example.com")
-        .fails(2)
-        .stderr_has("`tokendesk user disable --email` is for SecurID Cloud profiles");
+    for (args, named) in [
+        (
+            "user unlock --user rupert --methods sms",
+            "user unlock --methods",
+        ),
+        (
+            "user disable --email sybil@example.com",
+            "user disable --email",
+        ),
+    ] {
+        refused(&desk, "c", args, named, "SecurID Cloud");
+    }
 
     // Disable: no terminal and no --yes: exit 2, the account untouched.
     run(&desk, "c", "user disable --user sybil")
@@ -402,12 +416,15 @@ fn securid_search_methods_and_hardware_tokens() {
     run_json(&desk, "s", "user enable --user mallory").json_err(3, "server", Some(409));
 
     // CENTAGATE's flags are refused with words.
-    run(&desk, "s", "token unregister --user trent --kind sms")
-        .fails(2)
-        .stderr_has("`tokendesk token unregister --kind` is for CENTAGATE profiles");
-    run(&desk, "s", "token status --user trent --kind sms")
-        .fails(2)
-        .stderr_has("`tokendesk token status` is for CENTAGATE profiles");
+    for (args, named) in [
+        (
+            "token unregister --user trent --kind sms",
+            "token unregister --kind",
+        ),
+        ("token status --user trent --kind sms", "token status"),
+    ] {
+        refused(&desk, "s", args, named, "CENTAGATE");
+    }
 }
 
 #[test]
