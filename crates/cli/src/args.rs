@@ -14,6 +14,10 @@ pub struct Cli {
     /// Print exactly one JSON document on stdout
     #[arg(long, global = true)]
     pub json: bool,
+    /// Confirm a change that removes a way in or locks someone out without asking (needed
+    /// without a terminal; other commands ignore it)
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
     /// More log detail on stderr (-v, -vv, -vvv); secrets are never logged
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -64,10 +68,12 @@ pub enum Command {
     },
     /// Sign out: end the session on the server and delete it from the OS credential store
     Logout,
-    /// Register, resynchronise or unlock a user's token (CENTAGATE)
+    /// A user's tokens: register, remove, status (CENTAGATE: also resynchronise, unlock;
+    /// SecurID Cloud: hardware tokens)
     #[command(subcommand)]
     Token(TokenCommand),
-    /// Look at a user (CENTAGATE: methods; SecurID Cloud: lookup, unlock)
+    /// A user: methods, unlock, enable, disable (SecurID Cloud: also lookup, search,
+    /// emergency tokencode)
     #[command(subcommand)]
     User(UserCommand),
     /// Bulk jobs: one operation over the rows of a CSV file (dry run, resume, results)
@@ -231,17 +237,62 @@ impl ProfileAdd {
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
-    /// Register an active SMS number or hardware OTP token to a user
+    /// Register a token to a user. CENTAGATE: an active SMS number (--sms) or hardware OTP
+    /// token (--otp). SecurID Cloud: assign a SID700 hardware token (--otp SERIAL [--name N]),
+    /// the user found by --user or --email
     #[command(group(clap::ArgGroup::new("token").required(true).args(["sms", "otp"])))]
     Register {
-        #[arg(long, value_name = "U")]
-        user: String,
-        /// Mobile number for an SMS token, e.g. +60 12-345 6789
+        #[command(flatten)]
+        who: Who,
+        /// CENTAGATE: mobile number for an SMS token, e.g. +60 12-345 6789
         #[arg(long, value_name = "PHONE")]
         sms: Option<String>,
-        /// Serial of a deactivated, unbound hardware OTP token
+        /// CENTAGATE: serial of a deactivated, unbound hardware OTP token; SecurID Cloud: the
+        /// SID700's serial
         #[arg(long, value_name = "SERIAL")]
         otp: Option<String>,
+        /// SecurID Cloud: the name to give the token [default: its serial]
+        #[arg(long, value_name = "N", requires = "otp")]
+        name: Option<String>,
+    },
+    /// Remove a user's token. CENTAGATE: the token of one kind (--kind; asks first).
+    /// SecurID Cloud: unassign a SID700 hardware token (--otp SERIAL; asks first)
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["kind", "otp"])))]
+    Unregister {
+        #[command(flatten)]
+        who: Who,
+        /// CENTAGATE: mobile, sms, cr (challenge-response) or pki
+        #[arg(long, value_name = "K")]
+        kind: Option<String>,
+        /// SecurID Cloud: the SID700's serial
+        #[arg(long, value_name = "SERIAL")]
+        otp: Option<String>,
+    },
+    /// Show the status of a user's token of one kind (CENTAGATE)
+    Status {
+        #[arg(long, value_name = "U")]
+        user: String,
+        /// mobile, sms, cr (challenge-response) or pki
+        #[arg(long, value_name = "K")]
+        kind: String,
+    },
+    /// Set the status of a user's token of one kind (CENTAGATE; asks first for
+    /// temp-deactivated and deactivated)
+    SetStatus {
+        #[arg(long, value_name = "U")]
+        user: String,
+        /// mobile, sms, cr (challenge-response) or pki
+        #[arg(long, value_name = "K")]
+        kind: String,
+        /// valid, pending, temp-deactivated or deactivated
+        #[arg(long, value_name = "S")]
+        status: String,
+    },
+    /// Show a SID700 hardware token by serial: its status and whom it is assigned to
+    /// (SecurID Cloud)
+    Lookup {
+        #[arg(long, value_name = "S")]
+        serial: String,
     },
     /// Resynchronise a user's OTP token with two consecutive codes
     Sync {
@@ -263,22 +314,32 @@ pub enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// List the authentication methods bound to a user (CENTAGATE)
+    /// List the authentication methods bound to a user (CENTAGATE: --user; SecurID Cloud:
+    /// SMS, voice and authenticators, hardware tokens included)
     Methods {
-        #[arg(long, value_name = "U")]
-        user: String,
+        #[command(flatten)]
+        who: Who,
     },
     /// Find a user by email address or username: ID, status, SMS and voice (SecurID Cloud)
     Lookup {
         #[command(flatten)]
         who: Who,
     },
-    /// Unlock a user's token, SMS and voice tokencodes (SecurID Cloud); looks the user up
-    /// first, then shows the lock status of all three
+    /// Find users whose email address contains some text (SecurID Cloud)
+    Search {
+        /// Text the email address contains (matched literally)
+        #[arg(long, value_name = "TEXT")]
+        email_like: String,
+        /// Users to show, 1 to 25 [default: 25]
+        #[arg(long, value_name = "N")]
+        page_size: Option<u32>,
+    },
+    /// Unlock a user. CENTAGATE: the locked account (--user). SecurID Cloud: the token, SMS
+    /// and voice tokencodes; looks the user up first, then shows the lock status of all three
     Unlock {
         #[command(flatten)]
         who: Who,
-        /// Which to unlock, comma-separated [default: token,sms,voice]
+        /// SecurID Cloud: which to unlock, comma-separated [default: token,sms,voice]
         #[arg(
             long,
             value_enum,
@@ -288,13 +349,42 @@ pub enum UserCommand {
         )]
         methods: Vec<Method>,
     },
+    /// Enable a user's account so they can sign in again
+    Enable {
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Disable a user's account: they cannot sign in until enabled (asks first)
+    Disable {
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Issue an emergency tokencode (SecurID Cloud), shown once: valid 1 day and reusable
+    /// unless told otherwise (1 minute to 7 days)
+    #[command(group(clap::ArgGroup::new("validity").args(["days", "hours", "minutes"])))]
+    EmergencyCode {
+        #[command(flatten)]
+        who: Who,
+        /// Valid N days [default: 1]
+        #[arg(long, value_name = "N")]
+        days: Option<u32>,
+        /// Valid N hours
+        #[arg(long, value_name = "N")]
+        hours: Option<u32>,
+        /// Valid N minutes
+        #[arg(long, value_name = "N")]
+        minutes: Option<u32>,
+        /// The code works for one sign-in only
+        #[arg(long)]
+        one_time: bool,
+    },
 }
 
-/// A SecurID user: by email address or by username.
+/// A user: by email address (SecurID Cloud) or by username.
 #[derive(Debug, Args)]
 #[group(required = true, multiple = false)]
 pub struct Who {
-    /// The user's email address
+    /// The user's email address (SecurID Cloud)
     #[arg(long, value_name = "E")]
     pub email: Option<String>,
     /// The user's username

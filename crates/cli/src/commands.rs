@@ -11,7 +11,7 @@ use tokendesk_core::centagate::credentials::{
 use tokendesk_core::centagate::profile::ProfileDraft;
 use tokendesk_core::centagate::session::{AppSecretKey, ENV_APP_SECRET_KEY};
 use tokendesk_core::credentials::SecretStore;
-use tokendesk_core::ops::{NewToken, RegisterTokenRequest, Session, SyncTokenRequest, UserRequest};
+use tokendesk_core::ops::{Session, SyncTokenRequest, UserRequest};
 use tokendesk_core::profile::Profile;
 use tokendesk_core::profile_changes::{self, Removed, SecretRemoval};
 use tokendesk_core::profiles::ProfileStore;
@@ -30,6 +30,7 @@ use crate::args::{
     AuditArgs, AuditCommand, Cli, Command, Kind, Method, OutcomeArg, ProfileAdd, ProfileCommand,
     TokenCommand, UserCommand, Who,
 };
+use crate::helpdesk;
 use crate::login;
 use crate::output::{self, Done, Failure, Partial};
 
@@ -55,24 +56,6 @@ pub async fn run(cli: Cli) -> Result<Done, Failure> {
             let p = profile_for(profile, Backend::Centagate, "logout")?;
             Ok(login::logout(p).await?)
         }
-        Command::Token(TokenCommand::Register { user, sms, otp }) => {
-            let token = match (sms, otp) {
-                (Some(phone), _) => NewToken::Sms { phone },
-                (None, Some(serial)) => NewToken::Otp { serial },
-                (None, None) => {
-                    return Err(
-                        Error::input(Field::Phone, "give --sms PHONE or --otp SERIAL").into(),
-                    )
-                }
-            };
-            let req = RegisterTokenRequest {
-                username: user,
-                token,
-            }
-            .validate()?;
-            let s = session_for(profile, Backend::Centagate, "token register")?;
-            server(s.register_token(&req).await?)
-        }
         Command::Token(TokenCommand::Sync { user, otp1, otp2 }) => {
             let req = SyncTokenRequest {
                 username: user,
@@ -88,18 +71,6 @@ pub async fn run(cli: Cli) -> Result<Done, Failure> {
             let s = session_for(profile, Backend::Centagate, "token unlock")?;
             server(s.unlock_token(&req).await?)
         }
-        Command::User(UserCommand::Methods { user }) => {
-            let req = UserRequest { username: user }.validate()?;
-            let s = session_for(profile, Backend::Centagate, "user methods")?;
-            let out = s.list_methods(&req).await?;
-            Ok(Done {
-                document: None,
-                code: out.code,
-                message: out.message,
-                human: output::methods(&req.username, &out.object),
-                object: serde_json::to_value(&out.object).expect("methods serialise"),
-            })
-        }
         Command::User(UserCommand::Lookup { who }) => {
             let req = lookup_request(&who)?;
             let s = session_for(profile, Backend::SecurId, "user lookup")?;
@@ -112,16 +83,15 @@ pub async fn run(cli: Cli) -> Result<Done, Failure> {
                 object: serde_json::to_value(&out.object).expect("users serialise"),
             })
         }
-        Command::User(UserCommand::Unlock { who, methods }) => {
-            user_unlock(profile, &who, &methods).await
-        }
+        Command::Token(t) => helpdesk::token(t, profile, cli.yes).await,
+        Command::User(u) => helpdesk::user(u, profile, cli.yes).await,
     }
 }
 
-/// `user unlock`: as the vendor documents, a User Details lookup gives the user's ID, then
+/// `user unlock` (SecurID Cloud): as the vendor documents, a User Details lookup gives the user's ID, then
 /// the unlock; the lock status of all three methods is shown, also when the unlock failed
 /// part-way (HTTP 500).
-async fn user_unlock(
+pub(crate) async fn user_unlock(
     profile: Option<&str>,
     who: &Who,
     methods: &[Method],
@@ -190,7 +160,7 @@ async fn user_unlock(
     }
 }
 
-fn lookup_request(who: &Who) -> Result<LookupUserRequest, Error> {
+pub(crate) fn lookup_request(who: &Who) -> Result<LookupUserRequest, Error> {
     let req = match (&who.email, &who.user) {
         (Some(e), _) => LookupUserRequest::email(e.as_str()),
         (None, Some(u)) => LookupUserRequest::username(u.as_str()),
@@ -200,7 +170,7 @@ fn lookup_request(who: &Who) -> Result<LookupUserRequest, Error> {
 }
 
 /// The flags that name the same user again, for a next step.
-fn again(req: &LookupUserRequest) -> String {
+pub(crate) fn again(req: &LookupUserRequest) -> String {
     match req.by {
         LookupBy::Email => format!("--email {}", req.value),
         LookupBy::Username => format!("--user {}", req.value),
@@ -208,7 +178,7 @@ fn again(req: &LookupUserRequest) -> String {
 }
 
 /// "Bob Builder <bob@example.com>".
-fn who_words(u: &SecurIdUser) -> String {
+pub(crate) fn who_words(u: &SecurIdUser) -> String {
     match &u.email {
         Some(e) if *e != u.name => format!("{} <{e}>", u.name),
         _ => u.name.clone(),
@@ -234,13 +204,21 @@ fn status_note(u: &SecurIdUser) -> Option<String> {
 
 /// The chosen profile, if it is for `backend` (else a usage error saying what the profile can
 /// do instead), and a session for it that says so on stderr while the server rate-limits.
-fn session_for(profile: Option<&str>, backend: Backend, command: &str) -> Result<Session, Failure> {
+pub(crate) fn session_for(
+    profile: Option<&str>,
+    backend: Backend,
+    command: &str,
+) -> Result<Session, Failure> {
     Ok(session(profile_for(profile, backend, command)?)?)
 }
 
 /// The chosen profile, if it is for `backend`; else a usage error saying what the profile can
 /// do instead.
-fn profile_for(profile: Option<&str>, backend: Backend, command: &str) -> Result<Profile, Failure> {
+pub(crate) fn profile_for(
+    profile: Option<&str>,
+    backend: Backend,
+    command: &str,
+) -> Result<Profile, Failure> {
     let p = ProfileStore::open_default()?.choose(profile)?;
     if p.backend != backend {
         return Err(unsupported(&p, backend, command));
@@ -319,10 +297,10 @@ fn audit(a: AuditArgs, profile: Option<String>, json: bool) -> Result<Done, Fail
     })
 }
 
-fn unsupported(p: &Profile, needed: Backend, command: &str) -> Failure {
+pub(crate) fn unsupported(p: &Profile, needed: Backend, command: &str) -> Failure {
     let instead = match p.backend {
-        Backend::SecurId => "With a SecurID Cloud profile use `tokendesk user lookup --email E` and `tokendesk user unlock --email E` (the SecurID Cloud API has no resync, registration or method list)",
-        Backend::Centagate => "With a CENTAGATE profile use `tokendesk user methods --user U` and `tokendesk token unlock --user U`",
+        Backend::SecurId => "With a SecurID Cloud profile use `tokendesk user lookup --email E`, `user search`, `user methods`, `user unlock`, `user enable`, `user disable`, `user emergency-code`, `token lookup --serial S` and `token register|unregister --otp SERIAL` (the SecurID Cloud API has no resync, SMS registration or token status)",
+        Backend::Centagate => "With a CENTAGATE profile use `tokendesk user methods --user U`, `user unlock`, `user enable`, `user disable`, `token unlock --user U`, `token sync`, `token register`, `token unregister --kind K`, `token status` and `token set-status` (users by username)",
     };
     Failure::usage(
         format!(
@@ -338,7 +316,9 @@ fn unsupported(p: &Profile, needed: Backend, command: &str) -> Failure {
     )
 }
 
-fn server(out: tokendesk_core::ops::Outcome<serde_json::Value>) -> Result<Done, Failure> {
+pub(crate) fn server(
+    out: tokendesk_core::ops::Outcome<serde_json::Value>,
+) -> Result<Done, Failure> {
     Ok(Done {
         document: None,
         code: out.code,

@@ -4,6 +4,7 @@
 mod args;
 mod bulk;
 mod commands;
+mod helpdesk;
 mod login;
 mod output;
 

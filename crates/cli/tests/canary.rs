@@ -228,6 +228,11 @@ impl Watch {
             .lines()
             .filter(|l| l.contains("TRACE") || l.contains("DEBUG") || l.contains("INFO"))
             .count();
+        self.files(desk, &out.args);
+    }
+
+    /// Checks every file of the desk (the audit log's database included).
+    fn files(&mut self, desk: &Desk, after: &str) {
         for (path, bytes) in desk.files() {
             if path
                 .file_name()
@@ -236,7 +241,7 @@ impl Watch {
                 self.audit_scans += 1;
             }
             self.clean(
-                &format!("{} after `{}`", path.display(), out.args),
+                &format!("{} after `{after}`", path.display()),
                 &String::from_utf8_lossy(&bytes),
             );
         }
@@ -1000,7 +1005,7 @@ fn securid_key_material_never_leaks_at_the_most_verbose_level() {
             ],
             2,
         ),
-        (&["user", "methods", "--user", "bob"], 2),
+        (&["user", "methods", "--user", "bob"], 0),
     ] {
         let v = p(args);
         w.both(&desk, &refs(&v), status);
@@ -1077,5 +1082,124 @@ fn securid_key_material_never_leaks_at_the_most_verbose_level() {
     assert!(
         w.audit_scans >= 40,
         "the audit log was scanned after every operation"
+    );
+}
+
+/// Issues an emergency tokencode at `-vvv` (`json`: with `--json`): the code is on stdout
+/// exactly once; from then on the watch looks for it (in its forms) everywhere else — stderr,
+/// every file of the desk, and everything seen before and after.
+fn issue_emergency_code(w: &mut Watch, sim: &Sim, desk: &Desk, args: &[&str]) -> String {
+    let out = desk.run(args);
+    out.status(0);
+    let (status, codes) = sim.practice_get("/securid/emergency-codes");
+    assert_eq!(status, 200);
+    let code = codes
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["emergencyTokencode"].as_str())
+        .find(|c| out.stdout.contains(c))
+        .unwrap_or_else(|| panic!("no issued code on stdout: {}", out.stdout))
+        .to_owned();
+    assert_eq!(out.stdout.matches(&code).count(), 1, "{}", out.stdout);
+    let mut more = Vec::new();
+    forms("the emergency tokencode", code.as_bytes(), &mut more);
+    w.watch_for(more);
+    w.runs += 1;
+    w.output(format!("stderr of `{}`", out.args), &out.stderr);
+    w.files(desk, &out.args);
+    code
+}
+
+#[test]
+fn the_emergency_tokencode_is_shown_once_and_never_leaks() {
+    let sim = Sim::demo_securid(None);
+    let keys = key_dir();
+    let key = canary_key_file(&sim, keys.path(), "key.json");
+    let mut w = Watch::with_key(&sim.key_file().access_key);
+    let mut desk = Desk::new();
+    desk.set("TOKENDESK_SECURID_KEY_FILE", &key);
+    w.run(
+        &desk,
+        &[
+            "profile",
+            "add",
+            "s",
+            "--kind",
+            "securid",
+            "--key-file",
+            &key,
+            "--no-store",
+        ],
+        0,
+    );
+    let human = [
+        "-vvv",
+        "--profile",
+        "s",
+        "user",
+        "emergency-code",
+        "--user",
+        "trent",
+    ];
+    let first = issue_emergency_code(&mut w, &sim, &desk, &human);
+    let json = [
+        "-vvv",
+        "--json",
+        "--profile",
+        "s",
+        "user",
+        "emergency-code",
+        "--email",
+        "bob@example.com",
+        "--hours",
+        "2",
+        "--one-time",
+    ];
+    let second = issue_emergency_code(&mut w, &sim, &desk, &json);
+    assert_ne!(first, second);
+    // Everything after: neither code anywhere, the audit log's every view included.
+    for (args, status) in [
+        (
+            &["--profile", "s", "user", "methods", "--user", "trent"][..],
+            0,
+        ),
+        (&["--profile", "s", "user", "lookup", "--user", "bob"], 0),
+        (
+            &[
+                "--profile",
+                "s",
+                "user",
+                "emergency-code",
+                "--user",
+                "heidi",
+            ],
+            3,
+        ),
+        (
+            &[
+                "--profile",
+                "s",
+                "user",
+                "emergency-code",
+                "--user",
+                "bob",
+                "--days",
+                "8",
+            ],
+            2,
+        ),
+        (&["audit"], 0),
+        (&["audit", "--operation", "emergencyCode"], 0),
+        (&["audit", "verify"], 0),
+    ] {
+        w.both(&desk, args, status);
+    }
+    w.run(&desk, &["audit", "--csv"], 0);
+    assert!(w.audit_scans >= 10, "the audit log was scanned");
+    assert!(
+        w.verbose_lines > 10,
+        "-vvv printed {} log lines",
+        w.verbose_lines
     );
 }

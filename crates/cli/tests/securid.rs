@@ -732,22 +732,34 @@ fn commands_a_backend_cannot_do_say_so() {
     desk.add_securid_profile("s", &key);
     desk.add_profile("c", &trap.origin(), PRACTICE_ADMIN);
 
-    for args in [
-        &[
-            "token", "sync", "--user", "bob", "--otp1", "123456", "--otp2", "234567",
-        ][..],
-        &[
-            "token",
-            "register",
-            "--user",
-            "bob",
-            "--sms",
-            "+60123456789",
-        ],
-        &["token", "unlock", "--user", "bob"],
-        &["user", "methods", "--user", "bob"],
+    for (command, args) in [
+        (
+            "token sync",
+            &[
+                "token", "sync", "--user", "bob", "--otp1", "123456", "--otp2", "234567",
+            ][..],
+        ),
+        (
+            "token register --sms",
+            &[
+                "token",
+                "register",
+                "--user",
+                "bob",
+                "--sms",
+                "+60123456789",
+            ],
+        ),
+        ("token unlock", &["token", "unlock", "--user", "bob"]),
+        (
+            "token status",
+            &["token", "status", "--user", "bob", "--kind", "sms"],
+        ),
+        (
+            "token unregister --kind",
+            &["token", "unregister", "--user", "bob", "--kind", "sms"],
+        ),
     ] {
-        let command = format!("{} {}", args[0], args[1]);
         let mut full = vec!["--profile", "s"];
         full.extend_from_slice(args);
         desk.run(&full)
@@ -765,18 +777,29 @@ fn commands_a_backend_cannot_do_say_so() {
             "{e}"
         );
     }
-    for args in [
-        &["user", "lookup", "--user", "bob"][..],
-        &[
-            "user",
-            "unlock",
-            "--email",
-            "bob@example.com",
-            "--methods",
-            "sms",
-        ],
+    for (command, args) in [
+        ("user lookup", &["user", "lookup", "--user", "bob"][..]),
+        (
+            "user unlock --methods",
+            &["user", "unlock", "--user", "bob", "--methods", "sms"],
+        ),
+        (
+            "user disable --email",
+            &["user", "disable", "--email", "bob@example.com", "--yes"],
+        ),
+        (
+            "token register --name",
+            &[
+                "token", "register", "--user", "bob", "--otp", "1", "--name", "n",
+            ],
+        ),
+        ("user search", &["user", "search", "--email-like", "bob"]),
+        (
+            "user emergency-code",
+            &["user", "emergency-code", "--user", "bob"],
+        ),
+        ("token lookup", &["token", "lookup", "--serial", "1"]),
     ] {
-        let command = format!("{} {}", args[0], args[1]);
         let mut full = vec!["--profile", "c"];
         full.extend_from_slice(args);
         desk.run(&full)
@@ -784,7 +807,7 @@ fn commands_a_backend_cannot_do_say_so() {
             .stderr_has(&format!(
                 "error: `tokendesk {command}` is for SecurID Cloud profiles; profile 'c' is for CENTAGATE"
             ))
-            .stderr_has("`tokendesk token unlock --user U`");
+            .stderr_has("`tokendesk user methods --user U`");
         let mut json_args = vec!["--json"];
         json_args.extend_from_slice(&full);
         desk.run(&json_args).json_err(2, "input", None);

@@ -208,6 +208,25 @@ impl Sim {
         })
     }
 
+    /// POST `body` to a practice route (`path` after `/practice`): status and JSON body.
+    pub fn practice_post(&self, path: &str, body: Value) -> (u16, Value) {
+        let url = format!(
+            "{}{path}",
+            self.handle().practice_url().expect("practice on")
+        );
+        let client = self.http();
+        self.rt.as_ref().expect("runtime").block_on(async move {
+            let r = client
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .expect("practice request");
+            let status = r.status().as_u16();
+            (status, r.json().await.unwrap_or(Value::Null))
+        })
+    }
+
     /// The code a practice token shows now and the one after it.
     pub fn two_codes(&self, serial: &str) -> (String, String) {
         let (status, body) = self.practice_get(&format!("/tokens/{serial}/codes?count=1"));
@@ -393,6 +412,20 @@ impl Desk {
         &self,
         args: &[&str],
         env: &[(&str, &str)],
+        answer: impl FnMut(&str) -> String,
+    ) -> (Out, String) {
+        self.run_tty_with(args, env, "(input hidden): ", true, answer)
+    }
+
+    /// As [`Desk::run_tty`], answering each prompt that ends with `marker`; with
+    /// `stderr_apart` false, stderr goes to the terminal (so a prompt there is seen) and
+    /// `Out::stderr` is empty.
+    pub fn run_tty_with(
+        &self,
+        args: &[&str],
+        env: &[(&str, &str)],
+        marker: &str,
+        stderr_apart: bool,
         mut answer: impl FnMut(&str) -> String,
     ) -> (Out, String) {
         use std::io::{Read, Write};
@@ -401,12 +434,14 @@ impl Desk {
         let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
         let mut line = vec![quote(bin().to_str().expect("UTF-8 path"))];
         line.extend(args.iter().map(|a| quote(a)));
-        let line = format!(
-            "{} >{} 2>{}",
+        let mut line = format!(
+            "{} >{}",
             line.join(" "),
             quote(out_file.to_str().expect("UTF-8")),
-            quote(err_file.to_str().expect("UTF-8"))
         );
+        if stderr_apart {
+            line.push_str(&format!(" 2>{}", quote(err_file.to_str().expect("UTF-8"))));
+        }
         let mut c = self.command_for("script");
         c.args(["-q", "-e", "-c", &line, "/dev/null"]);
         for (k, v) in env {
@@ -435,11 +470,8 @@ impl Desk {
                 Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
             }
-            let prompts: Vec<&str> = shown.split_inclusive("(input hidden): ").collect();
-            let complete = prompts
-                .iter()
-                .filter(|p| p.ends_with("(input hidden): "))
-                .count();
+            let prompts: Vec<&str> = shown.split_inclusive(marker).collect();
+            let complete = prompts.iter().filter(|p| p.ends_with(marker)).count();
             if complete > answered {
                 let prompt = prompts[answered].to_owned();
                 answered += 1;
