@@ -11,11 +11,10 @@ mod output;
 use tokendesk_core::{ErrorInfo, ErrorKind};
 
 fn main() {
-    // A bug must not print a raw panic (which could quote data) at an administrator.
-    std::panic::set_hook(Box::new(|_| {
-        eprintln!("error: TokenDesk hit an internal error; nothing was changed by it locally. Please report it with the command you ran (without secrets).");
-    }));
-    let json_mode = std::env::args().any(|a| a == "--json");
+    // No core dumps (they would hold keys), and a panic says where, never what.
+    tokendesk_core::harden::harden_process();
+    // args_os: an argument that is not UTF-8 is clap's to refuse in words, not a panic.
+    let json_mode = std::env::args_os().any(|a| a == "--json");
     let cli = match args::Cli::parse_checked() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {

@@ -561,3 +561,28 @@ fn profile_add_input_is_checked_before_anything_is_written() {
         .stdout_has("http://localhost:8790/CentagateWS/webresources")
         .stdout_has("http://[::1]:8790/CentagateWS/webresources");
 }
+
+/// An argument that is not UTF-8 is refused in words (exit 2), never a panic or an abort.
+#[test]
+fn non_utf8_arguments_are_refused_in_words() {
+    use std::os::unix::ffi::OsStrExt;
+    let desk = Desk::new();
+    let bad = std::ffi::OsStr::from_bytes(b"\xfe\xff");
+    let out = desk
+        .cmd(&[])
+        .arg("--profile")
+        .arg(bad)
+        .args(["profile", "show", "x"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        !stderr.contains("internal error") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("UTF-8") || stderr.contains("invalid"),
+        "{stderr}"
+    );
+}
