@@ -25,7 +25,7 @@ WITH_SECRETS := scripts/with-secret-service.sh
 TEST_STEPS ?= fmt ui clippy rust e2e bindings
 KEEP_GOING ?= 1
 
-.PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run run-sim bench bench-app dev package fmt lint
+.PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run run-sim bench bench-app bench-bulk dev package fmt lint
 
 help:
 	@echo 'make test     install missing deps, then: $(TEST_STEPS) (Rust tests inside a private Secret Service)'
@@ -117,6 +117,11 @@ run-sim: deps
 
 bench:
 	$(CARGO) bench --workspace
+
+# Bulk jobs against the practice server on disk with a 50 ms round trip: the ratio to one CLI
+# run per row, the share of the latency ceiling, and a dry run's peak memory at 10k/100k rows.
+bench-bulk: deps
+	scripts/perf-bulk.sh
 
 # The desktop app's start-to-interactive time, idle memory and sizes against a blank Tauri
 # window built the same way (bench/blank-window), in one run; see README "Performance".

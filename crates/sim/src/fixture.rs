@@ -554,6 +554,29 @@ impl Default for Fixture {
 impl Fixture {
     /// The built-in demo set: a dozen users in every interesting state and a stock of
     /// unbound hardware tokens (see crates/sim/README.md).
+    /// Adds `n` plain active users, `user00001` … (a bulk job's or a load test's worth of
+    /// people to register tokens to); a name the fixture already has is skipped.
+    pub fn with_generated_users(mut self, n: usize) -> Fixture {
+        let known: std::collections::HashSet<String> =
+            self.users.iter().map(|u| u.username.clone()).collect();
+        for i in 1..=n {
+            let username = format!("user{i:05}");
+            if known.contains(&username) {
+                continue;
+            }
+            self.users.push(UserSpec {
+                username,
+                status: UserStatus::default(),
+                device: None,
+                certs: Vec::new(),
+                fido: Vec::new(),
+                securid: None,
+                locked: false,
+            });
+        }
+        self
+    }
+
     pub fn demo() -> Fixture {
         Fixture::from_toml_str(DEMO_TOML).expect("the built-in demo fixture is valid")
     }
@@ -855,6 +878,15 @@ mod tests {
             })
             .count();
         assert!(stock >= 10);
+    }
+
+    #[test]
+    fn generated_users_are_added_once_and_stay_valid() {
+        let f = Fixture::demo().with_generated_users(1000);
+        assert!(f.users.iter().any(|u| u.username == "user01000"));
+        let again = f.clone().with_generated_users(1000);
+        assert_eq!(again.users.len(), f.users.len(), "no name twice");
+        again.validate().unwrap();
     }
 
     #[test]

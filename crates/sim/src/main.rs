@@ -37,6 +37,9 @@ struct Args {
     /// Load the built-in demo users and tokens.
     #[arg(long)]
     demo: bool,
+    /// Add N plain active users, user00001 … (bulk jobs and load tests).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    generate_users: usize,
     /// Serve the practice controls under /practice.
     #[arg(long)]
     practice: bool,
@@ -134,7 +137,8 @@ fn config(args: &Args) -> Result<SimConfig, String> {
             tracing::info!("no --fixture or --demo: starting with no users (try --demo)");
             Fixture::default()
         }
-    };
+    }
+    .with_generated_users(args.generate_users);
     let db = if args.memory {
         DbLocation::Memory
     } else {
