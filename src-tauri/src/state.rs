@@ -178,11 +178,12 @@ impl AppState {
             .unwrap_or_else(|p| p.into_inner())
     }
 
-    /// A profile by name: practice mode's signing-in profile while it runs, else the stored one.
+    /// A profile by name: practice mode's while it runs, else the stored one.
     pub async fn profile(&self, name: &str) -> Result<Profile, Error> {
-        if name == PRACTICE_SIGN_IN_PROFILE {
-            if let Some(p) = self.inner.practice.lock().await.as_ref() {
-                return Ok(p.sign_in_profile.clone());
+        if let Some(p) = self.inner.practice.lock().await.as_ref() {
+            let practice = [p.session.profile(), p.securid.profile(), &p.sign_in_profile];
+            if let Some(found) = practice.into_iter().find(|f| f.name == name) {
+                return Ok(found.clone());
             }
         }
         Ok(self.store()?.get(name)?)

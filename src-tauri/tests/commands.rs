@@ -1124,3 +1124,322 @@ fn audit_entries_tickets_and_exports_through_the_commands() {
     );
     app.ok("practice_stop", json!({}));
 }
+
+// ------------------------------------------------------------------------------- sign-in
+
+/// The practice CENTAGATE profile whose administrator signs in: the practice admin's
+/// password, wrong and right; the second factor offered (OTP by default) with the code the
+/// practice panel shows; an action before and after; the status; sign-out.
+#[test]
+fn practice_sign_in_with_otp_acts_and_signs_out() {
+    let _turn = profile_writes();
+    if !secret_service() {
+        return;
+    }
+    let app = App::new();
+    let p = tokendesk_app::PRACTICE_SIGN_IN_PROFILE;
+    let status = app.ok("practice_start", json!({}));
+    assert_eq!(status["signInProfile"], p, "{status}");
+    let listed = app.ok("list_profiles", json!({}));
+    let mine = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == p)
+        .unwrap_or_else(|| panic!("{p} is listed: {listed}"));
+    assert_eq!(
+        mine["profile"]["integrationKey"],
+        "practice-integration-key"
+    );
+    assert_eq!(
+        app.ok("session_status", json!({"profile": p}))["state"],
+        "signedOut"
+    );
+    // A profile that does not sign in has no session status.
+    assert!(app
+        .ok(
+            "session_status",
+            json!({"profile": tokendesk_app::PRACTICE_PROFILE})
+        )
+        .is_null());
+
+    // An action before signing in is refused here, in words, and nothing is sent.
+    let methods = json!({"profile": p, "request": {"username": "bob"}});
+    let e = app.err("list_methods", methods.clone());
+    assert_error_shape(&e, "config");
+    assert!(
+        e["title"].as_str().unwrap().contains("Not signed in"),
+        "{e}"
+    );
+    assert!(e["hint"].as_str().unwrap().contains("Sign in"), "{e}");
+
+    // A wrong password: the server's 23001, in words.
+    let e = app.err("sign_in", json!({"profile": p, "password": "not-it"}));
+    assert_error_shape(&e, "server");
+    assert_eq!(e["code"], 23001, "{e}");
+    // No code before a password.
+    let e = app.err(
+        "sign_in_code",
+        json!({"profile": p, "factor": "otp", "code": "123456"}),
+    );
+    assert_error_shape(&e, "input");
+
+    let panel = app.ok("practice_sign_in", json!({}));
+    assert_eq!(panel["admin"], "practice-admin", "{panel}");
+    let step = app.ok(
+        "sign_in",
+        json!({"profile": p, "password": panel["password"]}),
+    );
+    assert_eq!(step["state"], "codeNeeded", "{step}");
+    assert_eq!(step["offered"], json!(["otp", "sms"]));
+    assert_eq!(step["suggested"], "otp");
+    // A wrong code keeps the sign-in waiting.
+    let e = app.err(
+        "sign_in_code",
+        json!({"profile": p, "factor": "otp", "code": "12345"}),
+    );
+    assert_eq!(e["code"], 23001, "{e}");
+    let code = app.ok("practice_sign_in", json!({}))["otpCode"].clone();
+    let signed = app.ok(
+        "sign_in_code",
+        json!({"profile": p, "factor": "otp", "code": code}),
+    );
+    assert_eq!(signed["signedInAs"], "practice-admin", "{signed}");
+    assert_eq!(signed["secondFactor"], "otp");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(signed["expiresAtUnix"].as_u64().unwrap() > now, "{signed}");
+    let st = app.ok("session_status", json!({"profile": p}));
+    assert_eq!(st["state"], "signedIn", "{st}");
+    assert_eq!(st["expiresAtUnix"], signed["expiresAtUnix"]);
+
+    // The refused action again: the new session is used (the cached one was forgotten).
+    let listed = app.ok("list_methods", methods.clone());
+    assert_eq!(listed["code"], 0, "{listed}");
+
+    let out = app.ok("sign_out", json!({"profile": p}));
+    assert_eq!(out["wasSignedIn"], true, "{out}");
+    assert_eq!(
+        app.ok("session_status", json!({"profile": p}))["state"],
+        "signedOut"
+    );
+    let e = app.err("list_methods", methods);
+    assert!(
+        e["title"].as_str().unwrap().contains("Not signed in"),
+        "{e}"
+    );
+    let again = app.ok("sign_out", json!({"profile": p}));
+    assert_eq!(again["wasSignedIn"], false, "{again}");
+
+    // Every step is in the audit log, with its outcome.
+    let origin = status["origin"].as_str().unwrap();
+    let entries = app.ok("audit_entries", json!({"filter": {"profile": p}}));
+    let ops: Vec<(&str, &str)> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["server"] == origin)
+        .map(|a| {
+            (
+                a["operation"].as_str().unwrap(),
+                a["outcome"].as_str().unwrap(),
+            )
+        })
+        .filter(|(op, _)| *op != "listMethods")
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            ("signIn", "failed"),
+            ("signIn", "ok"),
+            ("secondFactor", "failed"),
+            ("secondFactor", "ok"),
+            ("signOut", "ok"),
+        ],
+        "{entries}"
+    );
+    app.ok("practice_stop", json!({}));
+}
+
+/// The SMS path: the code is sent, read from the practice panel (never from the answer),
+/// and a second request within the cool-down is refused by the server in words.
+#[test]
+fn practice_sign_in_with_an_sms_code() {
+    let _turn = profile_writes();
+    if !secret_service() {
+        return;
+    }
+    let app = App::new();
+    let p = tokendesk_app::PRACTICE_SIGN_IN_PROFILE;
+    app.ok("practice_start", json!({}));
+    // Before any password: nothing to send a code for.
+    assert_error_shape(&app.err("sign_in_send_sms", json!({"profile": p})), "input");
+    let step = app.ok(
+        "sign_in",
+        json!({"profile": p, "password": "practice-password"}),
+    );
+    assert_eq!(step["state"], "codeNeeded", "{step}");
+    let sent = app.ok("sign_in_send_sms", json!({"profile": p}));
+    assert!(sent["summary"].as_str().unwrap().contains("SMS"), "{sent}");
+    let sms = app.ok("practice_sign_in", json!({}))["smsCode"].clone();
+    assert!(sms.is_string(), "the practice panel shows the SMS code");
+    assert!(
+        !sent.to_string().contains(sms.as_str().unwrap()),
+        "the SMS code is not in the answer: {sent}"
+    );
+    let e = app.err("sign_in_send_sms", json!({"profile": p}));
+    assert_error_shape(&e, "server");
+    assert_eq!(e["code"], 23002, "{e}");
+    let signed = app.ok(
+        "sign_in_code",
+        json!({"profile": p, "factor": "sms", "code": sms}),
+    );
+    assert_eq!(signed["secondFactor"], "sms", "{signed}");
+    assert_eq!(
+        app.ok(
+            "list_methods",
+            json!({"profile": p, "request": {"username": "bob"}})
+        )["code"],
+        0
+    );
+    // Cancelling a sign-in drops the waiting step.
+    app.ok(
+        "sign_in",
+        json!({"profile": p, "password": "practice-password"}),
+    );
+    app.ok("sign_in_cancel", json!({"profile": p}));
+    assert_error_shape(
+        &app.err(
+            "sign_in_code",
+            json!({"profile": p, "factor": "otp", "code": "123456"}),
+        ),
+        "input",
+    );
+    app.ok("sign_out", json!({"profile": p}));
+    app.ok("practice_stop", json!({}));
+}
+
+/// Canary sign-in: a profile saved with a canary app Secret Key, signed in with a canary
+/// password and a code, acting, ended by the server (10001, in words), signed in again and
+/// out. No answer the webview received holds the password, the codes, the app Secret Key or
+/// the session's auth token and secret code (read from the OS store here).
+#[test]
+fn no_sign_in_secret_crosses_ipc() {
+    let _turn = profile_writes();
+    if !secret_service() {
+        return;
+    }
+    const ADMIN: &str = "canary-signin";
+    const PASSWORD: &str = "CANARY-PASSWORD-7f3a";
+    const APP_KEY: &str = "CANARY-APPKEY-c41d";
+    let mut fixture = Fixture::demo();
+    fixture.app = tokendesk_sim::AppSpec {
+        integration_key: "canary-ik".into(),
+        secret_key: APP_KEY.into(),
+    };
+    fixture.sign_in = vec![tokendesk_sim::SignInSpec {
+        admin: ADMIN.into(),
+        password: PASSWORD.into(),
+        ..tokendesk_sim::SignInSpec::practice()
+    }];
+    let server = tauri::async_runtime::block_on(tokendesk_sim::spawn(SimConfig {
+        fixture,
+        ..SimConfig::default()
+    }))
+    .expect("the practice server starts");
+    let app = App::new();
+    let draft = json!({"name": "canary-signin", "url": server.origin(), "admin": ADMIN,
+                       "basePath": null, "caFile": null, "timeoutSecs": null,
+                       "integrationKey": "canary-ik"});
+    // A signing-in profile needs the app Secret Key, not an auth token.
+    assert_error_shape(
+        &app.err(
+            "save_profile",
+            json!({"draft": draft, "secrets": null, "replace": false}),
+        ),
+        "input",
+    );
+    let saved = app.ok(
+        "save_profile",
+        json!({"draft": draft, "secrets": null, "appSecretKey": APP_KEY, "replace": false}),
+    );
+    assert_eq!(saved["credentialsStored"], true, "{saved}");
+    let p = json!({"profile": "canary-signin"});
+    let methods = json!({"profile": "canary-signin", "request": {"username": "bob"}});
+    let mut codes = Vec::new();
+    let mut sessions = Vec::new();
+    let sign_in = |codes: &mut Vec<String>, sessions: &mut Vec<String>| {
+        app.err(
+            "sign_in",
+            json!({"profile": "canary-signin", "password": "CANARY-WRONG-PASSWORD"}),
+        );
+        let step = app.ok(
+            "sign_in",
+            json!({"profile": "canary-signin", "password": PASSWORD}),
+        );
+        assert_eq!(step["state"], "codeNeeded", "{step}");
+        let view = server.controls().admin_codes(ADMIN, 1).expect("its codes");
+        // The current code may have been used by the previous sign-in: the next one is
+        // accepted too.
+        let code = view.next[0].clone();
+        let signed = app.ok(
+            "sign_in_code",
+            json!({"profile": "canary-signin", "factor": "otp", "code": code}),
+        );
+        assert_eq!(signed["signedInAs"], ADMIN, "{signed}");
+        codes.push(code);
+        let entry = tokendesk_core::credentials::SecretStore::open()
+            .and_then(|s| s.load_session("canary-signin"))
+            .expect("the store")
+            .expect("a kept session");
+        let kept: Value = serde_json::from_str(entry.expose()).unwrap();
+        sessions.push(kept["authToken"].as_str().unwrap().to_owned());
+        sessions.push(kept["secretCode"].as_str().unwrap().to_owned());
+    };
+    sign_in(&mut codes, &mut sessions);
+    app.ok("session_status", p.clone());
+    app.ok("list_profiles", json!({}));
+    app.ok("list_methods", methods.clone());
+    // The server ends the session: the next action says so (10001) and the session is gone.
+    tauri::async_runtime::block_on(server.controls().reset()).expect("reset");
+    let e = app.err("list_methods", methods.clone());
+    assert_error_shape(&e, "config");
+    assert_eq!(e["code"], 10001, "{e}");
+    assert_eq!(app.ok("session_status", p.clone())["state"], "signedOut");
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    sign_in(&mut codes, &mut sessions);
+    app.ok("list_methods", methods);
+    app.ok("sign_out", p.clone());
+    let entries = app.ok(
+        "audit_entries",
+        json!({"filter": {"profile": "canary-signin"}}),
+    );
+    for e in entries.as_array().unwrap() {
+        app.ok("audit_ticket", json!({"id": e["id"]}));
+    }
+    app.ok("remove_profile", json!({"name": "canary-signin"}));
+
+    let mut needles = vec![
+        ("the password", "canary-password".to_owned()),
+        ("a wrong password", "canary-wrong".to_owned()),
+        ("the app Secret Key", "canary-appkey".to_owned()),
+    ];
+    for c in &codes {
+        needles.push(("a code", format!("\"{c}\"")));
+    }
+    for s in &sessions {
+        needles.push(("the session", s[..16].to_lowercase()));
+    }
+    let received = app.received.lock().unwrap();
+    assert!(received.len() >= 15, "every command answered: {received:?}");
+    for answer in received.iter() {
+        let lower = answer.to_lowercase();
+        for (what, needle) in &needles {
+            assert!(!lower.contains(needle), "{what} crossed IPC in {answer}");
+        }
+    }
+    drop(received);
+    tauri::async_runtime::block_on(server.shutdown());
+}
