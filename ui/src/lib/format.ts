@@ -68,6 +68,10 @@ export const OPERATION_LABEL: Record<Operation, string> = {
   editProfile: "Edit profile",
   removeProfile: "Remove profile",
   replaceCredentials: "Replace credentials",
+  signIn: "Sign in",
+  secondFactor: "Sign-in code",
+  requestSmsCode: "Send SMS code",
+  signOut: "Sign out",
 };
 
 /**

@@ -20,6 +20,7 @@ export class AppState {
     running: false,
     profile: null,
     securidProfile: null,
+    signInProfile: null,
     origin: null,
   });
   practiceBusy = $state(false);
