@@ -156,3 +156,17 @@ export function splitCodePair(text: string): [string, string] | null {
   }
   return null;
 }
+
+/** A Unix time as the local clock shows it, hours and minutes ("14:32"). */
+export function localTime(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toLocaleTimeString([], {
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+}
+
+/** Seconds as a countdown: "4:05", "29:59". */
+export function countdown(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}

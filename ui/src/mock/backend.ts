@@ -512,12 +512,14 @@ export class MockBackend {
     const signsIn = !!draft.integrationKey?.trim();
     if (signsIn) {
       if (appKey !== null && appKey.trim() === "") throw inputFor("appSecretKey", v.RULES.empty);
-      if (appKey === null && !(replace && existing?.appKey))
+      if (strict && appKey === null && !(replace && existing?.appKey))
         throw inputFor("appSecretKey", v.RULES.empty);
       secrets = null;
-    } else if (!secrets && !(replace && existing?.secrets)) {
-      if (!replace || existing?.appKey)
-        throw inputFor("authToken", replace ? "must be given: the profile now signs in differently and needs an auth token and secret code" : v.RULES.empty);
+    } else if (strict && replace && existing?.appKey && !secrets) {
+      throw inputFor(
+        "authToken",
+        "must be given: the profile now signs in differently and needs an auth token and secret code",
+      );
     }
     if (secrets || appKey) {
       if (!this.storeAvailable)
@@ -526,8 +528,7 @@ export class MockBackend {
           `${STORE_HINT} (Detail: no Secret Service provider on the session bus.)`,
         );
       if (secrets && secrets.authToken.trim() === "") throw inputFor("authToken", v.RULES.empty);
-      if (secrets && secrets.secretCode.trim() === "")
-        throw inputFor("secretCode", v.RULES.empty);
+      if (secrets && secrets.secretCode.trim() === "") throw inputFor("secretCode", v.RULES.empty);
     }
     const authBasePath = draft.authBasePath?.trim();
     const stored: StoredProfile = {
