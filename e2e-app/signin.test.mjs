@@ -108,7 +108,7 @@ describe("TokenDesk desktop app: CENTAGATE sign-in (tauri-driver)", { concurrenc
     });
     seen.otp = /** @type {any} */ (panel).otpCode;
     assert.match(seen.otp, /^[0-9]{6}$/);
-    await h.type("Code from your OTP token", seen.otp, DIALOG);
+    await h.type("OTP code", seen.otp, DIALOG);
     await h.click("Verify code", DIALOG);
     await browser.waitUntil(async () => !(await (await browser.$(DIALOG)).isDisplayed()), {
       timeout: 15_000,

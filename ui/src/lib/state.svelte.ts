@@ -10,10 +10,10 @@ import type { AuditEntry, ErrorInfo, PracticeStatus, ProfileSummary, SessionStat
 /** How long before a session ends the profile warns, in seconds. */
 export const SESSION_WARN_SECS = 5 * 60;
 
-/** The sign-in dialog, while open: for which profile, why (the refusal that opened it). */
+/** The sign-in dialog, while open: for which profile, why (an action needed a session). */
 export type SignInRequest = {
   profile: string;
-  reason: ErrorInfo | null;
+  reason: string | null;
   done: (signedIn: boolean) => void;
 };
 
@@ -92,7 +92,7 @@ export class AppState {
   }
 
   /** Opens the sign-in dialog for `name`: true once signed in, false when it was closed. */
-  requestSignIn(name: string, reason: ErrorInfo | null = null): Promise<boolean> {
+  requestSignIn(name: string, reason: string | null = null): Promise<boolean> {
     this.signInRequest?.done(false);
     return new Promise((resolve) => {
       this.signInRequest = {
@@ -115,7 +115,9 @@ export class AppState {
    */
   async withSession<T>(name: string, run: () => Promise<T>): Promise<T> {
     if (!this.signsIn(name)) return run();
-    if (this.sessionLeft(name) === null && !(await this.requestSignIn(name))) return run();
+    const unsigned = `Not signed in to profile '${name}'`;
+    if (this.sessionLeft(name) === null && !(await this.requestSignIn(name, unsigned)))
+      return run();
     try {
       return await run();
     } catch (e) {
@@ -123,7 +125,7 @@ export class AppState {
       if (err.kind !== "config" && err.code !== 10001) throw e;
       await this.loadSession(name);
       if (this.sessionLeft(name) !== null) throw e;
-      if (!(await this.requestSignIn(name, err))) throw e;
+      if (!(await this.requestSignIn(name, err.title))) throw e;
       return run();
     }
   }
