@@ -178,7 +178,7 @@ describe("ProfileDialog for a profile that signs in", () => {
     await user.type(screen.getByLabelText("Profile name"), "kl-prod");
     await user.type(screen.getByLabelText("Server URL"), "https://mfa.example.com");
     await user.type(screen.getByLabelText("Admin username"), "helpdesk");
-    await user.click(screen.getByRole("radio", { name: /Signs in/ }));
+    await user.click(screen.getByRole("radio", { name: /^signs in/ }));
     expect(screen.queryByLabelText("Auth token")).toBeNull();
     await user.click(screen.getByRole("button", { name: "Add profile" }));
     expect(screen.getByText("Integration Key: must not be empty")).toBeInTheDocument();
