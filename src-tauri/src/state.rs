@@ -186,7 +186,7 @@ impl AppState {
                 return Ok(found.clone());
             }
         }
-        Ok(self.store()?.get(name)?)
+        self.store()?.get(name)
     }
 
     /// A sign-in to `name`: the practice one signs with the practice app's public Secret Key
