@@ -1127,18 +1127,49 @@ fn audit_entries_tickets_and_exports_through_the_commands() {
 
 // ------------------------------------------------------------------------------- sign-in
 
+/// The sign-in tests' app: practice mode started, with their turn at the profile writes (a
+/// sign-in keeps its session in the OS store). None without the Secret Service.
+fn signing_in_app() -> Option<(std::sync::MutexGuard<'static, ()>, App, Value)> {
+    let turn = profile_writes();
+    if !secret_service() {
+        return None;
+    }
+    let app = App::new();
+    let status = app.ok("practice_start", json!({}));
+    Some((turn, app, status))
+}
+
+impl App {
+    /// The password step of a sign-in to `profile`, which must ask for a code.
+    fn password(&self, profile: &str, password: &str) -> Value {
+        let step = self.ok("sign_in", json!({"profile": profile, "password": password}));
+        assert_eq!(step["state"], "codeNeeded", "{step}");
+        step
+    }
+
+    /// The code step of a sign-in to `profile`.
+    fn code(&self, profile: &str, factor: &str, code: &Value) -> Result<Value, Value> {
+        self.call(
+            "sign_in_code",
+            json!({"profile": profile, "factor": factor, "code": code}),
+        )
+    }
+
+    /// The profile's session state: signedIn, expired or signedOut (null: does not sign in).
+    fn session_state(&self, profile: &str) -> Value {
+        self.ok("session_status", json!({"profile": profile}))["state"].clone()
+    }
+}
+
 /// The practice CENTAGATE profile whose administrator signs in: the practice admin's
 /// password, wrong and right; the second factor offered (OTP by default) with the code the
 /// practice panel shows; an action before and after; the status; sign-out.
 #[test]
 fn practice_sign_in_with_otp_acts_and_signs_out() {
-    let _turn = profile_writes();
-    if !secret_service() {
+    let Some((_turn, app, status)) = signing_in_app() else {
         return;
-    }
-    let app = App::new();
+    };
     let p = tokendesk_app::PRACTICE_SIGN_IN_PROFILE;
-    let status = app.ok("practice_start", json!({}));
     assert_eq!(status["signInProfile"], p, "{status}");
     let listed = app.ok("list_profiles", json!({}));
     let mine = listed
@@ -1151,10 +1182,7 @@ fn practice_sign_in_with_otp_acts_and_signs_out() {
         mine["profile"]["integrationKey"],
         "practice-integration-key"
     );
-    assert_eq!(
-        app.ok("session_status", json!({"profile": p}))["state"],
-        "signedOut"
-    );
+    assert_eq!(app.session_state(p), "signedOut");
     // A profile that does not sign in has no session status.
     assert!(app
         .ok(
@@ -1165,45 +1193,33 @@ fn practice_sign_in_with_otp_acts_and_signs_out() {
 
     // An action before signing in is refused here, in words, and nothing is sent.
     let methods = json!({"profile": p, "request": {"username": "bob"}});
-    let e = app.err("list_methods", methods.clone());
-    assert_error_shape(&e, "config");
-    assert!(
-        e["title"].as_str().unwrap().contains("Not signed in"),
-        "{e}"
-    );
-    assert!(e["hint"].as_str().unwrap().contains("Sign in"), "{e}");
+    let not_signed_in = |e: &Value| {
+        assert_error_shape(e, "config");
+        assert!(
+            e["title"].as_str().unwrap().contains("Not signed in"),
+            "{e}"
+        );
+        assert!(e["hint"].as_str().unwrap().contains("Sign in"), "{e}");
+    };
+    not_signed_in(&app.err("list_methods", methods.clone()));
 
     // A wrong password: the server's 23001, in words.
     let e = app.err("sign_in", json!({"profile": p, "password": "not-it"}));
     assert_error_shape(&e, "server");
     assert_eq!(e["code"], 23001, "{e}");
     // No code before a password.
-    let e = app.err(
-        "sign_in_code",
-        json!({"profile": p, "factor": "otp", "code": "123456"}),
-    );
-    assert_error_shape(&e, "input");
+    assert_error_shape(&app.code(p, "otp", &json!("123456")).unwrap_err(), "input");
 
     let panel = app.ok("practice_sign_in", json!({}));
     assert_eq!(panel["admin"], "practice-admin", "{panel}");
-    let step = app.ok(
-        "sign_in",
-        json!({"profile": p, "password": panel["password"]}),
-    );
-    assert_eq!(step["state"], "codeNeeded", "{step}");
+    let step = app.password(p, panel["password"].as_str().unwrap());
     assert_eq!(step["offered"], json!(["otp", "sms"]));
     assert_eq!(step["suggested"], "otp");
     // A wrong code keeps the sign-in waiting.
-    let e = app.err(
-        "sign_in_code",
-        json!({"profile": p, "factor": "otp", "code": "12345"}),
-    );
+    let e = app.code(p, "otp", &json!("12345")).unwrap_err();
     assert_eq!(e["code"], 23001, "{e}");
     let code = app.ok("practice_sign_in", json!({}))["otpCode"].clone();
-    let signed = app.ok(
-        "sign_in_code",
-        json!({"profile": p, "factor": "otp", "code": code}),
-    );
+    let signed = app.code(p, "otp", &code).expect("signed in");
     assert_eq!(signed["signedInAs"], "practice-admin", "{signed}");
     assert_eq!(signed["secondFactor"], "otp");
     let now = std::time::SystemTime::now()
@@ -1216,20 +1232,12 @@ fn practice_sign_in_with_otp_acts_and_signs_out() {
     assert_eq!(st["expiresAtUnix"], signed["expiresAtUnix"]);
 
     // The refused action again: the new session is used (the cached one was forgotten).
-    let listed = app.ok("list_methods", methods.clone());
-    assert_eq!(listed["code"], 0, "{listed}");
+    assert_eq!(app.ok("list_methods", methods.clone())["code"], 0);
 
     let out = app.ok("sign_out", json!({"profile": p}));
     assert_eq!(out["wasSignedIn"], true, "{out}");
-    assert_eq!(
-        app.ok("session_status", json!({"profile": p}))["state"],
-        "signedOut"
-    );
-    let e = app.err("list_methods", methods);
-    assert!(
-        e["title"].as_str().unwrap().contains("Not signed in"),
-        "{e}"
-    );
+    assert_eq!(app.session_state(p), "signedOut");
+    not_signed_in(&app.err("list_methods", methods));
     let again = app.ok("sign_out", json!({"profile": p}));
     assert_eq!(again["wasSignedIn"], false, "{again}");
 
@@ -1240,14 +1248,13 @@ fn practice_sign_in_with_otp_acts_and_signs_out() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|a| a["server"] == origin)
+        .filter(|a| a["server"] == origin && a["operation"] != "listMethods")
         .map(|a| {
             (
                 a["operation"].as_str().unwrap(),
                 a["outcome"].as_str().unwrap(),
             )
         })
-        .filter(|(op, _)| *op != "listMethods")
         .collect();
     assert_eq!(
         ops,
@@ -1264,24 +1271,19 @@ fn practice_sign_in_with_otp_acts_and_signs_out() {
 }
 
 /// The SMS path: the code is sent, read from the practice panel (never from the answer),
-/// and a second request within the cool-down is refused by the server in words.
+/// and a second request within the cool-down is refused by the server in words; a cancelled
+/// sign-in takes no code.
 #[test]
 fn practice_sign_in_with_an_sms_code() {
-    let _turn = profile_writes();
-    if !secret_service() {
+    let Some((_turn, app, _)) = signing_in_app() else {
         return;
-    }
-    let app = App::new();
+    };
     let p = tokendesk_app::PRACTICE_SIGN_IN_PROFILE;
-    app.ok("practice_start", json!({}));
+    let send = json!({"profile": p});
     // Before any password: nothing to send a code for.
-    assert_error_shape(&app.err("sign_in_send_sms", json!({"profile": p})), "input");
-    let step = app.ok(
-        "sign_in",
-        json!({"profile": p, "password": "practice-password"}),
-    );
-    assert_eq!(step["state"], "codeNeeded", "{step}");
-    let sent = app.ok("sign_in_send_sms", json!({"profile": p}));
+    assert_error_shape(&app.err("sign_in_send_sms", send.clone()), "input");
+    app.password(p, "practice-password");
+    let sent = app.ok("sign_in_send_sms", send.clone());
     assert!(sent["summary"].as_str().unwrap().contains("SMS"), "{sent}");
     let sms = app.ok("practice_sign_in", json!({}))["smsCode"].clone();
     assert!(sms.is_string(), "the practice panel shows the SMS code");
@@ -1289,34 +1291,17 @@ fn practice_sign_in_with_an_sms_code() {
         !sent.to_string().contains(sms.as_str().unwrap()),
         "the SMS code is not in the answer: {sent}"
     );
-    let e = app.err("sign_in_send_sms", json!({"profile": p}));
+    let e = app.err("sign_in_send_sms", send);
     assert_error_shape(&e, "server");
     assert_eq!(e["code"], 23002, "{e}");
-    let signed = app.ok(
-        "sign_in_code",
-        json!({"profile": p, "factor": "sms", "code": sms}),
-    );
+    let signed = app.code(p, "sms", &sms).expect("signed in");
     assert_eq!(signed["secondFactor"], "sms", "{signed}");
-    assert_eq!(
-        app.ok(
-            "list_methods",
-            json!({"profile": p, "request": {"username": "bob"}})
-        )["code"],
-        0
-    );
+    let methods = json!({"profile": p, "request": {"username": "bob"}});
+    assert_eq!(app.ok("list_methods", methods)["code"], 0);
     // Cancelling a sign-in drops the waiting step.
-    app.ok(
-        "sign_in",
-        json!({"profile": p, "password": "practice-password"}),
-    );
+    app.password(p, "practice-password");
     app.ok("sign_in_cancel", json!({"profile": p}));
-    assert_error_shape(
-        &app.err(
-            "sign_in_code",
-            json!({"profile": p, "factor": "otp", "code": "123456"}),
-        ),
-        "input",
-    );
+    assert_error_shape(&app.code(p, "otp", &json!("123456")).unwrap_err(), "input");
     app.ok("sign_out", json!({"profile": p}));
     app.ok("practice_stop", json!({}));
 }
@@ -1350,7 +1335,8 @@ fn no_sign_in_secret_crosses_ipc() {
     }))
     .expect("the practice server starts");
     let app = App::new();
-    let draft = json!({"name": "canary-signin", "url": server.origin(), "admin": ADMIN,
+    let p = "canary-signin";
+    let draft = json!({"name": p, "url": server.origin(), "admin": ADMIN,
                        "basePath": null, "caFile": null, "timeoutSecs": null,
                        "integrationKey": "canary-ik"});
     // A signing-in profile needs the app Secret Key, not an auth token.
@@ -1366,40 +1352,37 @@ fn no_sign_in_secret_crosses_ipc() {
         json!({"draft": draft, "secrets": null, "appSecretKey": APP_KEY, "replace": false}),
     );
     assert_eq!(saved["credentialsStored"], true, "{saved}");
-    let p = json!({"profile": "canary-signin"});
-    let methods = json!({"profile": "canary-signin", "request": {"username": "bob"}});
+    let methods = json!({"profile": p, "request": {"username": "bob"}});
     let mut codes = Vec::new();
     let mut sessions = Vec::new();
-    let sign_in = |codes: &mut Vec<String>, sessions: &mut Vec<String>| {
+    let mut sign_in = || {
         app.err(
             "sign_in",
-            json!({"profile": "canary-signin", "password": "CANARY-WRONG-PASSWORD"}),
+            json!({"profile": p, "password": "CANARY-WRONG-PASSWORD"}),
         );
-        let step = app.ok(
-            "sign_in",
-            json!({"profile": "canary-signin", "password": PASSWORD}),
-        );
-        assert_eq!(step["state"], "codeNeeded", "{step}");
-        let view = server.controls().admin_codes(ADMIN, 1).expect("its codes");
+        app.password(p, PASSWORD);
         // The current code may have been used by the previous sign-in: the next one is
         // accepted too.
-        let code = view.next[0].clone();
-        let signed = app.ok(
-            "sign_in_code",
-            json!({"profile": "canary-signin", "factor": "otp", "code": code}),
-        );
+        let code = server
+            .controls()
+            .admin_codes(ADMIN, 1)
+            .expect("its codes")
+            .next[0]
+            .clone();
+        let signed = app.code(p, "otp", &json!(code)).expect("signed in");
         assert_eq!(signed["signedInAs"], ADMIN, "{signed}");
         codes.push(code);
         let entry = tokendesk_core::credentials::SecretStore::open()
-            .and_then(|s| s.load_session("canary-signin"))
+            .and_then(|s| s.load_session(p))
             .expect("the store")
             .expect("a kept session");
         let kept: Value = serde_json::from_str(entry.expose()).unwrap();
-        sessions.push(kept["authToken"].as_str().unwrap().to_owned());
-        sessions.push(kept["secretCode"].as_str().unwrap().to_owned());
+        for k in ["authToken", "secretCode"] {
+            sessions.push(kept[k].as_str().unwrap().to_owned());
+        }
     };
-    sign_in(&mut codes, &mut sessions);
-    app.ok("session_status", p.clone());
+    sign_in();
+    app.session_state(p);
     app.ok("list_profiles", json!({}));
     app.ok("list_methods", methods.clone());
     // The server ends the session: the next action says so (10001) and the session is gone.
@@ -1407,31 +1390,27 @@ fn no_sign_in_secret_crosses_ipc() {
     let e = app.err("list_methods", methods.clone());
     assert_error_shape(&e, "config");
     assert_eq!(e["code"], 10001, "{e}");
-    assert_eq!(app.ok("session_status", p.clone())["state"], "signedOut");
-    std::thread::sleep(std::time::Duration::from_secs(1));
-    sign_in(&mut codes, &mut sessions);
+    assert_eq!(app.session_state(p), "signedOut");
+    sign_in();
     app.ok("list_methods", methods);
-    app.ok("sign_out", p.clone());
-    let entries = app.ok(
-        "audit_entries",
-        json!({"filter": {"profile": "canary-signin"}}),
-    );
+    app.ok("sign_out", json!({"profile": p}));
+    let entries = app.ok("audit_entries", json!({"filter": {"profile": p}}));
     for e in entries.as_array().unwrap() {
         app.ok("audit_ticket", json!({"id": e["id"]}));
     }
-    app.ok("remove_profile", json!({"name": "canary-signin"}));
+    app.ok("remove_profile", json!({"name": p}));
 
     let mut needles = vec![
         ("the password", "canary-password".to_owned()),
         ("a wrong password", "canary-wrong".to_owned()),
         ("the app Secret Key", "canary-appkey".to_owned()),
     ];
-    for c in &codes {
-        needles.push(("a code", format!("\"{c}\"")));
-    }
-    for s in &sessions {
-        needles.push(("the session", s[..16].to_lowercase()));
-    }
+    needles.extend(codes.iter().map(|c| ("a code", format!("\"{c}\""))));
+    needles.extend(
+        sessions
+            .iter()
+            .map(|s| ("the session", s[..16].to_lowercase())),
+    );
     let received = app.received.lock().unwrap();
     assert!(received.len() >= 15, "every command answered: {received:?}");
     for answer in received.iter() {
