@@ -3,228 +3,151 @@
 // and the admin's current OTP code are read from the practice panel; finding a user before
 // signing in opens the sign-in (a wrong password first, refused in words), and the find
 // continues once signed in; the profile then reads "Signed in as … until …"; sign-out.
-import { describe, before, after, test } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
-import { startApp, helpers, SCREENSHOT_DIR } from "./harness.mjs";
+import { appSteps } from "./harness.mjs";
 
 const SIDEBAR = "//aside[@aria-label='Profiles and practice']";
 const PROFILE = "Practice-SignIn";
 const DIALOG = "//dialog[@aria-labelledby='signin-title']";
 const SESSION = `//*[@aria-label='Session of ${PROFILE}']`;
 
-describe(
-  "TokenDesk desktop app: CENTAGATE sign-in (tauri-driver)",
-  { concurrency: false },
-  () => {
-    /** @type {Awaited<ReturnType<typeof startApp>>} */
-    let app;
-    /** @type {WebdriverIO.Browser} */
-    let browser;
-    /** @type {ReturnType<typeof helpers>} */
-    let h;
-    /** What the practice panel shows for the practice admin. */
-    const seen = { password: "", otp: "" };
+describe("TokenDesk desktop app: CENTAGATE sign-in (tauri-driver)", { concurrency: false }, () => {
+  const { s, step } = appSteps("signin");
+  /** What the practice panel shows for the practice admin. */
+  const seen = { password: "", otp: "" };
 
-    before(async () => {
-      app = await startApp();
-      browser = app.browser;
-      h = helpers(browser);
-      console.log(`screenshots: ${SCREENSHOT_DIR}`);
-    });
+  const text = (selector) =>
+    s.browser.execute(
+      (sel) =>
+        (
+          document.evaluate(sel, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null)
+            .singleNodeValue?.textContent ?? ""
+        ).trim(),
+      selector,
+    );
 
-    after(async () => {
-      await app?.stop();
-    });
+  step("practice mode lists the signing-in profile, not signed in", async () => {
+    await s.h.waitText(`${SIDEBAR}//section[.//h2[normalize-space()='Practice mode']]`, "running");
+    await s.h.waitText(SIDEBAR, PROFILE);
+    await s.h.waitText(SESSION, "Not signed in");
+    await s.h.button(`Sign in to ${PROFILE}`);
+  });
 
-    function step(name, fn) {
-      test(name, async () => {
-        try {
-          await fn();
-        } catch (e) {
-          await h
-            ?.shot(`FAIL-signin-${name.replace(/[^a-z0-9]+/gi, "-")}`)
-            .catch(() => {});
-          throw e;
-        }
+  step("the practice panel shows the admin's password and OTP code", async () => {
+    await s.h.tab("Practice");
+    await s.h.waitText("//section[@aria-labelledby='practice-signin-heading']", [
+      `Sign in to ${PROFILE}`,
+      "practice-admin",
+    ]);
+    await s.h.el("//*[@data-testid='practice-admin-otp']");
+    seen.password = await text("//*[@data-testid='practice-admin-password']");
+    assert.equal(seen.password, "practice-password");
+    await s.h.shot(
+      "signin-01-practice-panel",
+      "//section[@aria-labelledby='practice-signin-heading']",
+    );
+  });
+
+  step(
+    "finding a user before signing in opens the sign-in; a wrong password is refused in words",
+    async () => {
+      const radio = await s.h.el(`${SIDEBAR}//label[.//span[normalize-space()=${s.h.q(PROFILE)}]]`);
+      await radio.click();
+      await s.h.tab("Find a user");
+      await s.h.waitText("//main", `On ${PROFILE}`);
+      await s.h.type("Username", "bob");
+      await s.h.click("Find user");
+      await s.h.waitText(DIALOG, [
+        `Sign in to ${PROFILE}`,
+        `Not signed in to profile '${PROFILE}'`,
+        "practice-admin",
+      ]);
+      await s.h.type("Password", "not-the-password", DIALOG);
+      await s.h.click("Sign in", DIALOG);
+      await s.h.waitText(`${DIALOG}//*[@role='alert']`, ["Sign-in refused", "23001"]);
+      await s.h.shot("signin-02-dialog-wrong-password");
+    },
+  );
+
+  step(
+    "the password, then the OTP code read from the practice panel: signed in, the find continues",
+    async () => {
+      const pw = await s.h.field("Password", DIALOG);
+      await pw.clearValue();
+      await pw.setValue(seen.password);
+      await s.h.click("Sign in", DIALOG);
+      await s.h.waitText(DIALOG, "Second factor");
+      const otpChoice = await s.h.el(`${DIALOG}//input[@name='signin-factor' and @value='otp']`);
+      assert.equal(await otpChoice.isSelected(), true, "OTP is the default when offered");
+      // SMS is offered too, but not chosen: its Send button shows only for the SMS factor.
+      await s.h.el(`${DIALOG}//input[@name='signin-factor' and @value='sms']`);
+      const send = await s.browser.$(`${DIALOG}//button[normalize-space()='Send SMS code']`);
+      assert.equal(await send.isExisting(), false);
+      await s.h.shot("signin-03-dialog-code", DIALOG);
+      // The code is read from the practice panel now (the dialog covers the window: the
+      // panel's own command, as the panel calls it, through the webview's IPC).
+      const panel = await s.browser.executeAsync((done) => {
+        // @ts-ignore the app's IPC, as ui/src/lib/tauri.ts calls it
+        window.__TAURI_INTERNALS__.invoke("practice_sign_in").then(done, (e) => done({ error: e }));
       });
-    }
+      seen.otp = /** @type {any} */ (panel).otpCode;
+      assert.match(seen.otp, /^[0-9]{6}$/);
+      await s.h.type("OTP code", seen.otp, DIALOG);
+      await s.h.click("Verify code", DIALOG);
+      await s.browser.waitUntil(async () => !(await (await s.browser.$(DIALOG)).isDisplayed()), {
+        timeout: 15_000,
+        timeoutMsg: "the sign-in dialog did not close",
+      });
+      await s.h.waitRow("//table[@aria-label='Methods bound to bob']", "HW-2001", [
+        "OTP token",
+        "HW-2001",
+        "active",
+      ]);
+    },
+  );
 
-    const text = (selector) =>
-      browser.execute(
-        (s) =>
-          (
-            document.evaluate(
-              s,
-              document,
-              null,
-              XPathResult.FIRST_ORDERED_NODE_TYPE,
-              null,
-            ).singleNodeValue?.textContent ?? ""
-          ).trim(),
-        selector,
-      );
-
-    step(
-      "practice mode lists the signing-in profile, not signed in",
-      async () => {
-        await h.waitText(
-          `${SIDEBAR}//section[.//h2[normalize-space()='Practice mode']]`,
-          "running",
-        );
-        await h.waitText(SIDEBAR, PROFILE);
-        await h.waitText(SESSION, "Not signed in");
-        await h.button(`Sign in to ${PROFILE}`);
-      },
+  step("the profile reads Signed in as … until …, with the time left", async () => {
+    const t = await s.h.waitText(SESSION, ["Signed in as practice-admin until"]);
+    assert.match(t, /until \d{1,2}:\d{2}/, t);
+    assert.match(t, /\d+:\d{2} left/, t);
+    await s.h.button(`Sign out of ${PROFILE}`);
+    await s.h.shot(
+      "signin-04-signed-in",
+      `${SIDEBAR}//li[.//span[normalize-space()=${s.h.q(PROFILE)}]]`,
     );
+  });
 
-    step(
-      "the practice panel shows the admin's password and OTP code",
-      async () => {
-        await h.tab("Practice");
-        await h.waitText(
-          "//section[@aria-labelledby='practice-signin-heading']",
-          [`Sign in to ${PROFILE}`, "practice-admin"],
-        );
-        await h.el("//*[@data-testid='practice-admin-otp']");
-        seen.password = await text(
-          "//*[@data-testid='practice-admin-password']",
-        );
-        assert.equal(seen.password, "practice-password");
-        await h.shot(
-          "signin-01-practice-panel",
-          "//section[@aria-labelledby='practice-signin-heading']",
-        );
-      },
-    );
+  step("the Activity lists the sign-in steps", async () => {
+    await s.h.tab("Activity");
+    await s.h.waitText("//main", ["Sign in", "Sign-in code"]);
+  });
 
-    step(
-      "finding a user before signing in opens the sign-in; a wrong password is refused in words",
-      async () => {
-        const radio = await h.el(
-          `${SIDEBAR}//label[.//span[normalize-space()=${h.q(PROFILE)}]]`,
-        );
-        await radio.click();
-        await h.tab("Find a user");
-        await h.waitText("//main", `On ${PROFILE}`);
-        await h.type("Username", "bob");
-        await h.click("Find user");
-        await h.waitText(DIALOG, [
-          `Sign in to ${PROFILE}`,
-          `Not signed in to profile '${PROFILE}'`,
-          "practice-admin",
-        ]);
-        await h.type("Password", "not-the-password", DIALOG);
-        await h.click("Sign in", DIALOG);
-        await h.waitText(`${DIALOG}//*[@role='alert']`, [
-          "Sign-in refused",
-          "23001",
-        ]);
-        await h.shot("signin-02-dialog-wrong-password");
-      },
-    );
+  step("sign out: not signed in, and the next action asks to sign in again", async () => {
+    await s.h.click(`Sign out of ${PROFILE}`);
+    await s.h.waitText(SESSION, "Not signed in");
+    await s.h.button(`Sign in to ${PROFILE}`);
+    await s.h.tab("Find a user");
+    const f = await s.h.field("Username");
+    await f.clearValue();
+    await f.setValue("bob");
+    await s.h.click("Find user");
+    await s.h.waitText(DIALOG, `Sign in to ${PROFILE}`);
+    await s.h.click("Cancel", DIALOG);
+    await s.h.waitText("//main", `Not signed in to profile '${PROFILE}'`);
+    await s.h.shot("signin-05-signed-out");
+  });
 
-    step(
-      "the password, then the OTP code read from the practice panel: signed in, the find continues",
-      async () => {
-        const pw = await h.field("Password", DIALOG);
-        await pw.clearValue();
-        await pw.setValue(seen.password);
-        await h.click("Sign in", DIALOG);
-        await h.waitText(DIALOG, "Second factor");
-        const otpChoice = await h.el(
-          `${DIALOG}//input[@name='signin-factor' and @value='otp']`,
-        );
-        assert.equal(
-          await otpChoice.isSelected(),
-          true,
-          "OTP is the default when offered",
-        );
-        // SMS is offered too, but not chosen: its Send button shows only for the SMS factor.
-        await h.el(`${DIALOG}//input[@name='signin-factor' and @value='sms']`);
-        const send = await browser.$(
-          `${DIALOG}//button[normalize-space()='Send SMS code']`,
-        );
-        assert.equal(await send.isExisting(), false);
-        await h.shot("signin-03-dialog-code", DIALOG);
-        // The code is read from the practice panel now (the dialog covers the window: the
-        // panel's own command, as the panel calls it, through the webview's IPC).
-        const panel = await browser.executeAsync((done) => {
-          // @ts-ignore the app's IPC, as ui/src/lib/tauri.ts calls it
-          window.__TAURI_INTERNALS__
-            .invoke("practice_sign_in")
-            .then(done, (e) => done({ error: e }));
-        });
-        seen.otp = /** @type {any} */ (panel).otpCode;
-        assert.match(seen.otp, /^[0-9]{6}$/);
-        await h.type("OTP code", seen.otp, DIALOG);
-        await h.click("Verify code", DIALOG);
-        await browser.waitUntil(
-          async () => !(await (await browser.$(DIALOG)).isDisplayed()),
-          {
-            timeout: 15_000,
-            timeoutMsg: "the sign-in dialog did not close",
-          },
-        );
-        await h.waitRow(
-          "//table[@aria-label='Methods bound to bob']",
-          "HW-2001",
-          ["OTP token", "HW-2001", "active"],
-        );
-      },
-    );
-
-    step(
-      "the profile reads Signed in as … until …, with the time left",
-      async () => {
-        const t = await h.waitText(SESSION, [
-          "Signed in as practice-admin until",
-        ]);
-        assert.match(t, /until \d{1,2}:\d{2}/, t);
-        assert.match(t, /\d+:\d{2} left/, t);
-        await h.button(`Sign out of ${PROFILE}`);
-        await h.shot(
-          "signin-04-signed-in",
-          `${SIDEBAR}//li[.//span[normalize-space()=${h.q(PROFILE)}]]`,
-        );
-      },
-    );
-
-    step("the Activity lists the sign-in steps", async () => {
-      await h.tab("Activity");
-      await h.waitText("//main", ["Sign in", "Sign-in code"]);
-    });
-
-    step(
-      "sign out: not signed in, and the next action asks to sign in again",
-      async () => {
-        await h.click(`Sign out of ${PROFILE}`);
-        await h.waitText(SESSION, "Not signed in");
-        await h.button(`Sign in to ${PROFILE}`);
-        await h.tab("Find a user");
-        const f = await h.field("Username");
-        await f.clearValue();
-        await f.setValue("bob");
-        await h.click("Find user");
-        await h.waitText(DIALOG, `Sign in to ${PROFILE}`);
-        await h.click("Cancel", DIALOG);
-        await h.waitText("//main", `Not signed in to profile '${PROFILE}'`);
-        await h.shot("signin-05-signed-out");
-      },
-    );
-
-    step("Add profile offers a CENTAGATE profile that signs in", async () => {
-      await h.click("Add profile", SIDEBAR);
-      const dialog = "//dialog[@aria-labelledby='profile-title']";
-      await (
-        await h.el(
-          `${dialog}//label[input[@name='profile-signin' and @value='signs-in']]`,
-        )
-      ).click();
-      await h.field("Integration Key", dialog);
-      await h.field("App Secret Key", dialog);
-      await h.field("Auth base path (optional)", dialog);
-      await h.shot("signin-06-add-profile-signs-in", dialog);
-      await h.click("Cancel", dialog);
-    });
-  },
-);
+  step("Add profile offers a CENTAGATE profile that signs in", async () => {
+    await s.h.click("Add profile", SIDEBAR);
+    const dialog = "//dialog[@aria-labelledby='profile-title']";
+    await (
+      await s.h.el(`${dialog}//label[input[@name='profile-signin' and @value='signs-in']]`)
+    ).click();
+    await s.h.field("Integration Key", dialog);
+    await s.h.field("App Secret Key", dialog);
+    await s.h.field("Auth base path (optional)", dialog);
+    await s.h.shot("signin-06-add-profile-signs-in", dialog);
+    await s.h.click("Cancel", dialog);
+  });
+});
