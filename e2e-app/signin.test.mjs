@@ -84,15 +84,10 @@ describe("TokenDesk desktop app: CENTAGATE sign-in (tauri-driver)", { concurrenc
       await s.h.el(`${DIALOG}//input[@name='signin-factor' and @value='sms']`);
       const send = await s.browser.$(`${DIALOG}//button[normalize-space()='Send SMS code']`);
       assert.equal(await send.isExisting(), false);
-      await s.h.shot("signin-03-dialog-code", DIALOG);
-      // The code is read from the practice panel now (the dialog covers the window: the
-      // panel's own command, as the panel calls it, through the webview's IPC).
-      const panel = await s.browser.executeAsync((done) => {
-        // @ts-ignore the app's IPC, as ui/src/lib/tauri.ts calls it
-        window.__TAURI_INTERNALS__.invoke("practice_sign_in").then(done, (e) => done({ error: e }));
-      });
-      seen.otp = /** @type {any} */ (panel).otpCode;
+      // The dialog covers the practice panel, so it shows the panel's codes itself.
+      seen.otp = await s.h.waitText(`${DIALOG}//*[@data-testid='practice-otp']`, "");
       assert.match(seen.otp, /^[0-9]{6}$/);
+      await s.h.shot("signin-03-dialog-code", DIALOG);
       await s.h.type("OTP code", seen.otp, DIALOG);
       await s.h.click("Verify code", DIALOG);
       await s.browser.waitUntil(async () => !(await (await s.browser.$(DIALOG)).isDisplayed()), {
@@ -138,6 +133,31 @@ describe("TokenDesk desktop app: CENTAGATE sign-in (tauri-driver)", { concurrenc
     await s.h.shot("signin-05-signed-out");
   });
 
+  step(
+    "the SMS code: Send SMS code, the resend cool-down, the code the practice server sent",
+    async () => {
+      await s.h.click(`Sign in to ${PROFILE}`);
+      await s.h.type("Password", seen.password, DIALOG);
+      await s.h.click("Sign in", DIALOG);
+      await (
+        await s.h.el(`${DIALOG}//label[input[@name='signin-factor' and @value='sms']]`)
+      ).click();
+      await s.h.click("Send SMS code", DIALOG);
+      await s.h.waitText(DIALOG, [
+        "Sent a sign-in code by SMS to +60120009001",
+        "Resend SMS code in",
+      ]);
+      const sms = await s.h.waitText(`${DIALOG}//*[@data-testid='practice-sms']`, "");
+      assert.match(sms, /^[0-9]{6}$/);
+      await s.h.shot("signin-06-dialog-sms", DIALOG);
+      await s.h.type("SMS code", sms, DIALOG);
+      await s.h.click("Verify code", DIALOG);
+      await s.h.waitText(SESSION, "Signed in as practice-admin until");
+      await s.h.click(`Sign out of ${PROFILE}`);
+      await s.h.waitText(SESSION, "Not signed in");
+    },
+  );
+
   step("Add profile offers a CENTAGATE profile that signs in", async () => {
     await s.h.click("Add profile", SIDEBAR);
     const dialog = "//dialog[@aria-labelledby='profile-title']";
@@ -147,7 +167,7 @@ describe("TokenDesk desktop app: CENTAGATE sign-in (tauri-driver)", { concurrenc
     await s.h.field("Integration Key", dialog);
     await s.h.field("App Secret Key", dialog);
     await s.h.field("Auth base path (optional)", dialog);
-    await s.h.shot("signin-06-add-profile-signs-in", dialog);
+    await s.h.shot("signin-07-add-profile-signs-in", dialog);
     await s.h.click("Cancel", dialog);
   });
 });

@@ -52,6 +52,8 @@ describe("CENTAGATE sign-in in the app", () => {
     const otp = await within(dialog).findByLabelText("OTP code");
     expect(within(dialog).getByRole("radio", { name: "A code from my OTP token" })).toBeChecked();
     expect(within(dialog).queryByRole("button", { name: "Send SMS code" })).toBeNull();
+    // Practice mode: the dialog shows the practice panel's code, which it covers.
+    expect(await within(dialog).findByTestId("practice-otp")).toHaveTextContent(backend.adminOtp());
     await user.type(otp, "12");
     await user.click(within(dialog).getByRole("button", { name: "Verify code" }));
     expect(within(dialog).getByText("Sign-in code: must be 4 to 10 digits")).toBeInTheDocument();
