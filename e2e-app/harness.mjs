@@ -8,6 +8,7 @@ import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { after, before, test } from "node:test";
 import { remote } from "webdriverio";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -238,4 +239,36 @@ export function helpers(/** @type {WebdriverIO.Browser} */ browser) {
   }
 
   return { el, field, button, type, click, waitText, row, waitRow, shot, tab, q };
+}
+
+/**
+ * One app for the tests of a `describe` block: started before them, stopped after. `step`
+ * declares a test that saves FAIL-<prefix>-<name>.png when it fails; `s` holds the app, its
+ * browser session and `helpers` once started.
+ */
+export function appSteps(prefix) {
+  const s = {
+    /** @type {Awaited<ReturnType<typeof startApp>>} */ app: /** @type {any} */ (null),
+    /** @type {WebdriverIO.Browser} */ browser: /** @type {any} */ (null),
+    /** @type {ReturnType<typeof helpers>} */ h: /** @type {any} */ (null),
+  };
+  before(async () => {
+    s.app = await startApp();
+    s.browser = s.app.browser;
+    s.h = helpers(s.browser);
+    console.log(`screenshots: ${SCREENSHOT_DIR}`);
+  });
+  after(async () => {
+    await s.app?.stop();
+  });
+  const step = (/** @type {string} */ name, /** @type {() => Promise<void>} */ fn) =>
+    test(name, async () => {
+      try {
+        await fn();
+      } catch (e) {
+        await s.h?.shot(`FAIL-${prefix}-${name.replace(/[^a-z0-9]+/gi, "-")}`).catch(() => {});
+        throw e;
+      }
+    });
+  return { s, step };
 }

@@ -31,5 +31,12 @@ pub const COMMANDS: &[&str] = &[
     "practice_drift",
     "practice_securid_users",
     "practice_securid_lock",
+    "sign_in",
+    "sign_in_send_sms",
+    "sign_in_code",
+    "sign_in_cancel",
+    "sign_out",
+    "session_status",
+    "practice_sign_in",
     "ui_ready",
 ];

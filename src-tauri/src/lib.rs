@@ -13,7 +13,10 @@ use std::sync::Arc;
 use tokendesk_core::securid::retry::RateLimitNotice;
 
 pub use command_list::COMMANDS;
-pub use state::{AppState, ExportPathChooser, PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE};
+pub use state::{
+    AppState, ExportPathChooser, PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE,
+    PRACTICE_SIGN_IN_PROFILE,
+};
 
 /// The event a [`RateLimitNotice`] is sent to the window with, while a call waits out a 429.
 pub const RATE_LIMIT_EVENT: &str = "rate-limit-wait";
@@ -60,6 +63,13 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::practice::practice_drift,
             commands::practice::practice_securid_users,
             commands::practice::practice_securid_lock,
+            commands::sign_in::sign_in,
+            commands::sign_in::sign_in_send_sms,
+            commands::sign_in::sign_in_code,
+            commands::sign_in::sign_in_cancel,
+            commands::sign_in::sign_out,
+            commands::sign_in::session_status,
+            commands::practice::practice_sign_in,
             commands::startup::ui_ready,
         ])
 }

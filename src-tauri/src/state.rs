@@ -9,12 +9,18 @@ use tokendesk_core::audit::{AuditLog, Recorder, Surface};
 use tokendesk_core::backend::ProfileSecret;
 use tokendesk_core::centagate::credentials::CentagateCredentials;
 use tokendesk_core::centagate::profile::ProfileDraft;
+use tokendesk_core::centagate::session::AppSecretKey;
+use tokendesk_core::clock::SystemClock;
+use tokendesk_core::credentials::SecretStore;
 use tokendesk_core::ops::Session;
+use tokendesk_core::profile::Profile;
 use tokendesk_core::profiles::ProfileStore;
 use tokendesk_core::securid::profile::SecurIdProfileDraft;
 use tokendesk_core::securid::retry::RateLimitObserver;
+use tokendesk_core::sign_in::{self, SecondFactorNeeded, SignIn, SignedOut};
+use tokendesk_core::vocab::Field;
 use tokendesk_core::{Error, Secret};
-use tokendesk_sim::{Fixture, SimConfig, SimHandle};
+use tokendesk_sim::{Fixture, SignInSpec, SimConfig, SimHandle, PRACTICE_APP_SECRET_KEY};
 
 /// The name of the profile practice mode adds while its server runs. It lives in memory only.
 pub const PRACTICE_PROFILE: &str = "Practice";
@@ -22,11 +28,20 @@ pub const PRACTICE_PROFILE: &str = "Practice";
 /// with the public practice key). In memory only, like [`PRACTICE_PROFILE`].
 pub const PRACTICE_SECURID_PROFILE: &str = "Practice-SecurID";
 
+/// The CENTAGATE profile practice mode adds whose administrator signs in (password and a
+/// code the practice panel shows), through the practice app (its Integration Key and public
+/// Secret Key, which stays in memory). Its session is kept in the OS store like any other.
+pub const PRACTICE_SIGN_IN_PROFILE: &str = "Practice-SignIn";
+
 /// True for the names practice mode reserves (any case).
 pub fn is_practice_name(name: &str) -> bool {
-    [PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE]
-        .iter()
-        .any(|p| name.trim().eq_ignore_ascii_case(p))
+    [
+        PRACTICE_PROFILE,
+        PRACTICE_SECURID_PROFILE,
+        PRACTICE_SIGN_IN_PROFILE,
+    ]
+    .iter()
+    .any(|p| name.trim().eq_ignore_ascii_case(p))
 }
 
 /// Given the suggested file name, the file an audit export is written to, or None for
@@ -40,6 +55,15 @@ pub struct Practice {
     pub session: Arc<Session>,
     /// SecurID Cloud, with the practice API key.
     pub securid: Arc<Session>,
+    /// CENTAGATE, signing in as the practice admin (sessions come from its sign-in).
+    pub sign_in_profile: Profile,
+}
+
+/// A sign-in waiting for its second factor: the first step's auth token stays in here (in
+/// the app, never sent to the window) until the code, a cancel or another sign-in.
+pub struct PendingSignIn {
+    pub sign_in: SignIn,
+    pub needed: SecondFactorNeeded,
 }
 
 /// Shared state of all commands; cheap to clone.
@@ -51,6 +75,8 @@ pub struct AppState {
 #[derive(Default)]
 struct Inner {
     sessions: Mutex<HashMap<String, Arc<Session>>>,
+    /// Sign-ins waiting for a second factor, by profile.
+    pending_sign_ins: Mutex<HashMap<String, Arc<PendingSignIn>>>,
     /// The audit log every action of the app is recorded in (opened on first use).
     recorder: OnceLock<Recorder>,
     practice: tokio::sync::Mutex<Option<Practice>>,
@@ -121,7 +147,7 @@ impl AppState {
             return Ok(s.clone());
         }
         let session =
-            Arc::new(self.observed(Session::new(self.store()?.get(name)?, self.recorder()?)));
+            Arc::new(self.observed(Session::new(self.profile(name).await?, self.recorder()?)));
         self.sessions().insert(name.to_owned(), session.clone());
         Ok(session)
     }
@@ -139,7 +165,8 @@ impl AppState {
         }
     }
 
-    /// Forgets a profile's session after its settings or credentials changed.
+    /// Forgets a profile's session after its settings or credentials changed, or it signed in
+    /// or out (the next action resolves the session anew).
     pub fn forget_session(&self, name: &str) {
         self.sessions().remove(name);
     }
@@ -149,6 +176,68 @@ impl AppState {
             .sessions
             .lock()
             .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A profile by name: practice mode's while it runs, else the stored one.
+    pub async fn profile(&self, name: &str) -> Result<Profile, Error> {
+        if let Some(p) = self.inner.practice.lock().await.as_ref() {
+            let practice = [p.session.profile(), p.securid.profile(), &p.sign_in_profile];
+            if let Some(found) = practice.into_iter().find(|f| f.name == name) {
+                return Ok(found.clone());
+            }
+        }
+        self.store()?.get(name)
+    }
+
+    /// A sign-in to `name`: the practice one signs with the practice app's public Secret Key
+    /// (in memory), any other with its app Secret Key from the environment or the OS store.
+    pub async fn sign_in(&self, name: &str) -> Result<SignIn, Error> {
+        let profile = self.profile(name).await?;
+        if name == PRACTICE_SIGN_IN_PROFILE {
+            let key = AppSecretKey::new(Secret::new(PRACTICE_APP_SECRET_KEY))?;
+            return SignIn::with_app_key(profile, key, self.recorder()?, Arc::new(SystemClock));
+        }
+        SignIn::start(profile, self.recorder()?).await
+    }
+
+    /// Signs `name` out: its kept session is ended at the server and deleted (also when the
+    /// server cannot be told); a pending sign-in is dropped and the cached session forgotten.
+    pub async fn sign_out(&self, name: &str) -> Result<SignedOut, Error> {
+        self.drop_sign_in(name);
+        let out = if name == PRACTICE_SIGN_IN_PROFILE {
+            self.sign_in(name).await?.sign_out().await
+        } else {
+            sign_in::sign_out(self.profile(name).await?, self.recorder()?).await
+        };
+        self.forget_session(name);
+        out
+    }
+
+    fn pending(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<PendingSignIn>>> {
+        self.inner
+            .pending_sign_ins
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Keeps a sign-in that waits for its second factor (replacing any earlier one).
+    pub fn keep_sign_in(&self, name: &str, pending: PendingSignIn) {
+        self.pending().insert(name.to_owned(), Arc::new(pending));
+    }
+
+    /// The sign-in of `name` waiting for its second factor, or an error in words.
+    pub fn pending_sign_in(&self, name: &str) -> Result<Arc<PendingSignIn>, Error> {
+        self.pending().get(name).cloned().ok_or_else(|| {
+            Error::input(
+                Field::Password,
+                "must be entered first: this sign-in was cancelled or has not started; sign in again",
+            )
+        })
+    }
+
+    /// Drops the sign-in of `name` waiting for its second factor, if any.
+    pub fn drop_sign_in(&self, name: &str) {
+        self.pending().remove(name);
     }
 
     /// The practice server and session, while practice mode runs.
@@ -204,18 +293,41 @@ impl AppState {
             ProfileSecret::SecurId(key),
             recorder,
         )));
+        let sign_in_profile = ProfileDraft {
+            name: PRACTICE_SIGN_IN_PROFILE.into(),
+            url: server.origin(),
+            admin: SignInSpec::practice().admin,
+            integration_key: Some(tokendesk_sim::PRACTICE_INTEGRATION_KEY.into()),
+            ..ProfileDraft::default()
+        }
+        .validate()?;
+        // A session kept from an earlier practice run belongs to a server that is gone.
+        self.end_practice_session().await;
         *guard = Some(Practice {
             server,
             session,
             securid,
+            sign_in_profile,
         });
         Ok(())
     }
 
-    /// Stops the practice server; its data goes with it.
+    /// Stops the practice server; its data goes with it, and so does the practice sign-in.
     pub async fn stop_practice(&self) {
         if let Some(p) = self.inner.practice.lock().await.take() {
             p.server.shutdown().await;
+            self.end_practice_session().await;
         }
+    }
+
+    /// Forgets the practice sign-in: pending, cached and kept (best effort: without a
+    /// credential store there is none to delete).
+    async fn end_practice_session(&self) {
+        self.drop_sign_in(PRACTICE_SIGN_IN_PROFILE);
+        self.forget_session(PRACTICE_SIGN_IN_PROFILE);
+        let _ = tauri::async_runtime::spawn_blocking(|| {
+            SecretStore::open().and_then(|s| s.delete_session(PRACTICE_SIGN_IN_PROFILE))
+        })
+        .await;
     }
 }

@@ -1124,3 +1124,301 @@ fn audit_entries_tickets_and_exports_through_the_commands() {
     );
     app.ok("practice_stop", json!({}));
 }
+
+// ------------------------------------------------------------------------------- sign-in
+
+/// The sign-in tests' app: practice mode started, with their turn at the profile writes (a
+/// sign-in keeps its session in the OS store). None without the Secret Service.
+fn signing_in_app() -> Option<(std::sync::MutexGuard<'static, ()>, App, Value)> {
+    let turn = profile_writes();
+    if !secret_service() {
+        return None;
+    }
+    let app = App::new();
+    let status = app.ok("practice_start", json!({}));
+    Some((turn, app, status))
+}
+
+impl App {
+    /// The password step of a sign-in to `profile`, which must ask for a code.
+    fn password(&self, profile: &str, password: &str) -> Value {
+        let step = self.ok("sign_in", json!({"profile": profile, "password": password}));
+        assert_eq!(step["state"], "codeNeeded", "{step}");
+        step
+    }
+
+    /// The code step of a sign-in to `profile`.
+    fn code(&self, profile: &str, factor: &str, code: &Value) -> Result<Value, Value> {
+        self.call(
+            "sign_in_code",
+            json!({"profile": profile, "factor": factor, "code": code}),
+        )
+    }
+
+    /// The profile's session state: signedIn, expired or signedOut (null: does not sign in).
+    fn session_state(&self, profile: &str) -> Value {
+        self.ok("session_status", json!({"profile": profile}))["state"].clone()
+    }
+}
+
+/// The practice CENTAGATE profile whose administrator signs in: the practice admin's
+/// password, wrong and right; the second factor offered (OTP by default) with the code the
+/// practice panel shows; an action before and after; the status; sign-out.
+#[test]
+fn practice_sign_in_with_otp_acts_and_signs_out() {
+    let Some((_turn, app, status)) = signing_in_app() else {
+        return;
+    };
+    let p = tokendesk_app::PRACTICE_SIGN_IN_PROFILE;
+    assert_eq!(status["signInProfile"], p, "{status}");
+    let listed = app.ok("list_profiles", json!({}));
+    let mine = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == p)
+        .unwrap_or_else(|| panic!("{p} is listed: {listed}"));
+    assert_eq!(
+        mine["profile"]["integrationKey"],
+        "practice-integration-key"
+    );
+    assert_eq!(app.session_state(p), "signedOut");
+    // A profile that does not sign in has no session status.
+    assert!(app
+        .ok(
+            "session_status",
+            json!({"profile": tokendesk_app::PRACTICE_PROFILE})
+        )
+        .is_null());
+
+    // An action before signing in is refused here, in words, and nothing is sent.
+    let methods = json!({"profile": p, "request": {"username": "bob"}});
+    let not_signed_in = |e: &Value| {
+        assert_error_shape(e, "config");
+        assert!(
+            e["title"].as_str().unwrap().contains("Not signed in"),
+            "{e}"
+        );
+        assert!(e["hint"].as_str().unwrap().contains("Sign in"), "{e}");
+    };
+    not_signed_in(&app.err("list_methods", methods.clone()));
+
+    // A wrong password: the server's 23001, in words.
+    let e = app.err("sign_in", json!({"profile": p, "password": "not-it"}));
+    assert_error_shape(&e, "server");
+    assert_eq!(e["code"], 23001, "{e}");
+    // No code before a password.
+    assert_error_shape(&app.code(p, "otp", &json!("123456")).unwrap_err(), "input");
+
+    let panel = app.ok("practice_sign_in", json!({}));
+    assert_eq!(panel["admin"], "practice-admin", "{panel}");
+    let step = app.password(p, panel["password"].as_str().unwrap());
+    assert_eq!(step["offered"], json!(["otp", "sms"]));
+    assert_eq!(step["suggested"], "otp");
+    // A wrong code keeps the sign-in waiting.
+    let e = app.code(p, "otp", &json!("12345")).unwrap_err();
+    assert_eq!(e["code"], 23001, "{e}");
+    let code = app.ok("practice_sign_in", json!({}))["otpCode"].clone();
+    let signed = app.code(p, "otp", &code).expect("signed in");
+    assert_eq!(signed["signedInAs"], "practice-admin", "{signed}");
+    assert_eq!(signed["secondFactor"], "otp");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(signed["expiresAtUnix"].as_u64().unwrap() > now, "{signed}");
+    let st = app.ok("session_status", json!({"profile": p}));
+    assert_eq!(st["state"], "signedIn", "{st}");
+    assert_eq!(st["expiresAtUnix"], signed["expiresAtUnix"]);
+
+    // The refused action again: the new session is used (the cached one was forgotten).
+    assert_eq!(app.ok("list_methods", methods.clone())["code"], 0);
+
+    let out = app.ok("sign_out", json!({"profile": p}));
+    assert_eq!(out["wasSignedIn"], true, "{out}");
+    assert_eq!(app.session_state(p), "signedOut");
+    not_signed_in(&app.err("list_methods", methods));
+    let again = app.ok("sign_out", json!({"profile": p}));
+    assert_eq!(again["wasSignedIn"], false, "{again}");
+
+    // Every step is in the audit log, with its outcome.
+    let origin = status["origin"].as_str().unwrap();
+    let entries = app.ok("audit_entries", json!({"filter": {"profile": p}}));
+    let ops: Vec<(&str, &str)> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["server"] == origin && a["operation"] != "listMethods")
+        .map(|a| {
+            (
+                a["operation"].as_str().unwrap(),
+                a["outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            ("signIn", "failed"),
+            ("signIn", "ok"),
+            ("secondFactor", "failed"),
+            ("secondFactor", "ok"),
+            ("signOut", "ok"),
+        ],
+        "{entries}"
+    );
+    app.ok("practice_stop", json!({}));
+}
+
+/// The SMS path: the code is sent, read from the practice panel (never from the answer),
+/// and a second request within the cool-down is refused by the server in words; a cancelled
+/// sign-in takes no code.
+#[test]
+fn practice_sign_in_with_an_sms_code() {
+    let Some((_turn, app, _)) = signing_in_app() else {
+        return;
+    };
+    let p = tokendesk_app::PRACTICE_SIGN_IN_PROFILE;
+    let send = json!({"profile": p});
+    // Before any password: nothing to send a code for.
+    assert_error_shape(&app.err("sign_in_send_sms", send.clone()), "input");
+    app.password(p, "practice-password");
+    let sent = app.ok("sign_in_send_sms", send.clone());
+    assert!(sent["summary"].as_str().unwrap().contains("SMS"), "{sent}");
+    let sms = app.ok("practice_sign_in", json!({}))["smsCode"].clone();
+    assert!(sms.is_string(), "the practice panel shows the SMS code");
+    assert!(
+        !sent.to_string().contains(sms.as_str().unwrap()),
+        "the SMS code is not in the answer: {sent}"
+    );
+    let e = app.err("sign_in_send_sms", send);
+    assert_error_shape(&e, "server");
+    assert_eq!(e["code"], 23002, "{e}");
+    let signed = app.code(p, "sms", &sms).expect("signed in");
+    assert_eq!(signed["secondFactor"], "sms", "{signed}");
+    let methods = json!({"profile": p, "request": {"username": "bob"}});
+    assert_eq!(app.ok("list_methods", methods)["code"], 0);
+    // Cancelling a sign-in drops the waiting step.
+    app.password(p, "practice-password");
+    app.ok("sign_in_cancel", json!({"profile": p}));
+    assert_error_shape(&app.code(p, "otp", &json!("123456")).unwrap_err(), "input");
+    app.ok("sign_out", json!({"profile": p}));
+    app.ok("practice_stop", json!({}));
+}
+
+/// Canary sign-in: a profile saved with a canary app Secret Key, signed in with a canary
+/// password and a code, acting, ended by the server (10001, in words), signed in again and
+/// out. No answer the webview received holds the password, the codes, the app Secret Key or
+/// the session's auth token and secret code (read from the OS store here).
+#[test]
+fn no_sign_in_secret_crosses_ipc() {
+    let _turn = profile_writes();
+    if !secret_service() {
+        return;
+    }
+    const ADMIN: &str = "canary-signin";
+    const PASSWORD: &str = "CANARY-PASSWORD-7f3a";
+    const APP_KEY: &str = "CANARY-APPKEY-c41d";
+    let mut fixture = Fixture::demo();
+    fixture.app = tokendesk_sim::AppSpec {
+        integration_key: "canary-ik".into(),
+        secret_key: APP_KEY.into(),
+    };
+    fixture.sign_in = vec![tokendesk_sim::SignInSpec {
+        admin: ADMIN.into(),
+        password: PASSWORD.into(),
+        ..tokendesk_sim::SignInSpec::practice()
+    }];
+    let server = tauri::async_runtime::block_on(tokendesk_sim::spawn(SimConfig {
+        fixture,
+        ..SimConfig::default()
+    }))
+    .expect("the practice server starts");
+    let app = App::new();
+    let p = "canary-signin";
+    let draft = json!({"name": p, "url": server.origin(), "admin": ADMIN,
+                       "basePath": null, "caFile": null, "timeoutSecs": null,
+                       "integrationKey": "canary-ik"});
+    // A signing-in profile needs the app Secret Key, not an auth token.
+    assert_error_shape(
+        &app.err(
+            "save_profile",
+            json!({"draft": draft, "secrets": null, "replace": false}),
+        ),
+        "input",
+    );
+    let saved = app.ok(
+        "save_profile",
+        json!({"draft": draft, "secrets": null, "appSecretKey": APP_KEY, "replace": false}),
+    );
+    assert_eq!(saved["credentialsStored"], true, "{saved}");
+    let methods = json!({"profile": p, "request": {"username": "bob"}});
+    let mut codes = Vec::new();
+    let mut sessions = Vec::new();
+    let mut sign_in = || {
+        app.err(
+            "sign_in",
+            json!({"profile": p, "password": "CANARY-WRONG-PASSWORD"}),
+        );
+        app.password(p, PASSWORD);
+        // The current code may have been used by the previous sign-in: the next one is
+        // accepted too.
+        let code = server
+            .controls()
+            .admin_codes(ADMIN, 1)
+            .expect("its codes")
+            .next[0]
+            .clone();
+        let signed = app.code(p, "otp", &json!(code)).expect("signed in");
+        assert_eq!(signed["signedInAs"], ADMIN, "{signed}");
+        codes.push(code);
+        let entry = tokendesk_core::credentials::SecretStore::open()
+            .and_then(|s| s.load_session(p))
+            .expect("the store")
+            .expect("a kept session");
+        let kept: Value = serde_json::from_str(entry.expose()).unwrap();
+        for k in ["authToken", "secretCode"] {
+            sessions.push(kept[k].as_str().unwrap().to_owned());
+        }
+    };
+    sign_in();
+    app.session_state(p);
+    app.ok("list_profiles", json!({}));
+    app.ok("list_methods", methods.clone());
+    // The server ends the session: the next action says so (10001) and the session is gone.
+    tauri::async_runtime::block_on(server.controls().reset()).expect("reset");
+    let e = app.err("list_methods", methods.clone());
+    assert_error_shape(&e, "config");
+    assert_eq!(e["code"], 10001, "{e}");
+    assert_eq!(app.session_state(p), "signedOut");
+    sign_in();
+    app.ok("list_methods", methods);
+    app.ok("sign_out", json!({"profile": p}));
+    let entries = app.ok("audit_entries", json!({"filter": {"profile": p}}));
+    for e in entries.as_array().unwrap() {
+        app.ok("audit_ticket", json!({"id": e["id"]}));
+    }
+    app.ok("remove_profile", json!({"name": p}));
+
+    let mut needles = vec![
+        ("the password", "canary-password".to_owned()),
+        ("a wrong password", "canary-wrong".to_owned()),
+        ("the app Secret Key", "canary-appkey".to_owned()),
+    ];
+    needles.extend(codes.iter().map(|c| ("a code", format!("\"{c}\""))));
+    needles.extend(
+        sessions
+            .iter()
+            .map(|s| ("the session", s[..16].to_lowercase())),
+    );
+    let received = app.received.lock().unwrap();
+    assert!(received.len() >= 15, "every command answered: {received:?}");
+    for answer in received.iter() {
+        let lower = answer.to_lowercase();
+        for (what, needle) in &needles {
+            assert!(!lower.contains(needle), "{what} crossed IPC in {answer}");
+        }
+    }
+    drop(received);
+    tauri::async_runtime::block_on(server.shutdown());
+}

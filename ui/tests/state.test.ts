@@ -41,6 +41,7 @@ describe("app state", () => {
     expect(s.profiles.map((p) => [p.name, p.practice])).toEqual([
       ["Practice", true],
       ["Practice-SecurID", true],
+      ["Practice-SignIn", true],
       ["prod", false],
     ]);
     await s.setPractice(false);

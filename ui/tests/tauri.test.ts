@@ -55,9 +55,14 @@ describe("the command wrapper", () => {
       { cmd: "list_profiles", args: {} },
       {
         cmd: "save_profile",
-        args: { draft, secrets: { authToken: "t", secretCode: "s" }, replace: false },
+        args: {
+          draft,
+          secrets: { authToken: "t", secretCode: "s" },
+          appSecretKey: null,
+          replace: false,
+        },
       },
-      { cmd: "save_profile", args: { draft, secrets: null, replace: true } },
+      { cmd: "save_profile", args: { draft, secrets: null, appSecretKey: null, replace: true } },
       { cmd: "remove_profile", args: { name: "p" } },
       { cmd: "test_profile", args: { name: "p" } },
       { cmd: "list_methods", args: { profile: "p", request: { username: "bob" } } },

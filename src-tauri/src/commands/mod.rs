@@ -5,5 +5,19 @@ pub mod audit;
 pub mod practice;
 pub mod profiles;
 pub mod securid;
+pub mod sign_in;
 pub mod startup;
 pub mod tokens;
+
+use tokendesk_core::{ConfigError, Error};
+
+/// Runs credential-store work off the async threads (the store's calls block).
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| ConfigError::StoreFailed {
+            detail: e.to_string(),
+        })?
+}

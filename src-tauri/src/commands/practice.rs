@@ -9,7 +9,9 @@ use tokendesk_core::{ConfigError, Error};
 use tokendesk_sim::{Controls, OtpKind, SecurIdMethod, StoreError, TokenStatus};
 use ts_rs::TS;
 
-use crate::state::{AppState, PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE};
+use crate::state::{
+    AppState, PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE, PRACTICE_SIGN_IN_PROFILE,
+};
 
 /// Whether practice mode runs, and where.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -21,6 +23,8 @@ pub struct PracticeStatus {
     pub profile: Option<String>,
     /// The practice SecurID Cloud profile (the same server's SecurID routes).
     pub securid_profile: Option<String>,
+    /// The practice CENTAGATE profile whose administrator signs in.
+    pub sign_in_profile: Option<String>,
     pub origin: Option<String>,
 }
 
@@ -73,6 +77,34 @@ pub struct PracticeCodes {
     pub next: Vec<String>,
     /// TOTP: seconds until `current` changes.
     pub seconds_remaining: Option<u64>,
+}
+
+/// What the practice admin signs in with, so a person can sign in to the practice sign-in
+/// profile without a phone: the (public, practice-only) password, the code their OTP token
+/// shows now, and the last SMS code the practice server "sent".
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PracticeSignIn {
+    pub profile: String,
+    pub admin: String,
+    /// The practice admin's password (public practice data).
+    pub password: String,
+    /// The code the admin's OTP token shows now, and the next one.
+    pub otp_code: Option<String>,
+    pub otp_next: Option<String>,
+    /// Seconds until `otp_code` changes.
+    #[ts(type = "number | null")]
+    pub otp_seconds_remaining: Option<u64>,
+    /// The last SMS code sent to the admin, and seconds it stays valid.
+    pub sms_code: Option<String>,
+    #[ts(type = "number | null")]
+    pub sms_seconds_remaining: Option<u64>,
+    /// Where SMS codes "go".
+    pub phone: Option<String>,
+    /// The admin's live sessions at the practice server.
+    #[ts(type = "number")]
+    pub sessions: usize,
 }
 
 /// The answer to a practice login.
@@ -175,12 +207,14 @@ async fn status(state: &AppState) -> PracticeStatus {
             running: true,
             profile: Some(PRACTICE_PROFILE.into()),
             securid_profile: Some(PRACTICE_SECURID_PROFILE.into()),
+            sign_in_profile: Some(PRACTICE_SIGN_IN_PROFILE.into()),
             origin: Some(p.server.origin()),
         },
         None => PracticeStatus {
             running: false,
             profile: None,
             securid_profile: None,
+            sign_in_profile: None,
             origin: None,
         },
     }
@@ -320,4 +354,30 @@ pub async fn practice_securid_lock(
         .await
         .map_err(practice_error)?;
     Ok(user.into())
+}
+
+/// The practice admin's sign-in data for the practice panel: password, OTP code, SMS code.
+#[tauri::command]
+pub async fn practice_sign_in(state: State<'_, AppState>) -> Result<PracticeSignIn, Error> {
+    let controls = controls(&state).await?;
+    let admin = tokendesk_sim::SignInSpec::practice().admin;
+    let view = controls
+        .sign_in_admins()
+        .into_iter()
+        .find(|a| a.username == admin)
+        .ok_or_else(|| practice_error(StoreError::UnknownUser(admin.clone())))?;
+    let otp = controls.admin_codes(&admin, 1).ok();
+    let sms = controls.admin_sms(&admin).ok();
+    Ok(PracticeSignIn {
+        profile: PRACTICE_SIGN_IN_PROFILE.into(),
+        admin,
+        password: view.password,
+        otp_next: otp.as_ref().and_then(|c| c.next.first().cloned()),
+        otp_seconds_remaining: otp.as_ref().map(|c| c.seconds_remaining),
+        otp_code: otp.map(|c| c.current),
+        sms_seconds_remaining: sms.as_ref().map(|s| s.seconds_remaining),
+        sms_code: sms.map(|s| s.code),
+        phone: view.phone,
+        sessions: view.sessions,
+    })
 }

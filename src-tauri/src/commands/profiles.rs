@@ -7,26 +7,20 @@ use tauri_plugin_dialog::DialogExt;
 use tokendesk_core::backend::{ConnectionCheck, ProfileSecret};
 use tokendesk_core::centagate::credentials::CentagateCredentials;
 use tokendesk_core::centagate::profile::ProfileDraft;
+use tokendesk_core::centagate::session::AppSecretKey;
 use tokendesk_core::credentials::SecretStore;
 use tokendesk_core::profile::Profile;
 use tokendesk_core::profile_changes::{self, SecretRemoval};
 use tokendesk_core::profiles::ProfileSummary;
 use tokendesk_core::securid::profile::SecurIdProfileDraft;
 use tokendesk_core::vocab::Field;
-use tokendesk_core::{ConfigError, Error};
+use tokendesk_core::{ConfigError, Error, Secret};
 
-use crate::state::{is_practice_name, AppState, PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE};
-
-/// Runs credential-store work off the async threads (the store's calls block).
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, Error> + Send + 'static,
-) -> Result<T, Error> {
-    tauri::async_runtime::spawn_blocking(f)
-        .await
-        .map_err(|e| ConfigError::StoreFailed {
-            detail: e.to_string(),
-        })?
-}
+use super::blocking;
+use crate::state::{
+    is_practice_name, AppState, PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE,
+    PRACTICE_SIGN_IN_PROFILE,
+};
 
 fn summary(profile: Profile, credentials_stored: bool, practice: bool) -> ProfileSummary {
     ProfileSummary {
@@ -57,6 +51,7 @@ pub async fn list_profiles(state: State<'_, AppState>) -> Result<Vec<ProfileSumm
     if let Some(p) = state.practice().await.as_ref() {
         out.push(summary(p.session.profile().clone(), true, true));
         out.push(summary(p.securid.profile().clone(), true, true));
+        out.push(summary(p.sign_in_profile.clone(), true, true));
     }
     out.extend(
         profiles
@@ -67,23 +62,36 @@ pub async fn list_profiles(state: State<'_, AppState>) -> Result<Vec<ProfileSumm
     Ok(out)
 }
 
-/// Adds a profile (`replace` false) or edits one (`replace` true). Secrets, when given, are
+/// Adds a profile (`replace` false) or edits one (`replace` true). A profile with an
+/// Integration Key signs in: its secret is the sign-in app's Secret Key (`app_secret_key`);
+/// any other is given its auth token and secret code (`secrets`). Secrets, when given, are
 /// stored in the OS credential store; on edit, none given keeps the stored ones.
 #[tauri::command]
 pub async fn save_profile(
     state: State<'_, AppState>,
     draft: ProfileDraft,
     secrets: Option<CentagateCredentials>,
+    app_secret_key: Option<Secret>,
     replace: bool,
 ) -> Result<ProfileSummary, Error> {
     let profile = draft.validate()?;
     refuse_practice_name(&profile.name)?;
-    let secrets = match secrets {
-        Some(s) => Some(CentagateCredentials::new(s.auth_token, s.secret_code)?),
-        None if !replace => return Err(Error::input(Field::AuthToken, "must not be empty")),
-        None => None,
+    let secret = if profile.signs_in() {
+        match app_secret_key {
+            Some(k) => Some(ProfileSecret::CentagateApp(AppSecretKey::new(k)?)),
+            None if !replace => return Err(Error::input(Field::AppSecretKey, "must not be empty")),
+            None => None,
+        }
+    } else {
+        match secrets {
+            Some(s) => Some(ProfileSecret::Centagate(CentagateCredentials::new(
+                s.auth_token,
+                s.secret_code,
+            )?)),
+            None if !replace => return Err(Error::input(Field::AuthToken, "must not be empty")),
+            None => None,
+        }
     };
-    let secret = secrets.map(ProfileSecret::Centagate);
     store_profile(&state, profile, secret, replace).await
 }
 
@@ -112,7 +120,7 @@ fn refuse_practice_name(name: &str) -> Result<(), Error> {
         return Err(Error::input(
             Field::ProfileName,
             format!(
-                "{PRACTICE_PROFILE} and {PRACTICE_SECURID_PROFILE} are reserved for practice mode; choose another name"
+                "{PRACTICE_PROFILE}, {PRACTICE_SECURID_PROFILE} and {PRACTICE_SIGN_IN_PROFILE} are reserved for practice mode; choose another name"
             ),
         ));
     }

@@ -11,4 +11,8 @@ profile: string | null,
 /**
  * The practice SecurID Cloud profile (the same server's SecurID routes).
  */
-securidProfile: string | null, origin: string | null, };
+securidProfile: string | null, 
+/**
+ * The practice CENTAGATE profile whose administrator signs in.
+ */
+signInProfile: string | null, origin: string | null, };

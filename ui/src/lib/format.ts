@@ -68,6 +68,10 @@ export const OPERATION_LABEL: Record<Operation, string> = {
   editProfile: "Edit profile",
   removeProfile: "Remove profile",
   replaceCredentials: "Replace credentials",
+  signIn: "Sign in",
+  secondFactor: "Sign-in code",
+  requestSmsCode: "Send SMS code",
+  signOut: "Sign out",
 };
 
 /**
@@ -151,4 +155,18 @@ export function splitCodePair(text: string): [string, string] | null {
     return [joined.slice(0, h), joined.slice(h)];
   }
   return null;
+}
+
+/** A Unix time as the local clock shows it, hours and minutes ("14:32"). */
+export function localTime(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toLocaleTimeString([], {
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+}
+
+/** Seconds as a countdown: "4:05", "29:59". */
+export function countdown(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 }

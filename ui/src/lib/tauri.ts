@@ -18,6 +18,7 @@ import type {
   Outcome,
   PracticeCodes,
   PracticeSecurIdUser,
+  PracticeSignIn,
   PracticeStatus,
   PracticeUser,
   ProfileDraft,
@@ -27,6 +28,12 @@ import type {
   Secrets,
   SecurIdProfileDraft,
   SecurIdUser,
+  SessionStatus,
+  SignedIn,
+  SignedOut,
+  SignInFactor,
+  SignInProgress,
+  SmsCodeSent,
   SyncTokenRequest,
   UnlockMethod,
   UnlockMethodsRequest,
@@ -95,8 +102,17 @@ async function call<T>(command: CommandName, args?: Record<string, unknown>): Pr
 
 export const api = {
   listProfiles: () => call<ProfileSummary[]>("list_profiles"),
-  saveProfile: (draft: ProfileDraft, secrets: Secrets | null, replace: boolean) =>
-    call<ProfileSummary>("save_profile", { draft, secrets, replace }),
+  /**
+   * A CENTAGATE profile: `secrets` (auth token and secret code) for one used directly, or
+   * `appSecretKey` for one that signs in (its draft has an Integration Key); null on edit
+   * keeps the stored one.
+   */
+  saveProfile: (
+    draft: ProfileDraft,
+    secrets: Secrets | null,
+    replace: boolean,
+    appSecretKey: string | null = null,
+  ) => call<ProfileSummary>("save_profile", { draft, secrets, appSecretKey, replace }),
   removeProfile: (name: string) => call<void>("remove_profile", { name }),
   testProfile: (name: string) => call<ConnectionCheck>("test_profile", { name }),
   /** SecurID Cloud: the backend reads the key file at `draft.keyFile`; none on edit keeps the stored key. */
@@ -113,6 +129,19 @@ export const api = {
     call<Outcome<unknown>>("sync_token", { profile, request }),
   unlockToken: (profile: string, request: UserRequest) =>
     call<Outcome<unknown>>("unlock_token", { profile, request }),
+
+  /** Sign-in, step 1: the administrator's password. Signed in, or a code is needed. */
+  signIn: (profile: string, password: string) =>
+    call<SignInProgress>("sign_in", { profile, password }),
+  /** Asks the server to text the administrator a code (the code never comes back here). */
+  signInSendSms: (profile: string) => call<SmsCodeSent>("sign_in_send_sms", { profile }),
+  /** Sign-in, step 2: the OTP or SMS code. A wrong code keeps the sign-in waiting. */
+  signInCode: (profile: string, factor: SignInFactor, code: string) =>
+    call<SignedIn>("sign_in_code", { profile, factor, code }),
+  signInCancel: (profile: string) => call<void>("sign_in_cancel", { profile }),
+  signOut: (profile: string) => call<SignedOut>("sign_out", { profile }),
+  /** Signed in until when; null for a profile that does not sign in. */
+  sessionStatus: (profile: string) => call<SessionStatus | null>("session_status", { profile }),
 
   securidLookup: (profile: string, request: LookupUserRequest) =>
     call<Outcome<SecurIdUser>>("securid_lookup", { profile, request }),
@@ -137,6 +166,8 @@ export const api = {
   practiceCodes: (serial: string) => call<PracticeCodes>("practice_codes", { serial }),
   practiceFailLogin: (username: string) => call<LoginAttempt>("practice_fail_login", { username }),
   practiceDrift: (serial: string, steps: number) => call<void>("practice_drift", { serial, steps }),
+  /** The practice admin's password, OTP code and last SMS code (practice data only). */
+  practiceSignIn: () => call<PracticeSignIn>("practice_sign_in"),
   practiceSecurIdUsers: () => call<PracticeSecurIdUser[]>("practice_securid_users"),
   practiceSecurIdLock: (who: string, method: UnlockMethod) =>
     call<PracticeSecurIdUser>("practice_securid_lock", { who, method }),

@@ -56,6 +56,15 @@ export type { ProfileSummary } from "../bindings/ProfileSummary";
 export type { RateLimitNotice } from "../bindings/RateLimitNotice";
 export type { Secrets } from "../bindings/Secrets";
 
+// CENTAGATE sign-in (core's sign_in module and the shell's commands/sign_in.rs).
+export type { PracticeSignIn } from "../bindings/PracticeSignIn";
+export type { SessionStatus } from "../bindings/SessionStatus";
+export type { SignedIn } from "../bindings/SignedIn";
+export type { SignedOut } from "../bindings/SignedOut";
+export type { SignInFactor } from "../bindings/SignInFactor";
+export type { SignInProgress } from "../bindings/SignInProgress";
+export type { SmsCodeSent } from "../bindings/SmsCodeSent";
+
 /** The practice server's own token states (tokendesk-sim's snake_case names). */
 export type PracticeTokenStatus = PracticeToken["status"];
 
@@ -88,4 +97,11 @@ export type CommandName =
   | "practice_drift"
   | "practice_securid_users"
   | "practice_securid_lock"
+  | "sign_in"
+  | "sign_in_send_sms"
+  | "sign_in_code"
+  | "sign_in_cancel"
+  | "sign_out"
+  | "session_status"
+  | "practice_sign_in"
   | "ui_ready";

@@ -31,6 +31,11 @@ export const FIELD_LABELS: Record<Field, string> = {
   methods: "Methods to unlock",
   since: "Since",
   until: "Until",
+  integrationKey: "Integration Key",
+  appSecretKey: "App Secret Key",
+  authBasePath: "Auth base path",
+  password: "Password",
+  signInCode: "Sign-in code",
 };
 
 export const RULES = {
@@ -285,7 +290,10 @@ export function profileDraft(form: ProfileForm): {
 }
 
 /** A secret field: required when set or replaced. No rule beyond non-empty in core. */
-export function secret(raw: string, field: "authToken" | "secretCode"): Checked<string> {
+export function secret(
+  raw: string,
+  field: "authToken" | "secretCode" | "appSecretKey" | "integrationKey" | "password" | "signInCode",
+): Checked<string> {
   if (raw.trim() === "") return invalid(field, RULES.empty);
   return { ok: true, value: raw };
 }

@@ -38,6 +38,7 @@ import type {
   Outcome,
   PracticeCodes,
   PracticeSecurIdUser,
+  PracticeSignIn,
   PracticeStatus,
   PracticeTokenStatus,
   PracticeUser,
@@ -48,6 +49,12 @@ import type {
   Secrets,
   SecurIdProfileDraft,
   SecurIdUser,
+  SessionStatus,
+  SignedIn,
+  SignedOut,
+  SignInFactor,
+  SignInProgress,
+  SmsCodeSent,
   SyncTokenRequest,
   TokenMethod,
   TokenStatus,
@@ -90,6 +97,10 @@ type StoredProfile = {
   practice: boolean;
   /** SecurID Cloud: the API key is stored. */
   keyStored?: boolean;
+  /** CENTAGATE that signs in: the app Secret Key is stored. */
+  appKey?: string | null;
+  /** CENTAGATE that signs in: the kept session, until when (Unix seconds). */
+  session?: { expiresAtUnix: number; factor: SignInFactor } | null;
 };
 
 type MockSecurIdUser = {
@@ -119,10 +130,19 @@ export type MockOptions = {
   now?: () => number;
   /** Profiles present at start (secrets stored unless `secrets: null`). */
   profiles?: { draft: ProfileDraft; secrets: Secrets | null }[];
+  /** Profiles present at start that sign in (draft with an Integration Key). */
+  signingIn?: { draft: ProfileDraft; appKey: string }[];
 };
 
 const PRACTICE_NAME = "Practice";
 const PRACTICE_SECURID_NAME = "Practice-SecurID";
+const PRACTICE_SIGN_IN_NAME = "Practice-SignIn";
+/** Every signing-in administrator's password in the mock (the practice admin's). */
+export const MOCK_ADMIN_PASSWORD = "practice-password";
+/** How long a mock session lasts, in seconds (the practice server's default). */
+export const MOCK_SESSION_SECS = 1800;
+const SMS_RESEND_SECS = 60;
+const ADMIN_PHONE = "+60120009001";
 const PRACTICE_ORIGIN = "http://127.0.0.1:8790";
 const SECURID_PATH = "/AdminInterface/restapi/v1";
 
@@ -268,6 +288,7 @@ export class MockBackend {
 
   constructor(opts: MockOptions = {}) {
     this.now = opts.now ?? (() => Date.now());
+    for (const p of opts.signingIn ?? []) this.store(p.draft, null, false, false, p.appKey);
     this.seedDirectory();
     this.seedSecurId();
     for (const p of opts.profiles ?? []) this.store(p.draft, p.secrets, false, false);
@@ -296,11 +317,33 @@ export class MockBackend {
       case "list_profiles":
         return this.listProfiles();
       case "save_profile":
-        return this.saveProfile(
+        return this.store(
           a.draft as ProfileDraft,
-          a.secrets as Secrets | null,
+          (a.secrets ?? null) as Secrets | null,
           a.replace as boolean,
+          true,
+          (a.appSecretKey ?? null) as string | null,
         );
+      case "sign_in":
+        return this.signIn(String(a.profile ?? ""), String(a.password ?? ""));
+      case "sign_in_send_sms":
+        return this.sendSms(String(a.profile ?? ""));
+      case "sign_in_code":
+        return this.signInCode(
+          String(a.profile ?? ""),
+          a.factor as SignInFactor,
+          String(a.code ?? ""),
+        );
+      case "sign_in_cancel":
+        this.pending.delete(String(a.profile ?? ""));
+        return null;
+      case "sign_out":
+        return this.signOut(String(a.profile ?? ""));
+      case "session_status":
+        return this.sessionStatus(String(a.profile ?? ""));
+      case "practice_sign_in":
+        this.needPractice();
+        return this.practiceSignIn();
       case "remove_profile":
         return this.removeProfile(a.name as string);
       case "test_profile":
@@ -361,11 +404,24 @@ export class MockBackend {
           keyStored: true,
           practice: true,
         });
+        this.profiles.set(PRACTICE_SIGN_IN_NAME, {
+          name: PRACTICE_SIGN_IN_NAME,
+          profile: {
+            ...this.profiles.get(PRACTICE_NAME)!.profile,
+            integrationKey: "practice-integration-key",
+          },
+          secrets: null,
+          appKey: "practice-app-secret-key",
+          session: null,
+          practice: true,
+        });
         return this.practiceStatus();
       case "practice_stop":
         this.practice = false;
         this.profiles.delete(PRACTICE_NAME);
         this.profiles.delete(PRACTICE_SECURID_NAME);
+        this.profiles.delete(PRACTICE_SIGN_IN_NAME);
+        this.pending.delete(PRACTICE_SIGN_IN_NAME);
         this.seedSecurId();
         return this.practiceStatus();
       case "practice_users":
@@ -402,7 +458,7 @@ export class MockBackend {
     return {
       name: p.name,
       profile: p.profile,
-      credentialsStored: p.secrets !== null || p.keyStored === true,
+      credentialsStored: p.secrets !== null || p.keyStored === true || !!p.appKey,
       practice: p.practice,
     };
   }
@@ -418,6 +474,7 @@ export class MockBackend {
     secrets: Secrets | null,
     replace: boolean,
     strict: boolean,
+    appKey: string | null = null,
   ): ProfileSummary {
     const checked = v.profileDraft({
       name: draft.name ?? "",
@@ -452,19 +509,39 @@ export class MockBackend {
         "SecurID Cloud cannot become a CENTAGATE profile; add a new profile instead",
         "Choose a profile for a server that offers this action.",
       );
-    if (secrets) {
+    const signsIn = !!draft.integrationKey?.trim();
+    if (signsIn) {
+      if (appKey !== null && appKey.trim() === "") throw inputFor("appSecretKey", v.RULES.empty);
+      if (strict && appKey === null && !(replace && existing?.appKey))
+        throw inputFor("appSecretKey", v.RULES.empty);
+      secrets = null;
+    } else if (strict && replace && existing?.appKey && !secrets) {
+      throw inputFor(
+        "authToken",
+        "must be given: the profile now signs in differently and needs an auth token and secret code",
+      );
+    }
+    if (secrets || appKey) {
       if (!this.storeAvailable)
         throw configError(
           "No credential store is available",
           `${STORE_HINT} (Detail: no Secret Service provider on the session bus.)`,
         );
-      if (secrets.authToken.trim() === "") throw inputFor("authToken", v.RULES.empty);
-      if (secrets.secretCode.trim() === "") throw inputFor("secretCode", v.RULES.empty);
+      if (secrets && secrets.authToken.trim() === "") throw inputFor("authToken", v.RULES.empty);
+      if (secrets && secrets.secretCode.trim() === "") throw inputFor("secretCode", v.RULES.empty);
     }
+    const authBasePath = draft.authBasePath?.trim();
     const stored: StoredProfile = {
       name: n.name,
-      profile: profileOf(n, draft.caFile),
-      secrets: secrets ? { ...secrets } : (existing?.secrets ?? null),
+      profile: {
+        ...profileOf(n, draft.caFile),
+        ...(signsIn ? { integrationKey: draft.integrationKey!.trim() } : {}),
+        ...(signsIn && authBasePath ? { authBasePath } : {}),
+      },
+      secrets: signsIn ? null : secrets ? { ...secrets } : (existing?.secrets ?? null),
+      appKey: signsIn ? (appKey ?? existing?.appKey ?? null) : null,
+      // A kept session belongs to the settings it was signed in with.
+      session: null,
       practice: false,
     };
     const save = () => {
@@ -474,10 +551,6 @@ export class MockBackend {
     if (!strict) return save();
     const operation = !replace ? "addProfile" : secrets ? "replaceCredentials" : "editProfile";
     return this.recorded(stored, operation, n.name, profileDetails(stored), save, () => null);
-  }
-
-  private saveProfile(draft: ProfileDraft, secrets: Secrets | null, replace: boolean) {
-    return this.store(draft, secrets, replace, true);
   }
 
   private removeProfile(name: string): null {
@@ -514,6 +587,7 @@ export class MockBackend {
   private reach(p: StoredProfile, op: Operation) {
     if (p.practice && !this.practice)
       throw transportError("down.127.0.0.1:8790", p.profile.timeoutSecs)!;
+    if (p.profile.integrationKey) return this.needSession(p);
     if (!p.secrets)
       throw configError(
         `No credentials stored for profile '${p.name}'`,
@@ -1084,15 +1158,223 @@ export class MockBackend {
 
   // ------------------------------------------------------------- practice
 
+  // ------------------------------------------------------------- sign-in
+
+  /** Sign-ins waiting for their code, by profile. */
+  private pending = new Map<string, { smsSentAt: number | null }>();
+  /** The last SMS code "sent" (the practice panel shows it). */
+  private lastSms: { code: string; sentAt: number } | null = null;
+  /** The admin's OTP step last used (a code signs in once). */
+  private otpUsed = -1;
+
+  private unix(): number {
+    return Math.floor(this.now() / 1000);
+  }
+
+  /** What the practice admin's own OTP token shows now (mock: derived from the time step). */
+  adminOtp(offset = 0): string {
+    return fakeCode("practice-admin", Math.floor(this.unix() / 30) + offset, 6);
+  }
+
+  /** The server ends every session (as a timeout or a sign-out elsewhere would). */
+  endSessions() {
+    for (const p of this.profiles.values()) if (p.session) p.session = null;
+    this.ended = true;
+  }
+  private ended = false;
+
+  private signingIn(name: string): StoredProfile {
+    const p = this.profile(name);
+    if (!p.profile.integrationKey)
+      throw unsupported(
+        p.profile.backend === "securid" ? "SecurID Cloud" : "CENTAGATE",
+        "sign in without the sign-in app's Integration Key (add the profile with one)",
+      );
+    return p;
+  }
+
+  /** Refuses an action of a signing-in profile without a live session, as core does. */
+  private needSession(p: StoredProfile) {
+    const signIn = "Sign in (the profile's Sign in button), then repeat the action.";
+    if (this.ended && !p.session) {
+      this.ended = false;
+      throw {
+        kind: "config",
+        code: 10001,
+        title: `The server ended the session of profile '${p.name}'`,
+        hint: `It no longer accepts the session (code 10001: it timed out early or was ended elsewhere), so TokenDesk ended it too. The action was not applied. ${signIn}`,
+        serverMessage: null,
+      } satisfies ErrorInfo;
+    }
+    if (!p.session)
+      throw configError(
+        `Not signed in to profile '${p.name}'`,
+        `This profile's administrator signs in with password and code; no session is kept for it now. Nothing was sent. ${signIn}`,
+      );
+    if (this.unix() >= p.session.expiresAtUnix)
+      throw configError(
+        `The session of profile '${p.name}' has ended`,
+        `It ended at ${new Date(p.session.expiresAtUnix * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC (the server's session timeout). Nothing was sent. ${signIn}`,
+      );
+  }
+
+  private signIn(name: string, password: string): SignInProgress {
+    const p = this.signingIn(name);
+    this.pending.delete(name);
+    if (password === "") throw inputFor("password", v.RULES.empty);
+    return this.recorded(
+      p,
+      "signIn",
+      p.profile.admin,
+      {},
+      (): SignInProgress => {
+        if (p.practice && !this.practice)
+          throw transportError("down.127.0.0.1:8790", p.profile.timeoutSecs)!;
+        if (password !== MOCK_ADMIN_PASSWORD) throw serverError(23001, "signIn");
+        this.pending.set(name, { smsSentAt: null });
+        return { state: "codeNeeded", offered: ["otp", "sms"], suggested: "otp" };
+      },
+      () => "Password accepted; the server asks for a second factor (OTP, SMS).",
+    );
+  }
+
+  private waiting(name: string) {
+    const w = this.pending.get(name);
+    if (!w)
+      throw inputFor(
+        "password",
+        "must be entered first: this sign-in was cancelled or has not started; sign in again",
+      );
+    return w;
+  }
+
+  private sendSms(name: string): SmsCodeSent {
+    const p = this.signingIn(name);
+    const w = this.waiting(name);
+    return this.recorded(
+      p,
+      "requestSmsCode",
+      p.profile.admin,
+      {},
+      (): SmsCodeSent => {
+        const now = this.unix();
+        if (w.smsSentAt !== null && now - w.smsSentAt < SMS_RESEND_SECS)
+          throw serverError(23002, "requestSmsCode");
+        w.smsSentAt = now;
+        this.lastSms = { code: fakeCode("sms", now, 6), sentAt: now };
+        return {
+          phone: ADMIN_PHONE,
+          validForSecs: 300,
+          summary: `Sent a sign-in code by SMS to ${ADMIN_PHONE}; it is valid for 5 min.`,
+        };
+      },
+      (s) => s.summary,
+    );
+  }
+
+  private signInCode(name: string, factor: SignInFactor, code: string): SignedIn {
+    const p = this.signingIn(name);
+    this.waiting(name);
+    const digits = code.replace(/\s/g, "");
+    if (!/^[0-9]{4,10}$/.test(digits)) throw inputFor("signInCode", "must be 4 to 10 digits");
+    return this.recorded(
+      p,
+      "secondFactor",
+      p.profile.admin,
+      { factor },
+      (): SignedIn => {
+        const step = Math.floor(this.unix() / 30);
+        const ok =
+          factor === "otp"
+            ? digits === this.adminOtp() && step > this.otpUsed
+            : this.lastSms !== null && digits === this.lastSms.code;
+        if (!ok) throw serverError(23001, "secondFactor");
+        if (factor === "otp") this.otpUsed = step;
+        else this.lastSms = null;
+        this.pending.delete(name);
+        const expiresAtUnix = this.unix() + MOCK_SESSION_SECS;
+        p.session = { expiresAtUnix, factor };
+        this.ended = false;
+        const expiresAt = new Date(expiresAtUnix * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+        return {
+          profile: name,
+          signedInAs: p.profile.admin,
+          expiresAt,
+          expiresAtUnix,
+          secondFactor: factor,
+          summary: `Signed in to '${name}' as ${p.profile.admin} until ${expiresAt.slice(0, 16).replace("T", " ")} UTC.`,
+        };
+      },
+      (s) => s.summary,
+    );
+  }
+
+  private signOut(name: string): SignedOut {
+    const p = this.signingIn(name);
+    this.pending.delete(name);
+    if (!p.session)
+      return { profile: name, wasSignedIn: false, summary: `Profile '${name}' was not signed in.` };
+    return this.recorded(
+      p,
+      "signOut",
+      p.profile.admin,
+      {},
+      (): SignedOut => {
+        p.session = null;
+        return { profile: name, wasSignedIn: true, summary: `Signed out of '${name}'.` };
+      },
+      (s) => s.summary,
+    );
+  }
+
+  private sessionStatus(name: string): SessionStatus | null {
+    const p = this.profile(name);
+    if (!p.profile.integrationKey) return null;
+    if (!p.session) return { state: "signedOut" };
+    const expiresAt = new Date(p.session.expiresAtUnix * 1000).toISOString();
+    return this.unix() < p.session.expiresAtUnix
+      ? {
+          state: "signedIn",
+          signedInAs: p.profile.admin,
+          expiresAt,
+          expiresAtUnix: p.session.expiresAtUnix,
+        }
+      : { state: "expired", expiresAt };
+  }
+
+  private practiceSignIn(): PracticeSignIn {
+    const now = this.unix();
+    const sms = this.lastSms && now - this.lastSms.sentAt < 300 ? this.lastSms : null;
+    return {
+      profile: PRACTICE_SIGN_IN_NAME,
+      admin: "practice-admin",
+      password: MOCK_ADMIN_PASSWORD,
+      otpCode: this.adminOtp(),
+      otpNext: this.adminOtp(1),
+      otpSecondsRemaining: 30 - (now % 30),
+      smsCode: sms?.code ?? null,
+      smsSecondsRemaining: sms ? 300 - (now - sms.sentAt) : null,
+      phone: ADMIN_PHONE,
+      sessions: this.profiles.get(PRACTICE_SIGN_IN_NAME)?.session ? 1 : 0,
+    };
+  }
+
   private practiceStatus(): PracticeStatus {
     return this.practice
       ? {
           running: true,
           profile: PRACTICE_NAME,
           securidProfile: PRACTICE_SECURID_NAME,
+          signInProfile: PRACTICE_SIGN_IN_NAME,
           origin: PRACTICE_ORIGIN,
         }
-      : { running: false, profile: null, securidProfile: null, origin: null };
+      : {
+          running: false,
+          profile: null,
+          securidProfile: null,
+          signInProfile: null,
+          origin: null,
+        };
   }
 
   private needPractice() {
@@ -1343,6 +1625,10 @@ const OPERATION_WORDS: Record<Operation, string> = {
   editProfile: "edit a profile",
   removeProfile: "remove a profile",
   replaceCredentials: "replace credentials",
+  signIn: "sign in",
+  secondFactor: "confirm the sign-in with a code",
+  requestSmsCode: "send a sign-in code by SMS",
+  signOut: "sign out",
 };
 
 function unsupported(backend: string, action: string): ErrorInfo {
