@@ -103,6 +103,8 @@ pub fn context<R: tauri::Runtime>() -> tauri::Context<R> {
 
 /// Starts the app. `TOKENDESK_PRACTICE=1` starts practice mode at launch.
 pub fn run() {
+    // No core dumps (they would hold keys), and a panic says where, never what.
+    tokendesk_core::harden::harden_process();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(
             "warn,tokendesk_core=info,tokendesk_app=info",

@@ -11,6 +11,7 @@ use tokendesk_core::centagate::credentials::CentagateCredentials;
 use tokendesk_core::centagate::profile::ProfileDraft;
 use tokendesk_core::centagate::session::AppSecretKey;
 use tokendesk_core::clock::SystemClock;
+use tokendesk_core::credentials::Environment;
 use tokendesk_core::credentials::SecretStore;
 use tokendesk_core::ops::Session;
 use tokendesk_core::profile::Profile;
@@ -132,6 +133,21 @@ impl AppState {
         self.inner.export_path_chooser.get().cloned()
     }
 
+    /// Set to `1` to start the app for automation: it then takes secrets from the environment
+    /// (`TOKENDESK_AUTH_TOKEN`/`TOKENDESK_SECRET_CODE`, `TOKENDESK_SECURID_KEY_FILE`,
+    /// `TOKENDESK_APP_SECRET_KEY`) as the CLI does. Otherwise the app ignores them, so a variable
+    /// left in a shell never signs every profile's calls.
+    pub const ENV_APP_AUTOMATION: &str = "TOKENDESK_APP_AUTOMATION";
+
+    /// Whether this app takes secrets from the environment ([`Self::ENV_APP_AUTOMATION`]).
+    pub fn environment() -> Environment {
+        if std::env::var_os(Self::ENV_APP_AUTOMATION).is_some_and(|v| v == "1") {
+            Environment::Use
+        } else {
+            Environment::Ignore
+        }
+    }
+
     /// The session for a profile: the practice one, or a cached one over the stored profile.
     pub async fn session(&self, name: &str) -> Result<Arc<Session>, Error> {
         if name == PRACTICE_PROFILE || name == PRACTICE_SECURID_PROFILE {
@@ -146,8 +162,11 @@ impl AppState {
         if let Some(s) = self.sessions().get(name) {
             return Ok(s.clone());
         }
-        let session =
-            Arc::new(self.observed(Session::new(self.profile(name).await?, self.recorder()?)));
+        let mut session = Session::new(self.profile(name).await?, self.recorder()?);
+        if Self::environment() == Environment::Ignore {
+            session = session.without_environment();
+        }
+        let session = Arc::new(self.observed(session));
         self.sessions().insert(name.to_owned(), session.clone());
         Ok(session)
     }
@@ -197,7 +216,7 @@ impl AppState {
             let key = AppSecretKey::new(Secret::new(PRACTICE_APP_SECRET_KEY))?;
             return SignIn::with_app_key(profile, key, self.recorder()?, Arc::new(SystemClock));
         }
-        SignIn::start(profile, self.recorder()?).await
+        SignIn::start_with(profile, self.recorder()?, Self::environment()).await
     }
 
     /// Signs `name` out: its kept session is ended at the server and deleted (also when the
