@@ -72,6 +72,15 @@ export const OPERATION_LABEL: Record<Operation, string> = {
   secondFactor: "Sign-in code",
   requestSmsCode: "Send SMS code",
   signOut: "Sign out",
+  unregisterToken: "Unregister token",
+  tokenStatus: "Token status",
+  setTokenStatus: "Set token status",
+  unlockUser: "Unlock account",
+  enableUser: "Enable user",
+  disableUser: "Disable user",
+  searchUsers: "Search users",
+  emergencyCode: "Emergency tokencode",
+  lookupToken: "Look up hardware token",
 };
 
 /**

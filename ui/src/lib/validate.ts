@@ -36,6 +36,14 @@ export const FIELD_LABELS: Record<Field, string> = {
   authBasePath: "Auth base path",
   password: "Password",
   signInCode: "Sign-in code",
+  tokenKind: "Token kind",
+  tokenStatus: "Token status",
+  pageSize: "Page size",
+  validity: "Validity",
+  tokenName: "Token name",
+  csvFile: "CSV file",
+  bulkOperation: "Bulk operation",
+  concurrency: "Concurrency",
 };
 
 export const RULES = {

@@ -1629,6 +1629,15 @@ const OPERATION_WORDS: Record<Operation, string> = {
   secondFactor: "confirm the sign-in with a code",
   requestSmsCode: "send a sign-in code by SMS",
   signOut: "sign out",
+  unregisterToken: "unregister a token",
+  tokenStatus: "check a token's status",
+  setTokenStatus: "set a token's status",
+  unlockUser: "unlock a user account",
+  enableUser: "enable a user",
+  disableUser: "disable a user",
+  searchUsers: "search users",
+  emergencyCode: "issue an emergency tokencode",
+  lookupToken: "look up a hardware token",
 };
 
 function unsupported(backend: string, action: string): ErrorInfo {
