@@ -4,6 +4,7 @@
 #   fuzz/run.sh smoke                  # every target for a few seconds (make fuzz-smoke, make test)
 #   fuzz/run.sh long [SECS] [TARGET..] # each target up to SECS (default 900) or FUZZ_RUNS
 #                                      # executions (default 10 million), one at a time (make fuzz)
+#   fuzz/run.sh cmin [TARGET..]        # minimise fuzz/corpus/<target>/ (the named seeds are kept)
 #   fuzz/run.sh list                   # the targets
 #
 # Installs what is missing: the nightly toolchain (rustup, minimal profile) and cargo-fuzz
@@ -124,5 +125,28 @@ case "$mode" in
     done
     exit "$failed"
     ;;
-  *) echo "usage: $0 smoke | long [SECS] [TARGET...] | list" >&2; exit 2 ;;
+  cmin)
+    ensure_tools || { log "cannot minimise without a nightly toolchain"; exit 1; }
+    build
+    list=("$@")
+    [ ${#list[@]} -eq 0 ] && mapfile -t list < <(targets)
+    for t in "${list[@]}"; do
+      dir="$here/corpus/$t"
+      [ -d "$dir" ] || continue
+      new=$(mktemp -d "$here/corpus/.$t.XXXXXX")
+      # The hand-written seeds (named, not a 40-hex hash) stay; found inputs are kept only
+      # when they add coverage beyond them.
+      find "$dir" -maxdepth 1 -type f ! -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$new/" \;
+      before=$(find "$dir" -type f | wc -l)
+      "${NICE[@]}" "$bin_dir/$t" -merge=1 "$new" "$dir" >"$new.log" 2>&1 || {
+        tail -20 "$new.log" >&2
+        rm -rf "$new" "$new.log"
+        exit 1
+      }
+      rm -rf "$dir" "$new.log"
+      mv "$new" "$dir"
+      log "$t: corpus $before -> $(find "$dir" -type f | wc -l) files"
+    done
+    ;;
+  *) echo "usage: $0 smoke | long [SECS] [TARGET...] | cmin [TARGET...] | list" >&2; exit 2 ;;
 esac

@@ -6,15 +6,24 @@ use tokendesk_core::bulk::CsvInput;
 
 fuzz_target!(|data: &[u8]| {
     let reader = Box::new(std::io::Cursor::new(data.to_vec()));
-    let Ok(input) = CsvInput::from_reader(reader) else { return };
+    let Ok(input) = CsvInput::from_reader(reader) else {
+        return;
+    };
     let columns = input.columns().to_vec();
     for c in &columns {
-        assert!(input.column(c).is_some(), "column {c:?} not found by its own name");
+        assert!(
+            input.column(c).is_some(),
+            "column {c:?} not found by its own name"
+        );
     }
     let mut last = 0;
     for row in input.take(10_000) {
         if let Ok(row) = row {
-            assert!(row.number > last, "row numbers went from {last} to {}", row.number);
+            assert!(
+                row.number > last,
+                "row numbers went from {last} to {}",
+                row.number
+            );
             last = row.number;
         }
     }

@@ -11,8 +11,12 @@ fuzz_target!(|data: &[u8]| {
     let dir = DIR.get_or_init(|| {
         // tmpfs when there is one: this target writes a file per input.
         let shm = std::path::Path::new("/dev/shm");
-        if shm.is_dir() { tempfile::tempdir_in(shm) } else { tempfile::tempdir() }
-            .expect("a scratch folder")
+        if shm.is_dir() {
+            tempfile::tempdir_in(shm)
+        } else {
+            tempfile::tempdir()
+        }
+        .expect("a scratch folder")
     });
     let store = ProfileStore::in_dir(dir.path());
     std::fs::write(store.path(), data).expect("write the scratch profiles.toml");

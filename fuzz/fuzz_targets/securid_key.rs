@@ -5,7 +5,9 @@ use libfuzzer_sys::fuzz_target;
 use tokendesk_core::securid::key::SecurIdKey;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(key) = SecurIdKey::from_json(text) {
         let _ = key.base_url();
         for s in [key.access_id(), key.api_url(), key.customer_name()] {

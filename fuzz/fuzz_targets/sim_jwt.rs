@@ -9,7 +9,10 @@ static VERIFIER: OnceLock<Verifier> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
     let v = VERIFIER.get_or_init(|| {
-        Verifier::new(SecurIdKey::practice(), "https://practice.example/AdminInterface/restapi".into())
+        Verifier::new(
+            SecurIdKey::practice(),
+            "https://practice.example/AdminInterface/restapi".into(),
+        )
     });
     if data.len() < 8 {
         let _ = v.check(None, 0);

@@ -18,7 +18,9 @@ fn forbidden(c: char) -> bool {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&first, rest)) = data.split_first() else { return };
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
     let max = match first % 4 {
         0 => text::SHORT,
         1 => text::LONG,
@@ -26,11 +28,17 @@ fuzz_target!(|data: &[u8]| {
         _ => 1,
     };
     let raw = String::from_utf8_lossy(rest);
-    for (name, out) in [("clean", text::clean(&raw, max)), ("scrub", text::scrub(&raw, max))] {
+    for (name, out) in [
+        ("clean", text::clean(&raw, max)),
+        ("scrub", text::scrub(&raw, max)),
+    ] {
         if let Some(c) = out.chars().find(|c| forbidden(*c)) {
             panic!("{name} kept {c:?} (U+{:04X}) in {out:?}", c as u32);
         }
         let n = out.chars().count();
-        assert!(n <= max + 1, "{name} gave {n} chars for a cap of {max}: {out:?}");
+        assert!(
+            n <= max + 1,
+            "{name} gave {n} chars for a cap of {max}: {out:?}"
+        );
     }
 });

@@ -6,8 +6,12 @@ use std::net::IpAddr;
 use tokendesk_core::transport::{check_url, is_loopback_host};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(url) = url::Url::parse(text) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(url) = url::Url::parse(text) else {
+        return;
+    };
     if check_url(&url).is_ok() {
         match url.scheme() {
             "https" => assert!(url.host().is_some(), "https without a host: {url}"),

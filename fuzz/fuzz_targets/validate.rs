@@ -15,7 +15,9 @@ fn fixed<E: std::fmt::Debug>(name: &str, f: impl Fn(&str) -> Result<String, E>, 
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&first, rest)) = data.split_first() else { return };
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
     let raw = String::from_utf8_lossy(rest);
     match first % 8 {
         0 => fixed("username", |s| validate::username(Field::Username, s), &raw),
@@ -24,13 +26,24 @@ fuzz_target!(|data: &[u8]| {
         3 => fixed("profile_name", validate::profile_name, &raw),
         4 => fixed("email", validate::email, &raw),
         5 => fixed("user_id", validate::user_id, &raw),
-        6 => fixed("username(admin)", |s| validate::username(Field::AdminUsername, s), &raw),
+        6 => fixed(
+            "username(admin)",
+            |s| validate::username(Field::AdminUsername, s),
+            &raw,
+        ),
         _ => {
             // Two codes, split at the first NUL (or the middle).
-            let mid = (0..=raw.len() / 2).rev().find(|i| raw.is_char_boundary(*i)).unwrap_or(0);
+            let mid = (0..=raw.len() / 2)
+                .rev()
+                .find(|i| raw.is_char_boundary(*i))
+                .unwrap_or(0);
             let (a, b) = raw.split_once('\0').unwrap_or_else(|| raw.split_at(mid));
             if let Ok((x, y)) = validate::otp_pair(a, b) {
-                assert_eq!(validate::otp_pair(&x, &y).ok(), Some((x.clone(), y.clone())), "otp_pair {a:?} {b:?}");
+                assert_eq!(
+                    validate::otp_pair(&x, &y).ok(),
+                    Some((x.clone(), y.clone())),
+                    "otp_pair {a:?} {b:?}"
+                );
             }
         }
     }

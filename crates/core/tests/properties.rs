@@ -4,10 +4,10 @@
 
 use proptest::prelude::*;
 use std::net::IpAddr;
+use tokendesk_core::text;
 use tokendesk_core::transport::{check_url, is_loopback_host};
 use tokendesk_core::validate;
 use tokendesk_core::vocab::Field;
-use tokendesk_core::text;
 use url::Url;
 
 /// What must never reach a terminal, the window, the clipboard or the audit log.
@@ -166,7 +166,10 @@ fn plain_http_to_another_computer_is_refused() {
         "http://[::1]/",
         "https://example.com/",
     ] {
-        assert!(check_url(&Url::parse(good).unwrap()).is_ok(), "{good} was refused");
+        assert!(
+            check_url(&Url::parse(good).unwrap()).is_ok(),
+            "{good} was refused"
+        );
     }
 }
 
@@ -176,9 +179,13 @@ fn plain_http_to_another_computer_is_refused() {
 fn a_line_break_at_the_cap_does_not_lift_it() {
     let long = format!("{}\n{}", "a".repeat(text::SHORT), "b".repeat(5000));
     let out = text::clean(&long, text::SHORT);
-    assert!(out.chars().count() <= text::SHORT + 1, "{} chars", out.chars().count());
+    assert!(
+        out.chars().count() <= text::SHORT + 1,
+        "{} chars",
+        out.chars().count()
+    );
     assert!(out.ends_with('…'));
-    let out = text::scrub(&format!("x\u{1}\t1rrrrrrrr\t\tline\nbreak\ttab\tt!"), 1);
+    let out = text::scrub("x\u{1}\t1rrrrrrrr\t\tline\nbreak\ttab\tt!", 1);
     assert!(out.chars().count() <= 2, "{out:?}");
     assert_eq!(text::clean("}\t1rrrr", 1), "}…");
 }
