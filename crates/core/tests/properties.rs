@@ -10,6 +10,9 @@ use tokendesk_core::validate;
 use tokendesk_core::vocab::Field;
 use url::Url;
 
+/// A validate function of one text argument.
+type Check = fn(&str) -> Result<String, tokendesk_core::Error>;
+
 /// What must never reach a terminal, the window, the clipboard or the audit log.
 fn forbidden(c: char) -> bool {
     c.is_control()
@@ -77,7 +80,7 @@ proptest! {
     fn accepted_values_validate_again_to_themselves(
         raw in prop_oneof!["\\PC{0,80}", ".{0,80}", "[ +()0-9-]{0,20}", "[ A-Za-z0-9_.@-]{0,70}"],
     ) {
-        let checks: [(&str, fn(&str) -> Result<String, tokendesk_core::Error>); 7] = [
+        let checks: [(&str, Check); 7] = [
             ("username", |s| validate::username(Field::Username, s)),
             ("admin", |s| validate::username(Field::AdminUsername, s)),
             ("phone", validate::phone),
