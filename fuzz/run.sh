@@ -136,9 +136,10 @@ case "$mode" in
       new=$(mktemp -d "$here/corpus/.$t.XXXXXX")
       # The hand-written seeds (named, not a 40-hex hash) stay; found inputs are kept only
       # when they add coverage beyond them.
-      find "$dir" -maxdepth 1 -type f ! -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$new/" \;
+      find "$dir" -maxdepth 1 -type f -regextype posix-extended ! -regex '.*/[0-9a-f]{40}' \
+        -exec cp {} "$new/" \;
       before=$(find "$dir" -type f | wc -l)
-      "${NICE[@]}" "$bin_dir/$t" -merge=1 "$new" "$dir" >"$new.log" 2>&1 || {
+      "${NICE[@]}" "$bin_dir/$t" -set_cover_merge=1 "$new" "$dir" >"$new.log" 2>&1 || {
         tail -20 "$new.log" >&2
         rm -rf "$new" "$new.log"
         exit 1
