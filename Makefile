@@ -25,7 +25,7 @@ WITH_SECRETS := scripts/with-secret-service.sh
 TEST_STEPS ?= fmt ui clippy rust e2e bindings
 KEEP_GOING ?= 1
 
-.PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run run-sim bench bench-app bench-bulk dev package fmt lint
+.PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run run-sim bench bench-app bench-bulk dev package fmt lint fuzz fuzz-smoke test-fuzz-smoke
 
 help:
 	@echo 'make test     install missing deps, then: $(TEST_STEPS) (Rust tests inside a private Secret Service)'
@@ -37,6 +37,8 @@ help:
 	@echo 'make dev      tauri dev: the Vite dev server and the app (debug), reloading on changes'
 	@echo 'make package  tauri build --bundles deb: the release binary and the Debian package'
 	@echo 'make fmt      cargo fmt --all'
+	@echo 'make fuzz     every fuzz target to 10 million runs or FUZZ_SECS (fuzz/run.sh; FUZZ_TARGETS= picks some)'
+	@echo 'make fuzz-smoke  every fuzz target for a few seconds (installs nightly + cargo-fuzz; not yet a make test step)'
 	@echo 'make lint     rustfmt check + clippy -D warnings'
 	@echo 'one test:     $(WITH_SECRETS) cargo test -p tokendesk-core NAME   (or make test-rust CARGO_TEST_ARGS=...)'
 
@@ -92,6 +94,19 @@ test-bindings:
 	TS_RS_EXPORT_DIR="$$tmp" $(CARGO) test -q -p tokendesk-core -p tokendesk-app --lib export_bindings >/dev/null; \
 	if diff -r "$$tmp" ui/src/bindings; then echo "ui/src/bindings is up to date"; \
 	else echo "ui/src/bindings is stale: run 'cargo test -p tokendesk-core -p tokendesk-app --lib export_bindings' and commit the result"; exit 1; fi
+
+# Coverage-guided fuzzing (fuzz/, its own cargo workspace, nightly + cargo-fuzz, both installed
+# when missing; the smoke run is skipped with a message when no nightly can be had).
+# The smoke run gives each target FUZZ_SMOKE_SECS (2) seconds: under 60 s in all, after the build.
+FUZZ_SECS ?= 900
+FUZZ_TARGETS ?=
+fuzz-smoke:
+	fuzz/run.sh smoke
+
+test-fuzz-smoke: fuzz-smoke
+
+fuzz:
+	fuzz/run.sh long $(FUZZ_SECS) $(FUZZ_TARGETS)
 
 # The desktop app in practice mode (its embedded practice server with demo users). Without a
 # display (a server, a container) it starts the practice server for the CLI instead.

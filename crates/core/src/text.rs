@@ -41,14 +41,15 @@ pub fn clean(raw: &str, max: usize) -> String {
             '\u{9B}' => skip_csi(&mut chars),
             '\u{9D}' | '\u{90}' | '\u{9E}' | '\u{9F}' | '\u{98}' => skip_string(&mut chars),
             '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => {
-                if !out.ends_with(' ') && !out.is_empty() {
+                // Only below the cap: a space counted past it would let the cap be skipped.
+                if !out.ends_with(' ') && !out.is_empty() && kept < max {
                     out.push(' ');
                     kept += 1;
                 }
             }
             c if c.is_control() || is_format(c) => {}
             c => {
-                if kept == max {
+                if kept >= max {
                     out.push('…');
                     return out.trim_end().to_owned();
                 }
