@@ -59,12 +59,12 @@ pub use fixture::{
 pub use otp::{hotp, totp};
 pub use quirks::AnswerStyle;
 pub use rate_limit::RateLimit;
+/// The SecurID JWT check, public so the fuzz target `sim_jwt` (fuzz/) can drive it directly.
+pub use securid_auth::Verifier;
 pub use securid_auth::{
     JwtRejection, KeyError, KeyFile, SecurIdKey, CLOCK_SKEW_SECS, MAX_TOKEN_LIFETIME_SECS,
     PRACTICE_ACCESS_ID, PRACTICE_CUSTOMER_NAME, PRACTICE_KEY_PEM, SECURID_API_PATH,
 };
-/// The SecurID JWT check, public so the fuzz target `sim_jwt` (fuzz/) can drive it directly.
-pub use securid_auth::Verifier;
 pub use securid_helpdesk::{MAX_EMERGENCY_MINUTES, MAX_PAGE_SIZE, SECURID_V2_PATH};
 pub use server::{default_db_path, spawn, SecurIdConfig, SimConfig, SimHandle};
 pub use signin::{
