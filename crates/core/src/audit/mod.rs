@@ -17,6 +17,7 @@ use std::time::Instant;
 
 pub use clock::utc_date;
 pub use entry::{AuditEntry, AuditError, AuditFilter, AuditOutcome};
+pub(crate) use store::prepare_durable;
 pub use store::{data_dir, AuditLog, Verification, DEFAULT_BUSY_TIMEOUT, ENV_DATA_DIR, FILE_NAME};
 
 use crate::error::{ConfigError, Error};

@@ -104,6 +104,35 @@ pub(crate) struct ResultRow {
     pub duration_ms: i64,
 }
 
+/// Makes `conn` durable and ready: WAL, synchronous=FULL, `schema`, waiting up to `timeout`
+/// for other connections. Two processes opening a new file at once: switching it to WAL can
+/// answer "busy" without waiting for the busy timeout, so that step is retried until it ends.
+pub(crate) fn prepare_durable(
+    conn: &Connection,
+    schema: &str,
+    timeout: Duration,
+) -> rusqlite::Result<()> {
+    conn.busy_timeout(timeout)?;
+    let started = std::time::Instant::now();
+    loop {
+        let prepared = conn
+            .pragma_update(None, "journal_mode", "WAL")
+            .and_then(|()| conn.pragma_update(None, "synchronous", "FULL"))
+            .and_then(|()| conn.execute_batch(schema));
+        match prepared {
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) && started.elapsed() < timeout =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// TokenDesk's data folder (the audit log, the bulk jobs' journal): `TOKENDESK_DATA_DIR`, or
 /// the platform data folder. The error says why there is none.
 pub fn data_dir() -> Result<PathBuf, String> {
@@ -182,10 +211,7 @@ impl AuditLog {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| self.fault("could not open it", e))?;
-        conn.busy_timeout(self.busy_timeout)
-            .and_then(|()| conn.pragma_update(None, "journal_mode", "WAL"))
-            .and_then(|()| conn.pragma_update(None, "synchronous", "FULL"))
-            .and_then(|()| conn.execute_batch(SCHEMA))
+        prepare_durable(&conn, SCHEMA, self.busy_timeout)
             .map_err(|e| self.fault("could not prepare it", e))?;
         Ok(conn)
     }
