@@ -22,6 +22,11 @@ pub enum SimError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
+    #[error(
+        "{addr} is not a loopback address: the practice server's credentials are public and \
+         /practice needs none, so it listens beyond this machine only with --listen-any"
+    )]
+    NotLoopback { addr: std::net::SocketAddr },
     #[error(transparent)]
     SecurIdKey(#[from] crate::securid_auth::KeyError),
     #[error("no platform data directory for the default database; pass --db PATH or --memory")]

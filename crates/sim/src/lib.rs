@@ -66,7 +66,7 @@ pub use securid_auth::{
     PRACTICE_ACCESS_ID, PRACTICE_CUSTOMER_NAME, PRACTICE_KEY_PEM, SECURID_API_PATH,
 };
 pub use securid_helpdesk::{MAX_EMERGENCY_MINUTES, MAX_PAGE_SIZE, SECURID_V2_PATH};
-pub use server::{default_db_path, spawn, SecurIdConfig, SimConfig, SimHandle};
+pub use server::{default_db_path, is_loopback_host, spawn, SecurIdConfig, SimConfig, SimHandle};
 pub use signin::{
     AdminCodesView, SignInAdminView, SignInControlError, SmsView, ADMIN_OTP_DIGITS,
     ADMIN_OTP_PERIOD, DEFAULT_SESSION_TIMEOUT_SECS, SMS_OTP_TIMEOUT_SECS, SMS_RESEND_SECS,

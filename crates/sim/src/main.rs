@@ -19,9 +19,15 @@ use tokendesk_sim::{
 #[derive(Debug, Parser)]
 #[command(name = "tokendesk-sim", version)]
 struct Args {
-    /// Address to listen on: an IP, or IP:PORT (warns unless loopback).
+    /// Address to listen on: an IP, or IP:PORT. Loopback only (127.0.0.1, ::1) unless
+    /// --listen-any is given too.
     #[arg(long, default_value = "127.0.0.1")]
     listen: String,
+    /// Allow --listen to name an address beyond this machine, and answer requests for any
+    /// host name. The practice admin's credentials are public and /practice needs none:
+    /// only on a network you trust, on purpose.
+    #[arg(long)]
+    listen_any: bool,
     /// Port to listen on (0 picks a free one; overrides a port given in --listen).
     #[arg(long)]
     port: Option<u16>,
@@ -123,6 +129,12 @@ fn listen_addr(listen: &str, port: Option<u16>) -> Result<SocketAddr, String> {
 
 fn config(args: &Args) -> Result<SimConfig, String> {
     let listen = listen_addr(&args.listen, args.port)?;
+    if !listen.ip().is_loopback() && !args.listen_any {
+        return Err(format!(
+            "--listen {listen} is not a loopback address: the practice admin's credentials are \
+             public and /practice needs none; add --listen-any to listen beyond this machine on purpose"
+        ));
+    }
     if !listen.ip().is_loopback() {
         tracing::warn!(
             %listen,
@@ -155,6 +167,7 @@ fn config(args: &Args) -> Result<SimConfig, String> {
         fixture,
         db,
         listen,
+        listen_any: args.listen_any,
         practice: args.practice,
         faults: Faults {
             latency: Duration::from_millis(latency),

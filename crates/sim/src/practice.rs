@@ -230,9 +230,18 @@ async fn securid_stuck(
     ))
 }
 
-/// The server's SecurID key file (the practice key is public: this is practice data).
-async fn securid_key_file(State(state): State<AppState>) -> Json<KeyFile> {
-    Json(state.securid.verifier.key_file())
+/// The server's SecurID key file — only while it is the public practice key: a key given
+/// with `--securid-key` is a credential, and this route asks for none (404 then).
+async fn securid_key_file(State(state): State<AppState>) -> Result<Json<KeyFile>, Failure> {
+    let file = state.securid.verifier.key_file();
+    if !state.securid.verifier.key().is_practice() {
+        return Err(Failure(
+            StatusCode::NOT_FOUND,
+            "this server was given its own SecurID key: it serves only the public practice key"
+                .into(),
+        ));
+    }
+    Ok(Json(file))
 }
 
 impl From<SignInControlError> for Failure {

@@ -198,6 +198,12 @@ impl SecurIdKey {
         }
     }
 
+    /// True for the built-in public practice key (and no other): the only key the
+    /// `/practice/securid/key-file` route hands out, since it needs no credentials.
+    pub fn is_practice(&self) -> bool {
+        self.access_id == PRACTICE_ACCESS_ID && self.private_pem.trim() == PRACTICE_KEY_PEM.trim()
+    }
+
     /// The access ID: what a token's `sub` must be.
     pub fn access_id(&self) -> &str {
         &self.access_id
@@ -221,7 +227,8 @@ impl SecurIdKey {
 }
 
 /// Write `file` to `path` (created or replaced; owner-only permissions on Unix, since a key
-/// file is a credential even when, as here, it is a practice one).
+/// file is a credential even when, as here, it is a practice one — also when `path` existed
+/// with wider permissions: they are narrowed before anything is written).
 pub fn write_key_file(file: &KeyFile, path: &Path) -> Result<(), KeyError> {
     let failed = |source| KeyError::Write {
         path: path.to_path_buf(),
@@ -235,6 +242,12 @@ pub fn write_key_file(file: &KeyFile, path: &Path) -> Result<(), KeyError> {
         options.mode(0o600);
     }
     let mut out = options.open(path).map_err(failed)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        out.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(failed)?;
+    }
     std::io::Write::write_all(&mut out, format!("{}\n", file.to_json()).as_bytes())
         .map_err(failed)?;
     out.sync_all().map_err(failed)
@@ -308,6 +321,11 @@ impl Verifier {
     /// The key file a client imports to call this server.
     pub fn key_file(&self) -> KeyFile {
         self.key.key_file(&self.audience)
+    }
+
+    /// The key whose tokens are accepted.
+    pub fn key(&self) -> &SecurIdKey {
+        &self.key
     }
 
     /// Check an `Authorization` header value at `now` (epoch seconds).

@@ -39,8 +39,13 @@ pub struct SimConfig {
     /// The data to start with (used only when the database is new).
     pub fixture: Fixture,
     pub db: DbLocation,
-    /// Where to listen; port 0 picks a free port.
+    /// Where to listen; port 0 picks a free port. Loopback only, unless `listen_any`.
     pub listen: SocketAddr,
+    /// Allow a `listen` address beyond this machine (`--listen-any`, on purpose). Off, a
+    /// non-loopback address is refused ([`SimError::NotLoopback`]) and every request must
+    /// name a loopback host in its `Host` header (a page on another site that rebinds its
+    /// own name to 127.0.0.1 is refused: DNS rebinding).
+    pub listen_any: bool,
     /// Serve the practice controls under `/practice`.
     pub practice: bool,
     pub faults: Faults,
@@ -61,6 +66,7 @@ impl Default for SimConfig {
             fixture: Fixture::default(),
             db: DbLocation::Memory,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            listen_any: false,
             practice: false,
             faults: Faults::default(),
             answers: AnswerStyle::Strict,
@@ -247,6 +253,56 @@ impl SimHandle {
     }
 }
 
+/// True when a `Host` header names this machine's loopback: `127.0.0.1`, `[::1]` or
+/// `localhost` (any case), with or without a port.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim();
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((inner, port)) if port.is_empty() || is_port(port) => inner,
+            _ => return false,
+        }
+    } else {
+        match host.rsplit_once(':') {
+            Some((name, port)) if is_port(port) => name,
+            Some(_) => return false,
+            None => host,
+        }
+    };
+    name.eq_ignore_ascii_case("localhost") || name == "127.0.0.1" || name == "::1"
+}
+
+/// A port as a `Host` header carries it (after the `:`, or with its `:`): 1–5 digits.
+fn is_port(text: &str) -> bool {
+    let digits = text.strip_prefix(':').unwrap_or(text);
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && digits.parse::<u16>().is_ok()
+}
+
+/// Refuses (HTTP 421) a request whose `Host` header is missing or names anything but this
+/// machine's loopback: what a DNS-rebinding page in a browser would send.
+async fn loopback_host_only(
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let host = request
+        .headers()
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| request.uri().authority().map(|a| a.to_string()));
+    match host {
+        Some(h) if is_loopback_host(&h) => next.run(request).await,
+        _ => (
+            axum::http::StatusCode::MISDIRECTED_REQUEST,
+            "this practice server answers only requests addressed to 127.0.0.1, [::1] or localhost\n",
+        )
+            .into_response(),
+    }
+}
+
 /// Build the router for `state`. Faults wrap everything else on the vendor routes; on the
 /// SecurID routes latency comes first, then the rate limit and the JWT check.
 pub fn router(state: AppState, practice: bool, faults: Faults, answers: AnswerStyle) -> Router {
@@ -272,6 +328,11 @@ pub fn router(state: AppState, practice: bool, faults: Faults, answers: AnswerSt
 
 /// Open the database (seeding it from the fixture if new), bind, and serve in the background.
 pub async fn spawn(config: SimConfig) -> Result<SimHandle, SimError> {
+    if !config.listen_any && !config.listen.ip().is_loopback() {
+        return Err(SimError::NotLoopback {
+            addr: config.listen,
+        });
+    }
     config.fixture.validate()?;
     let fixture = Arc::new(config.fixture);
     let store = Store::open(&config.db, &fixture)?;
@@ -296,7 +357,7 @@ pub async fn spawn(config: SimConfig) -> Result<SimHandle, SimError> {
         ),
         limiter: config.securid.rate_limit.map(Limiter::new),
     });
-    let app = router(
+    let mut app = router(
         AppState {
             store,
             fixture,
@@ -307,6 +368,9 @@ pub async fn spawn(config: SimConfig) -> Result<SimHandle, SimError> {
         config.faults,
         config.answers,
     );
+    if !config.listen_any {
+        app = app.layer(middleware::from_fn(loopback_host_only));
+    }
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -325,4 +389,41 @@ pub async fn spawn(config: SimConfig) -> Result<SimHandle, SimError> {
         stop: Some(stop),
         task: Some(task),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback_host;
+
+    #[test]
+    fn only_loopback_names_pass_the_host_check() {
+        for ok in [
+            "127.0.0.1",
+            "127.0.0.1:8790",
+            "localhost",
+            "LocalHost:1",
+            "[::1]",
+            "[::1]:8790",
+        ] {
+            assert!(is_loopback_host(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "evil.example",
+            "evil.example:8790",
+            "127.0.0.1.evil.example",
+            "localhost.evil.example:80",
+            "127.0.0.2:80",
+            "[::2]:80",
+            "[::1]x",
+            "127.0.0.1:",
+            "127.0.0.1:+1",
+            "127.0.0.1:99999",
+            "localhost:80:80",
+            "0.0.0.0:8790",
+            "::1",
+        ] {
+            assert!(!is_loopback_host(bad), "{bad}");
+        }
+    }
 }
