@@ -159,10 +159,15 @@ impl AppState {
                 });
             }
         }
+        // The profile as the file holds it now: a cached session of an older version of it
+        // (edited by the CLI, or by hand, since) is dropped, never used.
+        let profile = self.profile(name).await?;
         if let Some(s) = self.sessions().get(name) {
-            return Ok(s.clone());
+            if s.profile() == &profile {
+                return Ok(s.clone());
+            }
         }
-        let mut session = Session::new(self.profile(name).await?, self.recorder()?);
+        let mut session = Session::new(profile, self.recorder()?);
         if Self::environment() == Environment::Ignore {
             session = session.without_environment();
         }
@@ -270,6 +275,19 @@ impl AppState {
         if guard.is_some() {
             return Ok(());
         }
+        // Practice mode never stands in for a saved profile of the same name (one saved by an
+        // older version or by hand: new ones cannot take these names).
+        if let Some(name) = self
+            .store()?
+            .load()?
+            .into_keys()
+            .find(|n| is_practice_name(n))
+        {
+            return Err(Error::input(
+                Field::ProfileName,
+                format!("'{name}' is a saved profile, and practice mode would show its own profile under that name; remove it (tokendesk profile remove) and add it again under another name"),
+            ));
+        }
         let config = SimConfig {
             fixture: Fixture::demo(),
             practice: true,
@@ -345,7 +363,15 @@ impl AppState {
         self.drop_sign_in(PRACTICE_SIGN_IN_PROFILE);
         self.forget_session(PRACTICE_SIGN_IN_PROFILE);
         let _ = tauri::async_runtime::spawn_blocking(|| {
-            SecretStore::open().and_then(|s| s.delete_session(PRACTICE_SIGN_IN_PROFILE))
+            // Never saved, so it has no id: its session is filed under its name.
+            let practice = ProfileDraft {
+                name: PRACTICE_SIGN_IN_PROFILE.into(),
+                url: "http://127.0.0.1".into(),
+                admin: SignInSpec::practice().admin,
+                ..ProfileDraft::default()
+            }
+            .validate()?;
+            SecretStore::open().and_then(|s| s.delete_session(&practice))
         })
         .await;
     }

@@ -462,6 +462,11 @@ fn profiles_are_added_edited_tested_and_removed_with_their_secrets() {
     );
 
     // Removed: gone from the list, and its secrets gone from the store.
+    let id = tokendesk_core::profiles::ProfileStore::open_default()
+        .and_then(|s| s.get("desk-1"))
+        .expect("the profile")
+        .id
+        .expect("an id");
     app.ok("remove_profile", json!({"name": "desk-1"}));
     let listed = app.ok("list_profiles", json!({}));
     assert!(!listed
@@ -470,7 +475,7 @@ fn profiles_are_added_edited_tested_and_removed_with_their_secrets() {
         .iter()
         .any(|p| p["name"] == "desk-1"));
     let store = tokendesk_core::credentials::SecretStore::open().expect("the store");
-    assert!(!store.has("desk-1").expect("the store answers"));
+    assert!(!store.has_id(&id).expect("the store answers"));
     assert_error_shape(
         &app.err("remove_profile", json!({"name": "desk-1"})),
         "config",
@@ -839,9 +844,14 @@ fn securid_profiles_are_saved_from_a_key_file_and_never_return_the_key() {
                "secrets": null, "replace": true}),
     );
     assert_error_shape(&e, "config");
+    let id = tokendesk_core::profiles::ProfileStore::open_default()
+        .and_then(|s| s.get("cloud-1"))
+        .expect("the profile")
+        .id
+        .expect("an id");
     app.ok("remove_profile", json!({"name": "cloud-1"}));
     let store = tokendesk_core::credentials::SecretStore::open().expect("the store");
-    assert!(!store.has("cloud-1").expect("the store answers"));
+    assert!(!store.has_id(&id).expect("the store answers"));
 
     // No line of the private key in anything the webview received.
     let lines: Vec<&str> = key_file
@@ -1372,8 +1382,11 @@ fn no_sign_in_secret_crosses_ipc() {
         let signed = app.code(p, "otp", &json!(code)).expect("signed in");
         assert_eq!(signed["signedInAs"], ADMIN, "{signed}");
         codes.push(code);
+        let profile = tokendesk_core::profiles::ProfileStore::open_default()
+            .and_then(|s| s.get(p))
+            .expect("the profile");
         let entry = tokendesk_core::credentials::SecretStore::open()
-            .and_then(|s| s.load_session(p))
+            .and_then(|s| s.load_session(&profile))
             .expect("the store")
             .expect("a kept session");
         let kept: Value = serde_json::from_str(entry.expose()).unwrap();

@@ -99,6 +99,14 @@ pub enum ProfileCommand {
     /// TOKENDESK_APP_SECRET_KEY or is asked for. SecurID Cloud (--kind securid): the API key
     /// file. Any of them goes to the OS credential store
     Add(ProfileAdd),
+    /// Change a profile's settings. A new URL, base path, admin or CA file asks for its
+    /// credentials again (a stored secret signs only for the server and admin it was given
+    /// for): from the environment, as `profile add` takes them, else asked on the terminal,
+    /// else nothing is changed (exit 2)
+    Edit(ProfileEditArgs),
+    /// Delete the credential-store entries an interrupted save or remove left behind (`profile
+    /// list` mentions them)
+    Cleanup,
     /// List the profiles
     List,
     /// Show one profile's settings (never its secrets)
@@ -107,6 +115,33 @@ pub enum ProfileCommand {
     Remove { name: String },
     /// Check the server answers and accepts the profile's credentials
     Test { name: Option<String> },
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileEditArgs {
+    pub name: String,
+    /// CENTAGATE: the new server address (a path in it becomes the base path)
+    #[arg(long)]
+    pub url: Option<String>,
+    /// CENTAGATE: the new admin username
+    #[arg(long)]
+    pub admin: Option<String>,
+    /// CENTAGATE: the new web services path
+    #[arg(long, value_name = "P")]
+    pub base_path: Option<String>,
+    /// A new extra CA certificate (PEM); "" removes it
+    #[arg(long, value_name = "F")]
+    pub ca_file: Option<String>,
+    /// Seconds to wait for an answer
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+    /// Give the credentials again even when no setting changes (e.g. after profiles.toml was
+    /// edited by hand to point at another server)
+    #[arg(long)]
+    pub replace_credentials: bool,
+    /// SecurID Cloud: the API key file, when the key must be given again
+    #[arg(long, value_name = "F")]
+    pub key_file: Option<String>,
 }
 
 /// The kind of server a profile is for.

@@ -28,7 +28,7 @@ use tokendesk_core::{ConfigError, Error, ErrorInfo, ErrorKind};
 
 use crate::args::{
     AuditArgs, AuditCommand, Cli, Command, Kind, Method, OutcomeArg, ProfileAdd, ProfileCommand,
-    TokenCommand, UserCommand, Who,
+    ProfileEditArgs, TokenCommand, UserCommand, Who,
 };
 use crate::helpdesk;
 use crate::login;
@@ -332,9 +332,43 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
     let store = ProfileStore::open_default()?;
     match cmd {
         ProfileCommand::Add(add) => profile_add(&store, add).await,
+        ProfileCommand::Edit(edit) => profile_edit(&store, edit).await,
+        ProfileCommand::Cleanup => {
+            let cleaned = profile_changes::cleanup(&store).await?;
+            let n = cleaned.deleted.len();
+            let human = if n == 0 && cleaned.empty.is_empty() {
+                "Nothing to clean up: every stored secret belongs to a profile.".to_owned()
+            } else {
+                format!(
+                    "Deleted {n} credential-store entr{} left from an interrupted save or remove.",
+                    if n == 1 { "y" } else { "ies" }
+                )
+            };
+            Ok(Done::local(
+                human,
+                json!({"deleted": cleaned.deleted, "cleared": cleaned.empty}),
+            ))
+        }
         ProfileCommand::List => {
             let all = store.load()?;
+            let orphans = {
+                let store = store.clone();
+                blocking(move || profile_changes::orphans_stored(&store)).await?
+            };
+            let orphan_note = (!orphans.is_empty()).then(|| {
+                let (title, hint) = {
+                    let info = Error::from(ConfigError::OrphanedSecrets {
+                        count: orphans.len(),
+                    })
+                    .info_for(tokendesk_core::error::HintSurface::Cli);
+                    (info.title, info.hint)
+                };
+                format!("\nNote: {title}. {hint}")
+            });
             if all.is_empty() {
+                if let Some(note) = orphan_note {
+                    return Ok(Done::local(format!("No profiles.{note}"), json!([])));
+                }
                 return Ok(Done::local(
                     "No profiles yet. Add one with `tokendesk profile add NAME --url URL --admin ADMIN` (CENTAGATE) or `tokendesk profile add NAME --kind securid --key-file F` (SecurID Cloud).".into(),
                     json!([]),
@@ -374,9 +408,10 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
                 objects.push(object);
             }
             let human = format!(
-                "Profiles ({}):\n{}",
+                "Profiles ({}):\n{}{}",
                 rows.len(),
-                output::table(&header, &rows)
+                output::table(&header, &rows),
+                orphan_note.unwrap_or_default()
             );
             Ok(Done::local(human, objects))
         }
@@ -385,7 +420,7 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
             let secret = stored_secret_kind(&p);
             let (secrets, session) = blocking({
                 let p = p.clone();
-                move || (credential_state(&name, secret), login::session_state(&p))
+                move || (credential_state(&p, secret), login::session_state(&p))
             })
             .await;
             let who = match p.backend {
@@ -434,7 +469,7 @@ async fn profile_command(cmd: ProfileCommand, chosen: Option<&str>) -> Result<Do
                 }
                 SecretRemoval::NoneStored => format!("no {what} {was} stored for it"),
                 SecretRemoval::Unchecked(info) => {
-                    eprintln!("warning: {} — if {what} {was} stored for it, delete the entry 'tokendesk' / 'profile:{}' with your keyring tool.", info.title, removed.name);
+                    eprintln!("warning: {} — if {what} {was} stored for it, `tokendesk profile cleanup` deletes it once the credential store answers.", info.title);
                     format!("its stored {what} could not be checked")
                 }
             };
@@ -562,6 +597,83 @@ async fn profile_add_securid(store: &ProfileStore, add: ProfileAdd) -> Result<Do
     Ok(Done::local(human, profile_json(&profile)))
 }
 
+/// `profile edit`: core checks the edit and says whether the secret must be given again; it
+/// is then taken as `profile add` takes it (environment, else the terminal, else exit 2 with
+/// nothing changed).
+async fn profile_edit(store: &ProfileStore, edit: ProfileEditArgs) -> Result<Done, Error> {
+    let plan = profile_changes::plan_edit(
+        store,
+        &edit.name,
+        &profile_changes::ProfileEdit {
+            url: edit.url,
+            admin: edit.admin,
+            base_path: edit.base_path,
+            ca_file: edit.ca_file,
+            timeout_secs: edit.timeout,
+        },
+    )
+    .await?;
+    let profile = plan.profile;
+    let ask = plan.secret_again.is_some() || edit.replace_credentials || edit.key_file.is_some();
+    let secret = if !ask {
+        None
+    } else {
+        Some(match profile.backend {
+            Backend::SecurId => {
+                let key = match edit.key_file.as_deref() {
+                    Some(path) => tokendesk_core::securid::key::SecurIdKey::from_file(
+                        std::path::Path::new(path),
+                    )?,
+                    None => {
+                        tokendesk_core::securid::key::SecurIdKey::from_env()?.ok_or_else(|| {
+                            Error::input(
+                                Field::KeyFile,
+                                format!(
+                                    "must be given again: add --key-file F or set {ENV_KEY_FILE}"
+                                ),
+                            )
+                        })?
+                    }
+                };
+                ProfileSecret::SecurId(key)
+            }
+            Backend::Centagate if profile.signs_in() => {
+                ProfileSecret::CentagateApp(match AppSecretKey::from_env()? {
+                    Some(k) => k,
+                    None => AppSecretKey::new(login::ask(
+                        Field::AppSecretKey,
+                        "The app's Secret Key (input hidden): ",
+                        ENV_APP_SECRET_KEY,
+                    )?)?,
+                })
+            }
+            Backend::Centagate => {
+                ProfileSecret::Centagate(match CentagateCredentials::from_env()? {
+                    Some(c) => c,
+                    None => prompt_credentials()?,
+                })
+            }
+        })
+    };
+    let given = secret.is_some();
+    let saved = profile_changes::save(store, &recorder()?, profile, secret, true).await?;
+    let p = &saved.profile;
+    let human = format!(
+        "Saved profile '{}' for {} at {}{} as {}{}.",
+        p.name,
+        p.backend.label(),
+        p.url,
+        p.base_path,
+        p.admin,
+        if given {
+            "; its new secret is in the OS credential store (the old one was deleted)"
+        } else {
+            ""
+        }
+    );
+    Ok(Done::local(human, profile_json(p)))
+}
+
 fn prompt_credentials() -> Result<CentagateCredentials, Error> {
     let env = format!("{ENV_AUTH_TOKEN} and {ENV_SECRET_CODE}");
     let token = login::ask(Field::AuthToken, "Auth token (input hidden): ", &env)?;
@@ -570,7 +682,7 @@ fn prompt_credentials() -> Result<CentagateCredentials, Error> {
 }
 
 /// Where a profile's secret comes from: the environment, the store, or nowhere.
-fn credential_state(profile: &str, secret: &SecretKind) -> String {
+fn credential_state(profile: &Profile, secret: &SecretKind) -> String {
     if secret.in_env() {
         return format!("taken from {} in this environment", secret.env_source);
     }

@@ -110,11 +110,23 @@ fn otp(sim: &Sim) -> String {
 
 /// Points the profile file's URL at `origin` behind TokenDesk's back (the kept session stays,
 /// as it would if the server moved), to see whether anything is sent there.
+/// Moves the profile to another address — the file and, since its entries are bound to the
+/// origin they were given for, its store entries too (as if made there).
 fn repoint(desk: &Desk, from: &str, to: &str) {
     let path = desk.profiles_file();
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains(from), "{text}");
     std::fs::write(&path, text.replace(from, to)).unwrap();
+    common::remember_ids(desk.config_dir());
+    let file: toml::Table = text.parse().unwrap();
+    for name in file["profiles"].as_table().unwrap().keys() {
+        for kind in ["profile:", "session:"] {
+            let user = common::store_user(&format!("{kind}{name}"));
+            if let Some(raw) = common::store_raw(&user) {
+                common::store_put(&user, &raw.replace(from, to));
+            }
+        }
+    }
 }
 
 /// Audit entries of `operation` as `audit --json` gives them.

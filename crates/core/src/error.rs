@@ -135,6 +135,19 @@ pub enum ConfigError {
     KeyUnusable { detail: String },
     #[error("the SecurID API key does not belong to profile '{profile}': {detail}")]
     KeyMismatch { profile: String, detail: String },
+    /// The stored secret was given for another server origin or admin than the profile now
+    /// names (its URL or admin was changed, also by editing `profiles.toml` by hand): refused,
+    /// nothing sent. `given_for` and `now_for` read "ADMIN at ORIGIN".
+    #[error("the stored secret of profile '{profile}' was given for {given_for}, not {now_for}")]
+    SecretForOtherServer {
+        profile: String,
+        given_for: String,
+        now_for: String,
+    },
+    /// Credential-store entries left by an interrupted save or remove (their ids), which
+    /// `profile cleanup` deletes.
+    #[error("{count} credential-store entries are left from an interrupted change")]
+    OrphanedSecrets { count: usize },
     #[error("profile '{profile}' is for {backend}, which cannot {action}")]
     Unsupported {
         profile: String,
@@ -489,6 +502,25 @@ impl ConfigError {
                 format!("The SecurID API key is not the one of profile '{profile}'"),
                 format!("{detail}. Use the key file this profile was made from, or make a new profile from this key file."),
             ),
+            ConfigError::SecretForOtherServer { profile, given_for, now_for } => (
+                format!("The stored secret of profile '{profile}' was given for another server"),
+                format!(
+                    "It was given for {given_for}; the profile now names {now_for} (its URL or admin was changed, perhaps in profiles.toml by hand). Nothing was sent: a secret signs only for the server and admin it was given for. {}",
+                    if cli {
+                        format!("If the new address is right, give the secret for it: `tokendesk profile edit {profile} --replace-credentials`; otherwise put the URL and admin back.")
+                    } else {
+                        "If the new address is right, Edit the profile and Replace credentials; otherwise put the URL and admin back.".to_owned()
+                    }
+                ),
+            ),
+            ConfigError::OrphanedSecrets { count } => (
+                format!("{count} stored secret(s) left from an interrupted change"),
+                if cli {
+                    "A save or remove of a profile stopped half-way (the program was killed or the credential store failed), leaving entries no profile uses. `tokendesk profile cleanup` deletes them.".to_owned()
+                } else {
+                    "A save or remove of a profile stopped half-way, leaving entries no profile uses; the command-line tool's profile clean-up deletes them.".to_owned()
+                },
+            ),
             ConfigError::Unsupported { backend, action, .. } => (
                 format!("{backend} cannot {action}"),
                 "Choose a profile for a server that offers this action.".into(),
@@ -514,6 +546,35 @@ mod tests {
     use super::*;
     use crate::centagate::catalog;
     use serde_json::json;
+
+    /// A secret refused for another server: a config error (exit 5) in the stable shape,
+    /// naming both places and never a secret.
+    #[test]
+    fn a_secret_for_another_server_serialises_stably() {
+        let e: Error = ConfigError::SecretForOtherServer {
+            profile: "prod".into(),
+            given_for: "helpdesk01 at https://mfa.example.com".into(),
+            now_for: "helpdesk01 at https://mfa.examp1e.com".into(),
+        }
+        .into();
+        assert_eq!(e.kind(), ErrorKind::Config);
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(
+            v,
+            json!({
+                "kind": "config",
+                "code": null,
+                "title": "The stored secret of profile 'prod' was given for another server",
+                "hint": "It was given for helpdesk01 at https://mfa.example.com; the profile now names helpdesk01 at https://mfa.examp1e.com (its URL or admin was changed, perhaps in profiles.toml by hand). Nothing was sent: a secret signs only for the server and admin it was given for. If the new address is right, Edit the profile and Replace credentials; otherwise put the URL and admin back.",
+                "serverMessage": null
+            })
+        );
+        let cli = e.info_for(HintSurface::Cli).hint;
+        assert!(
+            cli.contains("`tokendesk profile edit prod --replace-credentials`"),
+            "{cli}"
+        );
+    }
 
     #[test]
     fn serialised_shape_is_stable() {
@@ -704,6 +765,12 @@ mod tests {
             },
             ConfigError::JobNotFound { job: s() },
             ConfigError::JobRunning { job: s() },
+            ConfigError::SecretForOtherServer {
+                profile: s(),
+                given_for: s(),
+                now_for: s(),
+            },
+            ConfigError::OrphanedSecrets { count: 1 },
         ];
         let transport = vec![
             TransportError::Unreachable {
@@ -759,7 +826,9 @@ mod tests {
                 | ConfigError::SessionEnded { .. }
                 | ConfigError::JournalUnavailable { .. }
                 | ConfigError::JobNotFound { .. }
-                | ConfigError::JobRunning { .. } => {}
+                | ConfigError::JobRunning { .. }
+                | ConfigError::SecretForOtherServer { .. }
+                | ConfigError::OrphanedSecrets { .. } => {}
             }
         }
         for t in &transport {
@@ -831,8 +900,8 @@ mod tests {
             .filter(|h| names_a_command_or_flag(h))
             .count();
         assert_eq!(
-            named, 11,
-            "ProfileNotFound, NoProfileChosen twice, SecretMissing (CENTAGATE, app key), Tls, NotSignedIn, SessionExpired, SessionEnded, JobNotFound, JobRunning"
+            named, 13,
+            "ProfileNotFound, NoProfileChosen twice, SecretMissing (CENTAGATE, app key), Tls, NotSignedIn, SessionExpired, SessionEnded, JobNotFound, JobRunning, SecretForOtherServer, OrphanedSecrets"
         );
         assert!(cli(Error::Config(ConfigError::ProfileNotFound {
             name: "x".into()

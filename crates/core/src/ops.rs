@@ -350,10 +350,11 @@ impl Session {
             return e;
         };
         kept.ended.store(true, Ordering::SeqCst);
-        let name = self.profile.name.clone();
-        let deleted =
-            credentials::blocking(move || credentials::SecretStore::open()?.delete_session(&name))
-                .await;
+        let profile = self.profile.clone();
+        let deleted = credentials::blocking(move || {
+            credentials::SecretStore::open()?.delete_session(&profile)
+        })
+        .await;
         if deleted.is_err() {
             tracing::warn!(profile = %self.profile.name, "the ended session could not be deleted from the store");
         }

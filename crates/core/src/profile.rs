@@ -35,6 +35,13 @@ pub struct Profile {
     pub name: String,
     #[serde(default)]
     pub backend: Backend,
+    /// A random id, given when the profile is first saved (or, for a profile from an older
+    /// file, when it is first read): its secrets are filed under it in the OS credential
+    /// store, not under its name, so two config folders with a profile of the same name, a
+    /// rename or a case-insensitive store never share or delete each other's secrets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub id: Option<String>,
     /// Scheme, host and port, e.g. `https://mfa.example.com:8443`.
     pub url: String,
     /// The admin username the server signs requests for (CENTAGATE), or the API key's
@@ -76,7 +83,66 @@ fn default_connect_timeout() -> u64 {
     DEFAULT_CONNECT_TIMEOUT_SECS
 }
 
+/// The names of the profiles the desktop app's practice mode shows while its practice server
+/// runs. No saved profile may take one, so practice mode never stands in for a real server's
+/// profile of the same name (nor a real one for practice).
+pub const PRACTICE_NAMES: [&str; 3] = ["Practice", "Practice-SecurID", "Practice-SignIn"];
+
+/// A new random profile id: 128 bits from the operating system, as 32 lowercase hex digits.
+pub fn new_id() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the operating system gives random bytes");
+    hex::encode(bytes)
+}
+
+/// True for a string shaped like a profile id ([`new_id`]).
+pub fn is_id(text: &str) -> bool {
+    text.len() == 32 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// The server and admin identity a stored secret was given for: it signs for this profile
+/// only while the profile's origin and admin are these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Binding {
+    /// Scheme, host and port, as [`Profile::url`].
+    pub origin: String,
+    /// The admin username (CENTAGATE) or access ID (SecurID).
+    pub admin: String,
+}
+
+impl std::fmt::Display for Binding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at {}", self.admin, self.origin)
+    }
+}
+
 impl Profile {
+    /// The server origin and admin its secrets are bound to.
+    pub fn binding(&self) -> Binding {
+        Binding {
+            origin: self.url.clone(),
+            admin: self.admin.clone(),
+        }
+    }
+
+    /// Whether going from `self` to `new` changes where or as whom its secret would sign —
+    /// the URL, the base path, the admin or the CA file —, so the secret must be given again
+    /// (a typo in an edited URL must never send a valid cenToken elsewhere).
+    pub fn needs_secret_again(&self, new: &Profile) -> Option<crate::vocab::Field> {
+        use crate::vocab::Field as F;
+        if self.url != new.url {
+            Some(F::Url)
+        } else if self.admin != new.admin {
+            Some(F::AdminUsername)
+        } else if self.base_path != new.base_path {
+            Some(F::BasePath)
+        } else if self.ca_file != new.ca_file {
+            Some(F::CaFile)
+        } else {
+            None
+        }
+    }
+
     /// True for a CENTAGATE profile whose administrator signs in (it has an Integration
     /// Key): its admin calls are signed with the kept session.
     pub fn signs_in(&self) -> bool {

@@ -381,8 +381,8 @@ impl SignIn {
             second_factor: factor,
         };
         let expires_at_unix = kept.expires_at;
-        let name = self.profile.name.clone();
-        blocking(move || SecretStore::open()?.save_session(&name, &kept.to_stored())).await?;
+        let profile = self.profile.clone();
+        blocking(move || SecretStore::open()?.save_session(&profile, &kept.to_stored())).await?;
         Ok(SignedIn {
             profile: self.profile.name.clone(),
             signed_in_as: self.profile.admin.clone(),
@@ -403,8 +403,8 @@ impl SignIn {
     /// session lives on until its timeout) or refuses.
     pub async fn sign_out(&self) -> Result<SignedOut, Error> {
         let p = &self.profile;
-        let name = p.name.clone();
-        let entry = blocking(move || SecretStore::open()?.load_session(&name)).await?;
+        let profile = p.clone();
+        let entry = blocking(move || SecretStore::open()?.load_session(&profile)).await?;
         let Some(entry) = entry else {
             return Ok(SignedOut {
                 profile: p.name.clone(),
@@ -423,8 +423,8 @@ impl SignIn {
                     }
                     Err(_) => Ok(()),
                 };
-                let name = p.name.clone();
-                blocking(move || SecretStore::open()?.delete_session(&name)).await?;
+                let profile = p.clone();
+                blocking(move || SecretStore::open()?.delete_session(&profile)).await?;
                 let summary = |how: &str| SignedOut {
                     profile: p.name.clone(),
                     was_signed_in: true,
@@ -456,8 +456,8 @@ pub async fn sign_out(profile: Profile, recorder: Recorder) -> Result<SignedOut,
     match SignIn::start(profile.clone(), recorder).await {
         Ok(s) => s.sign_out().await,
         Err(e) => {
-            let name = profile.name.clone();
-            let _ = blocking(move || SecretStore::open()?.delete_session(&name)).await;
+            let profile = profile.clone();
+            let _ = blocking(move || SecretStore::open()?.delete_session(&profile)).await;
             Err(e)
         }
     }
@@ -469,7 +469,7 @@ pub fn session_status(profile: &Profile, now: u64) -> Result<Option<SessionStatu
     if !profile.signs_in() {
         return Ok(None);
     }
-    let Some(entry) = SecretStore::open()?.load_session(&profile.name)? else {
+    let Some(entry) = SecretStore::open()?.load_session(profile)? else {
         return Ok(Some(SessionStatus::SignedOut));
     };
     let kept = KeptSession::from_stored(&profile.name, &entry)?;
@@ -542,6 +542,7 @@ mod tests {
         let p = Profile {
             name: "p".into(),
             backend: Default::default(),
+            id: None,
             url: "https://h".into(),
             admin: "a".into(),
             base_path: "/x".into(),

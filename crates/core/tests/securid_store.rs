@@ -31,9 +31,9 @@ async fn the_key_is_stored_found_and_used() {
     profile.name = unique("securid-store");
     let store = SecretStore::open().unwrap();
     store
-        .save(&profile.name, &ProfileSecret::SecurId(key_for(&url)))
+        .save(&profile, &ProfileSecret::SecurId(key_for(&url)))
         .unwrap();
-    assert!(store.has(&profile.name).unwrap());
+    assert!(store.has(&profile).unwrap());
 
     // Independently of our code: libsecret's secret-tool finds the entry, and it is the
     // key file (JSON with the PEM inside).
@@ -42,7 +42,17 @@ async fn the_key_is_stored_found_and_used() {
         .arg(format!("profile:{}", profile.name))
         .output()
         .expect("secret-tool runs (package libsecret-tools)");
-    let stored: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let wrapped: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (&wrapped["origin"], &wrapped["admin"]),
+        (
+            &serde_json::json!(profile.url),
+            &serde_json::json!(ACCESS_ID)
+        ),
+        "bound to the server and access ID"
+    );
+    let stored: serde_json::Value =
+        serde_json::from_str(wrapped["entry"].as_str().unwrap()).unwrap();
     assert_eq!(stored["accessID"], ACCESS_ID);
     assert!(stored["accessKey"]
         .as_str()
@@ -62,7 +72,7 @@ async fn the_key_is_stored_found_and_used() {
         .await
         .unwrap();
     assert_eq!(out.object.id, USER_ID);
-    assert!(store.delete(&profile.name).unwrap());
+    assert!(store.delete(&profile).unwrap());
     match store.load(&profile).unwrap_err() {
         Error::Config(ConfigError::SecretMissing { profile: p, secret }) => {
             assert_eq!(
@@ -82,19 +92,19 @@ fn a_centagate_entry_read_as_a_key_is_a_store_error() {
     }
     let name = unique("securid-wrong-kind");
     let store = SecretStore::open().unwrap();
-    store
-        .save(&name, &ProfileSecret::Centagate(credentials()))
-        .unwrap();
     let mut profile =
         securid_profile("https://tenant.access.securid.com/AdminInterface/restapi/v1");
     profile.name = name.clone();
+    store
+        .save(&profile, &ProfileSecret::Centagate(credentials()))
+        .unwrap();
     let e = store.load(&profile).unwrap_err();
     assert!(
         matches!(e, Error::Config(ConfigError::StoreFailed { .. })),
         "{e:?}"
     );
     assert_no_secrets(&e, "no-cen-token-here");
-    store.delete(&name).unwrap();
+    store.delete(&profile).unwrap();
 }
 
 /// TOKENDESK_SECURID_KEY_FILE names a key file that is used instead of the store (no store

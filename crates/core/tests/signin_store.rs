@@ -178,7 +178,7 @@ async fn a_kept_session_signs_admin_calls_until_its_end_then_is_refused_locally(
         session_status(&profile, T0 + 60).unwrap(),
         Some(SessionStatus::Expired { .. })
     ));
-    store.delete_session(&profile.name).unwrap();
+    store.delete_session(&profile).unwrap();
 }
 
 #[tokio::test]
@@ -205,7 +205,7 @@ async fn a_10001_answer_ends_the_kept_session() {
     assert_eq!(e.info().code, Some(10001));
     assert!(e.info().hint.contains("Sign in"), "{:?}", e.info());
     let store = SecretStore::open().unwrap();
-    assert!(store.load_session(&profile.name).unwrap().is_none());
+    assert!(store.load_session(&profile).unwrap().is_none());
 
     // The same session object and a new one both refuse now, sending nothing.
     let before = server.count();
@@ -244,19 +244,23 @@ async fn sign_out_deletes_the_session_even_when_the_server_cannot_be_told() {
     assert!(logout.path.ends_with("/auth/logout"));
     assert_eq!(logout.json()["authToken"], AUTH_TOKEN);
     let store = SecretStore::open().unwrap();
-    assert!(store.load_session(&name).unwrap().is_none());
+    assert!(store.load_session(&profile).unwrap().is_none());
     assert!(!s.sign_out().await.unwrap().was_signed_in);
 
     // Unreachable: still deleted; a transport-kind error says the server's session lives on.
     sign_in(&profile, clock.clone()).await;
     let mut gone = profile.clone();
     gone.url = format!("http://127.0.0.1:{}", closed_port());
-    let s = SignIn::with_app_key(gone, key(), recorder(), clock).unwrap();
+    // A kept session is bound to the server it was made on: moved to `gone` as if made there.
+    let kept = store.load_session(&profile).unwrap().unwrap();
+    store.delete_session(&profile).unwrap();
+    store.save_session(&gone, &kept).unwrap();
+    let s = SignIn::with_app_key(gone.clone(), key(), recorder(), clock).unwrap();
     let e = s.sign_out().await.unwrap_err();
     assert!(matches!(e, Error::SignedOutLocally { .. }), "{e:?}");
     assert_eq!(e.kind(), ErrorKind::Transport);
     assert!(e.info().hint.contains("lives on until"), "{:?}", e.info());
-    assert!(store.load_session(&name).unwrap().is_none());
+    assert!(store.load_session(&gone).unwrap().is_none());
 }
 
 /// The app Secret Key is what a signing-in profile stores under its own entry.
@@ -269,7 +273,7 @@ async fn a_signing_in_profile_stores_its_app_secret_key() {
     let store = SecretStore::open().unwrap();
     let key = AppSecretKey::new(Secret::new(APP_SECRET_KEY)).unwrap();
     store
-        .save(&profile.name, &ProfileSecret::CentagateApp(key.clone()))
+        .save(&profile, &ProfileSecret::CentagateApp(key.clone()))
         .unwrap();
     let ProfileSecret::CentagateApp(back) = store.load(&profile).unwrap() else {
         panic!("a signing-in profile's entry is its app Secret Key")
@@ -280,5 +284,5 @@ async fn a_signing_in_profile_stores_its_app_secret_key() {
     direct.integration_key = None;
     let e = store.load(&direct).unwrap_err();
     assert!(!format!("{e:?}{}", e.info().hint).contains(APP_SECRET_KEY));
-    store.delete(&profile.name).unwrap();
+    store.delete(&profile).unwrap();
 }

@@ -35,15 +35,15 @@ fn summary(profile: Profile, credentials_stored: bool, practice: bool) -> Profil
 #[tauri::command]
 pub async fn list_profiles(state: State<'_, AppState>) -> Result<Vec<ProfileSummary>, Error> {
     let profiles = state.store()?.load()?;
-    let names: Vec<String> = profiles.keys().cloned().collect();
+    let listed: Vec<Profile> = profiles.values().cloned().collect();
     // A missing store is not an error for listing: every profile then shows "not stored".
     let stored = blocking(move || {
         Ok(match SecretStore::open() {
-            Ok(store) => names
+            Ok(store) => listed
                 .iter()
-                .map(|n| store.has(n).unwrap_or(false))
+                .map(|p| store.has(p).unwrap_or(false))
                 .collect(),
-            Err(_) => vec![false; names.len()],
+            Err(_) => vec![false; listed.len()],
         })
     })
     .await?;

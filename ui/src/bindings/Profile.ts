@@ -9,6 +9,13 @@ import type { Backend } from "./Backend";
  */
 export type Profile = { backend: Backend, 
 /**
+ * A random id, given when the profile is first saved (or, for a profile from an older
+ * file, when it is first read): its secrets are filed under it in the OS credential
+ * store, not under its name, so two config folders with a profile of the same name, a
+ * rename or a case-insensitive store never share or delete each other's secrets.
+ */
+id?: string, 
+/**
  * Scheme, host and port, e.g. `https://mfa.example.com:8443`.
  */
 url: string, 

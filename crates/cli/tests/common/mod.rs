@@ -3,6 +3,7 @@
 //! fresh config folder and no TOKENDESK_* variable but the ones the test sets.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -490,6 +491,7 @@ impl Desk {
         drop(stdin);
         let status = child.wait().expect("script ends");
         let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
+        remember_ids(self.config_dir());
         let out = Out {
             args: args.join(" "),
             status: status.code().expect("exited"),
@@ -569,6 +571,9 @@ pub struct Out {
 impl Out {
     pub fn of(args: &[&str], mut c: Command) -> Out {
         let o = c.output().expect("the command runs");
+        if let Some((_, Some(dir))) = c.get_envs().find(|(k, _)| *k == "TOKENDESK_CONFIG_DIR") {
+            remember_ids(Path::new(dir));
+        }
         Out {
             args: args.join(" "),
             status: o.status.code().expect("exited, not killed by a signal"),
@@ -749,9 +754,52 @@ pub fn skip_without_store(test: &str) -> bool {
     true
 }
 
-/// What `secret-tool` (libsecret, independent of our code) finds under `service tokendesk`
-/// and `username` (`profile:NAME`, or `session:NAME` for a signed-in session).
-pub fn store_entry(username: &str) -> Option<String> {
+/// The ids profiles got, by name, as the profile files of the commands run so far said (names
+/// are unique across tests): their entries are filed under the id, and tests name profiles.
+static IDS: std::sync::Mutex<BTreeMap<String, String>> = std::sync::Mutex::new(BTreeMap::new());
+
+/// Notes the id of every profile in `dir`'s `profiles.toml`.
+pub fn remember_ids(dir: &Path) {
+    let Ok(text) = std::fs::read_to_string(dir.join("profiles.toml")) else {
+        return;
+    };
+    let Ok(file) = text.parse::<toml::Table>() else {
+        return;
+    };
+    let mut ids = IDS.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(profiles) = file.get("profiles").and_then(|p| p.as_table()) {
+        for (name, p) in profiles {
+            if let Some(id) = p.get("id").and_then(|i| i.as_str()) {
+                ids.insert(name.clone(), id.to_owned());
+            }
+        }
+    }
+}
+
+/// The id profile `name` was last seen with.
+pub fn profile_id(name: &str) -> Option<String> {
+    IDS.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(name)
+        .cloned()
+}
+
+/// The store's user name of what a test calls `profile:NAME` / `session:NAME`: the entries of
+/// the id profile NAME has (`profile-id:ID`, `session-id:ID`).
+pub fn store_user(username: &str) -> String {
+    for (old, new) in [("profile:", "profile-id:"), ("session:", "session-id:")] {
+        if let Some(name) = username.strip_prefix(old) {
+            if let Some(id) = profile_id(name) {
+                return format!("{new}{id}");
+            }
+        }
+    }
+    username.to_owned()
+}
+
+/// The raw text of the store's entry `username`, as `secret-tool` (libsecret, independent
+/// of our code) finds it under `service tokendesk`.
+pub fn store_raw(username: &str) -> Option<String> {
     let out = Command::new("secret-tool")
         .args(["lookup", "service", "tokendesk", "username", username])
         .output()
@@ -759,6 +807,40 @@ pub fn store_entry(username: &str) -> Option<String> {
     out.status
         .success()
         .then(|| String::from_utf8(out.stdout).expect("UTF-8"))
+}
+
+/// Replaces the store's entry `username` with `value` (as someone with a keyring tool would).
+pub fn store_put(username: &str, value: &str) {
+    use std::io::Write;
+    let mut c = Command::new("secret-tool")
+        .args([
+            "store",
+            "--label=tokendesk",
+            "service",
+            "tokendesk",
+            "username",
+            username,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("secret-tool runs");
+    c.stdin
+        .take()
+        .expect("stdin")
+        .write_all(value.as_bytes())
+        .expect("written");
+    assert!(c.wait().expect("secret-tool ends").success());
+}
+
+/// What the store keeps for `username` (`profile:NAME`, or `session:NAME` for a signed-in
+/// session: the entries of NAME's id), with the server binding TokenDesk wraps it in taken
+/// off (checked to be there).
+pub fn store_entry(username: &str) -> Option<String> {
+    let raw = store_raw(&store_user(username))?;
+    let v: Value = serde_json::from_str(&raw).expect("a JSON entry");
+    assert_eq!(v["tokendesk"], 2, "bound to its server: {}", v["origin"]);
+    assert!(v["origin"].is_string() && v["admin"].is_string());
+    Some(v["entry"].as_str().expect("the entry").to_owned())
 }
 
 /// A profile name no other test (or earlier run) uses, for the shared keyring.

@@ -3,7 +3,7 @@
 //! if it cannot be written the action is refused (fail closed) — and a `result` event after.
 //! An attempt without a result is an action whose outcome is `unknown`.
 
-mod actor;
+pub(crate) mod actor;
 pub mod chain;
 mod clock;
 pub mod csv;

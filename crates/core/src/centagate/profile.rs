@@ -89,6 +89,7 @@ impl ProfileDraft {
         Ok(Profile {
             name,
             backend: Backend::Centagate,
+            id: None,
             url: url.origin().ascii_serialization(),
             admin,
             base_path,

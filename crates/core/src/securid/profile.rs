@@ -136,6 +136,7 @@ fn profile_of(
     Profile {
         name,
         backend: Backend::SecurId,
+        id: None,
         url: url.origin().ascii_serialization(),
         admin: key.access_id().to_owned(),
         base_path: url.path().trim_end_matches('/').to_owned(),
