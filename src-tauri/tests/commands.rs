@@ -433,20 +433,37 @@ fn profiles_are_added_edited_tested_and_removed_with_their_secrets() {
     );
     assert_error_shape(&e, "input");
 
-    // Edited without secrets: the stored ones are kept, the new settings used.
+    // A new URL without secrets is refused (a stored secret signs only for the server it
+    // was given for), and nothing changes; other settings keep the stored ones.
     let stopped = "http://127.0.0.1:1";
-    app.ok(
-        "save_profile",
-        json!({"draft": draft(stopped), "secrets": null, "replace": true}),
-    );
+    let file = config_dir().join("profiles.toml");
+    let before = std::fs::read_to_string(&file).unwrap();
     assert_error_shape(
-        &app.err("test_profile", json!({"name": "desk-1"})),
-        "transport",
+        &app.err(
+            "save_profile",
+            json!({"draft": draft(stopped), "secrets": null, "replace": true}),
+        ),
+        "input",
     );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+    let mut slower = draft(&server.origin());
+    slower["timeoutSecs"] = json!(20);
     app.ok(
         "save_profile",
-        json!({"draft": draft(&server.origin()), "secrets": null, "replace": true}),
+        json!({"draft": slower, "secrets": null, "replace": true}),
     );
+    assert_connected(&app.ok("test_profile", json!({"name": "desk-1"})));
+    // profiles.toml changed under the app (by hand, or the CLI): the cached session is
+    // dropped, and the stored secret refuses the other server.
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace(&server.origin(), stopped)).unwrap();
+    let e = app.err("test_profile", json!({"name": "desk-1"}));
+    assert_error_shape(&e, "config");
+    assert!(
+        e["title"].as_str().unwrap().contains("another server"),
+        "{e}"
+    );
+    std::fs::write(&file, &text).unwrap();
     assert_connected(&app.ok("test_profile", json!({"name": "desk-1"})));
 
     // Wrong secrets replaced in: the server refuses them, in words.

@@ -340,7 +340,7 @@ fn kill_9_between_the_secret_and_the_profile_leaves_nothing_invisible() {
     add_stored(&desk, &name, "https://mfa.example.com", "a", "b");
     let id = profile_id(&name).unwrap();
     kill_at(&desk, &["profile", "remove", &name], &[], "profile-removed");
-    assert_eq!(pending_ids(&desk), [id.clone()]);
+    assert_eq!(pending_ids(&desk), vec![id.clone()]);
     assert!(store_raw(&format!("profile-id:{id}")).is_some());
     desk.run(&["profile", "list"])
         .success()
