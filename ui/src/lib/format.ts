@@ -81,6 +81,9 @@ export const OPERATION_LABEL: Record<Operation, string> = {
   searchUsers: "Search users",
   emergencyCode: "Emergency tokencode",
   lookupToken: "Look up hardware token",
+  openCase: "Open case",
+  confirmIdentity: "Confirm identity",
+  closeCase: "Close case",
 };
 
 /**
