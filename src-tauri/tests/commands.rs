@@ -1453,7 +1453,10 @@ fn open_confirmed_case(app: &App, p: &str, user: &str, ticket: &str) -> Value {
         json!({"profile": p, "request": {"user": user, "flow": "lostToken", "ticket": ticket}}),
     );
     let case = opened["object"].clone();
-    assert!(case["id"].as_str().unwrap().starts_with("case-"), "{opened}");
+    assert!(
+        case["id"].as_str().unwrap().starts_with("case-"),
+        "{opened}"
+    );
     assert_eq!(case["ticket"], ticket);
     let checks: Vec<Value> = app
         .ok("identity_checks_list", json!({}))
@@ -1499,19 +1502,34 @@ fn centagate_lost_token_flow_shares_one_case_id_through_the_commands() {
     // The confirm dialog's words: the user and the token; the admin's own account said so.
     let remove = json!({"change": "unregisterToken", "username": "uma", "kind": "mobile"});
     let q = app.ok("confirm_question", json!({"profile": p, "change": remove}));
-    assert!(q.as_str().unwrap().starts_with("Remove the mobile token of uma?"), "{q}");
+    assert!(
+        q.as_str()
+            .unwrap()
+            .starts_with("Remove the mobile token of uma?"),
+        "{q}"
+    );
     let own = json!({"change": "setTokenStatus", "username": admin, "kind": "sms", "status": "deactivated"});
     let q = app.ok("confirm_question", json!({"profile": p, "change": own}));
-    assert!(q.as_str().unwrap().contains("your own admin account"), "{q}");
-    let valid = json!({"change": "setTokenStatus", "username": "uma", "kind": "sms", "status": "valid"});
-    assert_eq!(app.ok("confirm_question", json!({"profile": p, "change": valid})), Value::Null);
+    assert!(
+        q.as_str().unwrap().contains("your own admin account"),
+        "{q}"
+    );
+    let valid =
+        json!({"change": "setTokenStatus", "username": "uma", "kind": "sms", "status": "valid"});
+    assert_eq!(
+        app.ok("confirm_question", json!({"profile": p, "change": valid})),
+        Value::Null
+    );
 
     let case = open_confirmed_case(&app, p, "uma", "INC-4711");
     let removed = app.ok(
         "unregister_token",
         json!({"profile": p, "case": case, "request": {"username": "uma", "kind": "mobile"}}),
     );
-    assert!(removed["summary"].as_str().unwrap().contains("uma"), "{removed}");
+    assert!(
+        removed["summary"].as_str().unwrap().contains("uma"),
+        "{removed}"
+    );
     app.ok(
         "register_token",
         json!({"profile": p, "case": case,
@@ -1523,7 +1541,9 @@ fn centagate_lost_token_flow_shares_one_case_id_through_the_commands() {
     );
     assert!(methods["object"]["device"].is_null(), "{methods}");
     assert!(
-        methods["object"]["tokens"].to_string().contains("+60120001099"),
+        methods["object"]["tokens"]
+            .to_string()
+            .contains("+60120001099"),
         "{methods}"
     );
     app.ok(
@@ -1555,7 +1575,10 @@ fn centagate_lost_token_flow_shares_one_case_id_through_the_commands() {
         "close_case",
         json!({"profile": p, "case": case2, "request": {"user": "uma", "finished": false, "step": "removeOld"}}),
     );
-    assert!(closed["summary"].as_str().unwrap().contains("unfinished"), "{closed}");
+    assert!(
+        closed["summary"].as_str().unwrap().contains("unfinished"),
+        "{closed}"
+    );
     assert_eq!(
         case_steps(&app, &case2),
         [
@@ -1565,7 +1588,10 @@ fn centagate_lost_token_flow_shares_one_case_id_through_the_commands() {
             ok("closeCase"),
         ]
     );
-    let entries = app.ok("audit_entries", json!({"filter": {"operation": "closeCase"}}));
+    let entries = app.ok(
+        "audit_entries",
+        json!({"filter": {"operation": "closeCase"}}),
+    );
     let close = entries
         .as_array()
         .unwrap()
@@ -1601,7 +1627,9 @@ fn securid_lost_token_flow_shares_one_case_id_and_never_records_the_code() {
         json!({"profile": p, "change": {"change": "unassignToken", "who": "trent@example.com", "serial": "000700000001"}}),
     );
     assert!(
-        q.as_str().unwrap().starts_with("Unassign hardware token 000700000001 from trent@example.com?"),
+        q.as_str()
+            .unwrap()
+            .starts_with("Unassign hardware token 000700000001 from trent@example.com?"),
         "{q}"
     );
 
@@ -1611,9 +1639,15 @@ fn securid_lost_token_flow_shares_one_case_id_and_never_records_the_code() {
         json!({"profile": p, "case": case, "who": who,
                "request": {"unit": "hours", "value": 4, "oneTime": true}}),
     );
-    let code = issued["object"]["code"]["code"].as_str().unwrap().to_owned();
+    let code = issued["object"]["code"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(code.len() >= 6, "{issued}");
-    assert!(issued["object"]["code"]["expiresAt"].is_string(), "{issued}");
+    assert!(
+        issued["object"]["code"]["expiresAt"].is_string(),
+        "{issued}"
+    );
     let before = app.ok(
         "securid_methods",
         json!({"profile": p, "case": case, "who": who}),
@@ -1670,7 +1704,10 @@ fn securid_lost_token_flow_shares_one_case_id_and_never_records_the_code() {
     );
     // The code crossed IPC once, in that answer; the audit log has that it was issued, never it.
     let log = app.ok("audit_entries", json!({"filter": {}})).to_string();
-    assert!(!log.contains(&code), "the emergency code is in the audit log");
+    assert!(
+        !log.contains(&code),
+        "the emergency code is in the audit log"
+    );
     let issued_entry = app.ok(
         "audit_entries",
         json!({"filter": {"operation": "emergencyCode"}}),
@@ -1683,6 +1720,9 @@ fn securid_lost_token_flow_shares_one_case_id_and_never_records_the_code() {
         .unwrap()
         .clone();
     assert_eq!(e["target"], "trent@example.com");
-    assert!(e["summary"].as_str().unwrap().contains("valid until"), "{e}");
+    assert!(
+        e["summary"].as_str().unwrap().contains("valid until"),
+        "{e}"
+    );
     app.ok("practice_stop", json!({}));
 }

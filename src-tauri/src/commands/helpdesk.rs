@@ -9,12 +9,11 @@ use tokendesk_core::audit::{in_case, Case};
 use tokendesk_core::confirm::ChangeRequest;
 use tokendesk_core::ops::{
     identity_checks, CloseCaseRequest, ConfirmIdentityRequest, IdentityCheck, IssuedCode,
-    OpenCaseRequest, Outcome, SetTokenStatusRequest, TokenStateView, UserRequest,
-    UserTokenRequest,
+    OpenCaseRequest, Outcome, SetTokenStatusRequest, TokenStateView, UserRequest, UserTokenRequest,
 };
 use tokendesk_core::securid::helpdesk::{
-    EmergencyCodeRequest, HardwareToken, HardwareTokenRequest, SearchUsersRequest,
-    SecurIdMethods, UserSearch,
+    EmergencyCodeRequest, HardwareToken, HardwareTokenRequest, SearchUsersRequest, SecurIdMethods,
+    UserSearch,
 };
 use tokendesk_core::securid::locks::{MethodLocks, UnlockMethod};
 use tokendesk_core::securid::users::{LookupUserRequest, SecurIdUser};
@@ -154,7 +153,11 @@ pub async fn securid_set_user_enabled(
     case: Option<Case>,
 ) -> Result<Outcome<SecurIdUser>, Error> {
     let session = state.session(&profile).await?;
-    in_case(case.as_ref(), session.securid_set_user_enabled(&who, enable)).await
+    in_case(
+        case.as_ref(),
+        session.securid_set_user_enabled(&who, enable),
+    )
+    .await
 }
 
 /// SecurID: issues an emergency tokencode, shown once (the audit log records that it was
