@@ -7,8 +7,17 @@ import type {
   Operation,
   TokenKind,
   TokenStatus,
+  TokenType,
   UnlockMethod,
 } from "./types";
+
+/** Core's words for a CENTAGATE token kind of the unregister / status calls (`TokenType::label`). */
+export const TOKEN_TYPE_LABEL: Record<TokenType, string> = {
+  mobile: "mobile token",
+  sms: "SMS token",
+  cr: "challenge-response token",
+  pki: "PKI token",
+};
 
 /** The kinds of server a profile can be for. */
 export const BACKEND_LABEL: Record<Backend, string> = {

@@ -23,13 +23,13 @@
 import catalogJson from "../bindings/catalog.json";
 import type { CodeEntry } from "../bindings/CodeEntry";
 import * as v from "../lib/validate";
+import { TOKEN_TYPE_LABEL } from "../lib/format";
 import type {
   Case,
   ChangeRequest,
   IdentityCheck,
   SetTokenStatusRequest,
   TokenStateView,
-  TokenType,
   UserTokenRequest,
   AuditEntry,
   AuditFilter,
@@ -474,7 +474,7 @@ export class MockBackend {
       case "set_token_status":
         return this.op("setTokenStatus", a, (u, r) => {
           const q = r as SetTokenStatusRequest;
-          return answer(`Set the ${KIND_WORDS[q.kind]} of ${u.username} to ${q.status}.`);
+          return answer(`Set the ${TOKEN_TYPE_LABEL[q.kind]} of ${u.username} to ${q.status}.`);
         });
       case "unlock_user":
         return this.op("unlockUser", a, (u) =>
@@ -1541,13 +1541,13 @@ export class MockBackend {
     let what: string;
     if (c.change === "unregisterToken") {
       who = c.username.trim();
-      what = `Remove the ${KIND_WORDS[c.kind]} of ${who}? They can no longer sign in with it, and it must be registered again to be used.`;
+      what = `Remove the ${TOKEN_TYPE_LABEL[c.kind]} of ${who}? They can no longer sign in with it, and it must be registered again to be used.`;
     } else if (c.change === "setTokenStatus") {
       if (c.status !== "tempDeactivated" && c.status !== "deactivated") return null;
       who = c.username.trim();
       const label = c.status === "deactivated" ? "deactivated" : "temporarily deactivated";
       const final = c.status === "deactivated" ? " (deactivated may be final on the server)" : "";
-      what = `Set the ${KIND_WORDS[c.kind]} of ${who} to ${label}? They cannot sign in with it until it is set valid again${final}.`;
+      what = `Set the ${TOKEN_TYPE_LABEL[c.kind]} of ${who} to ${label}? They cannot sign in with it until it is set valid again${final}.`;
     } else if (c.change === "disableUser") {
       who = c.who.trim();
       what = `Disable the account of ${who}? They cannot sign in at all until it is enabled again.`;
@@ -1626,14 +1626,14 @@ export class MockBackend {
     if (r.kind === "mobile" && u.device) u.device = false;
     else if (r.kind === "sms" && u.phones.length > 0) u.phones = [];
     else throw serverError(36000, "unregisterToken");
-    return answer(`Removed the ${KIND_WORDS[r.kind]} of ${u.username}.`);
+    return answer(`Removed the ${TOKEN_TYPE_LABEL[r.kind]} of ${u.username}.`);
   }
 
   private tokenState(u: MockUser, r: UserTokenRequest): Outcome<TokenStateView> {
     const has = (r.kind === "mobile" && u.device) || (r.kind === "sms" && u.phones.length > 0);
     const summary = has
-      ? `The ${KIND_WORDS[r.kind]} of ${u.username} is valid.`
-      : `${u.username} has no ${KIND_WORDS[r.kind]}.`;
+      ? `The ${TOKEN_TYPE_LABEL[r.kind]} of ${u.username} is valid.`
+      : `${u.username} has no ${TOKEN_TYPE_LABEL[r.kind]}.`;
     return answer(summary, { username: u.username, kind: r.kind, status: has ? "valid" : "none" });
   }
 
@@ -2035,14 +2035,6 @@ const IDENTITY_CHECKS: IdentityCheck[] = [
     label: "The request came from the user or their manager, and this case is about that user",
   },
 ];
-
-/** Core's `TokenType::label`. */
-const KIND_WORDS: Record<TokenType, string> = {
-  mobile: "mobile token",
-  sms: "SMS token",
-  cr: "challenge-response token",
-  pki: "PKI token",
-};
 
 /** A help-desk success: code 0, the words and the object. */
 function answer<T = null>(summary: string, object: T = null as T): Outcome<T> {
