@@ -1299,7 +1299,7 @@ impl Session {
                 Field::IdentityChecks,
                 format!(
                     "must be among the listed checks (\"{}\" is not one)",
-                    text_excerpt(unknown)
+                    crate::text::clean(unknown, 40)
                 ),
             ));
         }
@@ -1376,11 +1376,6 @@ impl Session {
         )
         .await
     }
-}
-
-/// At most 40 characters of what a person sent, for an error message.
-fn text_excerpt(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).take(40).collect()
 }
 
 #[cfg(test)]
