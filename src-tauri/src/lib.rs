@@ -71,6 +71,23 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::sign_in::session_status,
             commands::practice::practice_sign_in,
             commands::startup::ui_ready,
+            commands::helpdesk::confirm_question,
+            commands::helpdesk::identity_checks_list,
+            commands::helpdesk::open_case,
+            commands::helpdesk::confirm_identity,
+            commands::helpdesk::close_case,
+            commands::helpdesk::unregister_token,
+            commands::helpdesk::token_status,
+            commands::helpdesk::set_token_status,
+            commands::helpdesk::unlock_user,
+            commands::helpdesk::set_user_enabled,
+            commands::helpdesk::securid_search,
+            commands::helpdesk::securid_set_user_enabled,
+            commands::helpdesk::securid_emergency_code,
+            commands::helpdesk::securid_methods,
+            commands::helpdesk::securid_lookup_token,
+            commands::helpdesk::securid_assign_token,
+            commands::helpdesk::securid_unlock_user,
         ])
 }
 

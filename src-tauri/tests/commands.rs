@@ -1452,3 +1452,307 @@ fn no_sign_in_secret_crosses_ipc() {
     drop(received);
     tauri::async_runtime::block_on(server.shutdown());
 }
+
+/// The audit entries of one case, oldest first: (operation, outcome).
+fn case_steps(app: &App, case: &Value) -> Vec<(String, String)> {
+    let entries = app.ok("audit_entries", json!({"filter": {}}));
+    let of_case: Vec<&Value> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["caseId"] == case["id"])
+        .collect();
+    for e in &of_case {
+        assert_eq!(e["ticket"], case["ticket"], "{e}");
+    }
+    of_case
+        .iter()
+        .map(|e| {
+            (
+                e["operation"].as_str().unwrap().to_owned(),
+                e["outcome"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Opens a case about `user` with a ticket and confirms the identity with every check.
+fn open_confirmed_case(app: &App, p: &str, user: &str, ticket: &str) -> Value {
+    let opened = app.ok(
+        "open_case",
+        json!({"profile": p, "request": {"user": user, "flow": "lostToken", "ticket": ticket}}),
+    );
+    let case = opened["object"].clone();
+    assert!(
+        case["id"].as_str().unwrap().starts_with("case-"),
+        "{opened}"
+    );
+    assert_eq!(case["ticket"], ticket);
+    let checks: Vec<Value> = app
+        .ok("identity_checks_list", json!({}))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].clone())
+        .collect();
+    assert!(checks.len() >= 2);
+    // One check left unticked: refused in words, nothing recorded.
+    let e = app.err(
+        "confirm_identity",
+        json!({"profile": p, "case": case, "request": {"user": user, "checks": &checks[..1]}}),
+    );
+    assert_error_shape(&e, "input");
+    app.ok(
+        "confirm_identity",
+        json!({"profile": p, "case": case, "request": {"user": user, "checks": checks}}),
+    );
+    case
+}
+
+/// The CENTAGATE Lost or replaced token flow through the commands: uma's phone is replaced
+/// (remove the mobile token, register an SMS number, check), every step recorded with the
+/// case's id and ticket; a second case stopped after a failing step stays unfinished.
+#[test]
+fn centagate_lost_token_flow_shares_one_case_id_through_the_commands() {
+    let app = App::new();
+    let p = tokendesk_app::PRACTICE_PROFILE;
+    let status = app.ok("practice_start", json!({}));
+    let admin = app
+        .ok("list_profiles", json!({}))
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == p)
+        .unwrap()["profile"]["admin"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(status["running"] == true);
+
+    // The confirm dialog's words: the user and the token; the admin's own account said so.
+    let remove = json!({"change": "unregisterToken", "username": "uma", "kind": "mobile"});
+    let q = app.ok("confirm_question", json!({"profile": p, "change": remove}));
+    assert!(
+        q.as_str()
+            .unwrap()
+            .starts_with("Remove the mobile token of uma?"),
+        "{q}"
+    );
+    let own = json!({"change": "setTokenStatus", "username": admin, "kind": "sms", "status": "deactivated"});
+    let q = app.ok("confirm_question", json!({"profile": p, "change": own}));
+    assert!(
+        q.as_str().unwrap().contains("your own admin account"),
+        "{q}"
+    );
+    let valid =
+        json!({"change": "setTokenStatus", "username": "uma", "kind": "sms", "status": "valid"});
+    assert_eq!(
+        app.ok("confirm_question", json!({"profile": p, "change": valid})),
+        Value::Null
+    );
+
+    let case = open_confirmed_case(&app, p, "uma", "INC-4711");
+    let removed = app.ok(
+        "unregister_token",
+        json!({"profile": p, "case": case, "request": {"username": "uma", "kind": "mobile"}}),
+    );
+    assert!(
+        removed["summary"].as_str().unwrap().contains("uma"),
+        "{removed}"
+    );
+    app.ok(
+        "register_token",
+        json!({"profile": p, "case": case,
+               "request": {"username": "uma", "token": {"kind": "sms", "phone": "+60 12-000 1099"}}}),
+    );
+    let methods = app.ok(
+        "list_methods",
+        json!({"profile": p, "case": case, "request": {"username": "uma"}}),
+    );
+    assert!(methods["object"]["device"].is_null(), "{methods}");
+    assert!(
+        methods["object"]["tokens"]
+            .to_string()
+            .contains("+60120001099"),
+        "{methods}"
+    );
+    app.ok(
+        "close_case",
+        json!({"profile": p, "case": case, "request": {"user": "uma", "finished": true, "step": "check"}}),
+    );
+    let ok = |op: &str| (op.to_owned(), "ok".to_owned());
+    assert_eq!(
+        case_steps(&app, &case),
+        [
+            ok("openCase"),
+            ok("confirmIdentity"),
+            ok("unregisterToken"),
+            ok("register"),
+            ok("listMethods"),
+            ok("closeCase"),
+        ]
+    );
+
+    // A second case: the removal fails (uma has no mobile token now); the administrator stops.
+    let case2 = open_confirmed_case(&app, p, "uma", "INC-4712");
+    assert_ne!(case2["id"], case["id"]);
+    let e = app.err(
+        "unregister_token",
+        json!({"profile": p, "case": case2, "request": {"username": "uma", "kind": "mobile"}}),
+    );
+    assert_error_shape(&e, "server");
+    let closed = app.ok(
+        "close_case",
+        json!({"profile": p, "case": case2, "request": {"user": "uma", "finished": false, "step": "removeOld"}}),
+    );
+    assert!(
+        closed["summary"].as_str().unwrap().contains("unfinished"),
+        "{closed}"
+    );
+    assert_eq!(
+        case_steps(&app, &case2),
+        [
+            ok("openCase"),
+            ok("confirmIdentity"),
+            ("unregisterToken".to_owned(), "failed".to_owned()),
+            ok("closeCase"),
+        ]
+    );
+    let entries = app.ok(
+        "audit_entries",
+        json!({"filter": {"operation": "closeCase"}}),
+    );
+    let close = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["caseId"] == case2["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(close["details"]["result"], "stopped", "{close}");
+    assert_eq!(close["details"]["atStep"], "removeOld", "{close}");
+
+    // A forged case id is refused before anything is sent.
+    let e = app.err(
+        "unregister_token",
+        json!({"profile": p, "case": {"id": "x'); DROP", "ticket": null},
+               "request": {"username": "uma", "kind": "sms"}}),
+    );
+    assert_error_shape(&e, "input");
+    app.ok("practice_stop", json!({}));
+}
+
+/// The SecurID Lost or replaced token flow through the commands for trent: an emergency
+/// tokencode (answered once, never in the audit log), the lost SID700 unassigned, a spare
+/// assigned, TOKEN unlocked, the methods checked — one case id throughout.
+#[test]
+fn securid_lost_token_flow_shares_one_case_id_and_never_records_the_code() {
+    let app = App::new();
+    let p = tokendesk_app::PRACTICE_SECURID_PROFILE;
+    app.ok("practice_start", json!({}));
+    let who = json!({"by": "email", "value": "trent@example.com"});
+
+    let q = app.ok(
+        "confirm_question",
+        json!({"profile": p, "change": {"change": "unassignToken", "who": "trent@example.com", "serial": "000700000001"}}),
+    );
+    assert!(
+        q.as_str()
+            .unwrap()
+            .starts_with("Unassign hardware token 000700000001 from trent@example.com?"),
+        "{q}"
+    );
+
+    let case = open_confirmed_case(&app, p, "trent@example.com", "RITM-88");
+    let issued = app.ok(
+        "securid_emergency_code",
+        json!({"profile": p, "case": case, "who": who,
+               "request": {"unit": "hours", "value": 4, "oneTime": true}}),
+    );
+    let code = issued["object"]["code"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(code.len() >= 6, "{issued}");
+    assert!(
+        issued["object"]["code"]["expiresAt"].is_string(),
+        "{issued}"
+    );
+    let before = app.ok(
+        "securid_methods",
+        json!({"profile": p, "case": case, "who": who}),
+    );
+    assert!(before.to_string().contains("000700000001"), "{before}");
+    app.ok(
+        "securid_assign_token",
+        json!({"profile": p, "case": case, "who": who,
+               "request": {"serial": "000700000001"}, "assign": false}),
+    );
+    // A token bound to someone else is refused (409); the flow retries with a spare.
+    let e = app.err(
+        "securid_assign_token",
+        json!({"profile": p, "case": case, "who": who,
+               "request": {"serial": "000700000002"}, "assign": true}),
+    );
+    assert_error_shape(&e, "server");
+    assert_eq!(e["code"], 409, "{e}");
+    app.ok(
+        "securid_assign_token",
+        json!({"profile": p, "case": case, "who": who,
+               "request": {"serial": "000700000003"}, "assign": true}),
+    );
+    let unlocked = app.ok(
+        "securid_unlock_user",
+        json!({"profile": p, "case": case, "who": who, "methods": ["TOKEN"]}),
+    );
+    assert_eq!(unlocked["object"]["tokenLocked"], false, "{unlocked}");
+    let after = app.ok(
+        "securid_methods",
+        json!({"profile": p, "case": case, "who": who}),
+    );
+    assert!(after.to_string().contains("000700000003"), "{after}");
+    assert!(!after.to_string().contains("000700000001"), "{after}");
+    app.ok(
+        "close_case",
+        json!({"profile": p, "case": case, "request": {"user": "trent@example.com", "finished": true, "step": "check"}}),
+    );
+    let ok = |op: &str| (op.to_owned(), "ok".to_owned());
+    assert_eq!(
+        case_steps(&app, &case),
+        [
+            ok("openCase"),
+            ok("confirmIdentity"),
+            ok("emergencyCode"),
+            ok("listMethods"),
+            ok("unregisterToken"),
+            ("register".to_owned(), "failed".to_owned()),
+            ok("register"),
+            ok("unlockMethods"),
+            ok("listMethods"),
+            ok("closeCase"),
+        ]
+    );
+    // The code crossed IPC once, in that answer; the audit log has that it was issued, never it.
+    let log = app.ok("audit_entries", json!({"filter": {}})).to_string();
+    assert!(
+        !log.contains(&code),
+        "the emergency code is in the audit log"
+    );
+    let issued_entry = app.ok(
+        "audit_entries",
+        json!({"filter": {"operation": "emergencyCode"}}),
+    );
+    let e = issued_entry
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["caseId"] == case["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(e["target"], "trent@example.com");
+    assert!(
+        e["summary"].as_str().unwrap().contains("valid until"),
+        "{e}"
+    );
+    app.ok("practice_stop", json!({}));
+}

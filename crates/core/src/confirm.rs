@@ -3,6 +3,9 @@
 //! the CLI's prompt (or `--yes`) and the app's dialog ask the same thing; an action on the
 //! profile's own admin account says so in plain words.
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
 use crate::centagate::tokens::SettableState;
 use crate::ops::{SetTokenStatusRequest, UserTokenRequest};
 use crate::profile::Profile;
@@ -74,6 +77,32 @@ impl Change<'_> {
         } else {
             what
         })
+    }
+}
+
+/// A change as a surface names it when it asks for the question (the app's confirm dialog):
+/// the owned form of [`Change`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "change", rename_all = "camelCase")]
+#[ts(export)]
+pub enum ChangeRequest {
+    UnregisterToken(UserTokenRequest),
+    SetTokenStatus(SetTokenStatusRequest),
+    DisableUser { who: String },
+    UnassignToken { who: String, serial: String },
+}
+
+impl ChangeRequest {
+    /// The question to ask before `profile` makes this change, as [`Change::question`].
+    pub fn question(&self, profile: &Profile) -> Option<String> {
+        match self {
+            ChangeRequest::UnregisterToken(r) => Change::UnregisterToken(r).question(profile),
+            ChangeRequest::SetTokenStatus(r) => Change::SetTokenStatus(r).question(profile),
+            ChangeRequest::DisableUser { who } => Change::DisableUser { who }.question(profile),
+            ChangeRequest::UnassignToken { who, serial } => {
+                Change::UnassignToken { who, serial }.question(profile)
+            }
+        }
     }
 }
 

@@ -16,7 +16,7 @@ use serde_json::Value;
 use tokio::sync::OnceCell;
 use ts_rs::TS;
 
-use crate::audit::{Action, Recordable, Recorder};
+use crate::audit::{in_case, Action, Case, Recordable, Recorder};
 use crate::backend::{self, Connection, ConnectionCheck, ProfileSecret};
 use crate::centagate::answer::Answer;
 use crate::centagate::client::{Call, Client as CentagateClient};
@@ -1138,5 +1138,320 @@ fn outcome(a: Answer, summary: String) -> Outcome<Value> {
         message: a.message,
         summary,
         object: a.object,
+    }
+}
+
+/// The guided help-desk flows a case can follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum CaseFlow {
+    /// A user lost their token or got a new one: remove the old, register the new.
+    LostToken,
+}
+
+impl CaseFlow {
+    fn name(self) -> &'static str {
+        match self {
+            CaseFlow::LostToken => "lostToken",
+        }
+    }
+}
+
+/// A step of a guided flow, as a case's close names where it stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum CaseStep {
+    Identity,
+    EmergencyCode,
+    RemoveOld,
+    Register,
+    Unlock,
+    Check,
+}
+
+impl CaseStep {
+    fn name(self) -> &'static str {
+        match self {
+            CaseStep::Identity => "identity",
+            CaseStep::EmergencyCode => "emergencyCode",
+            CaseStep::RemoveOld => "removeOld",
+            CaseStep::Register => "register",
+            CaseStep::Unlock => "unlock",
+            CaseStep::Check => "check",
+        }
+    }
+}
+
+/// Open a help-desk case about a user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OpenCaseRequest {
+    /// The user the case is about (CENTAGATE username; SecurID email address or username).
+    pub user: String,
+    pub flow: CaseFlow,
+    /// The help-desk ticket number, if there is one.
+    pub ticket: Option<String>,
+}
+
+/// One thing an administrator checks before a guided flow changes anything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct IdentityCheck {
+    /// As recorded in the audit log.
+    pub id: String,
+    /// What the administrator ticks, in words.
+    pub label: String,
+}
+
+/// The identity checks every guided flow asks for, all of which must be ticked.
+pub fn identity_checks() -> Vec<IdentityCheck> {
+    [
+        (
+            "callback",
+            "I called the user back on the number in the company directory, not one they gave me",
+        ),
+        (
+            "personal",
+            "The user answered a question only they can (employee number, manager's name)",
+        ),
+        (
+            "request",
+            "The request came from the user or their manager, and this case is about that user",
+        ),
+    ]
+    .into_iter()
+    .map(|(id, label)| IdentityCheck {
+        id: id.into(),
+        label: label.into(),
+    })
+    .collect()
+}
+
+/// The administrator's confirmation of the user's identity: the checks they ticked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ConfirmIdentityRequest {
+    pub user: String,
+    /// The ids of the [`identity_checks`] ticked.
+    pub checks: Vec<String>,
+}
+
+/// End a case: finished, or stopped part-way (then it stays unfinished in the audit log).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CloseCaseRequest {
+    pub user: String,
+    /// True when every step was done.
+    pub finished: bool,
+    /// Where the flow was when it ended.
+    pub step: Option<CaseStep>,
+}
+
+impl Session {
+    /// Opens a help-desk case about a user: a fresh case id, recorded (`openCase`) with the
+    /// ticket. Every step of the flow is then recorded inside it ([`crate::audit::in_case`]).
+    pub async fn open_case(&self, req: &OpenCaseRequest) -> Result<Outcome<Case>, Error> {
+        let user = validate::username(Field::Username, &req.user)?;
+        let case = Case::open(req.ticket.as_deref())?;
+        let summary = format!(
+            "Opened case {}{} for the lost or replaced token of {user}.",
+            case.id,
+            case.ticket
+                .as_deref()
+                .map(|t| format!(" (ticket {t})"))
+                .unwrap_or_default()
+        );
+        let object = case.clone();
+        case.clone()
+            .scope(self.recorded(
+                Operation::OpenCase,
+                &user,
+                &[("flow", req.flow.name())],
+                async {
+                    Ok(Outcome {
+                        code: 0,
+                        message: None,
+                        summary,
+                        object,
+                    })
+                },
+            ))
+            .await
+    }
+
+    /// Records that the administrator confirmed the user's identity in `case`. Every one of
+    /// the [`identity_checks`] must be ticked; otherwise nothing is recorded and the error
+    /// names the ones missing.
+    pub async fn confirm_identity(
+        &self,
+        case: &Case,
+        req: &ConfirmIdentityRequest,
+    ) -> Result<Outcome<()>, Error> {
+        let user = validate::username(Field::Username, &req.user)?;
+        let all = identity_checks();
+        if let Some(unknown) = req.checks.iter().find(|c| !all.iter().any(|a| &a.id == *c)) {
+            return Err(Error::input(
+                Field::IdentityChecks,
+                format!(
+                    "must be among the listed checks (\"{}\" is not one)",
+                    crate::text::clean(unknown, 40)
+                ),
+            ));
+        }
+        let missing: Vec<&str> = all
+            .iter()
+            .filter(|a| !req.checks.contains(&a.id))
+            .map(|a| a.label.as_str())
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::input(
+                Field::IdentityChecks,
+                format!(
+                    "must all be ticked before anything changes; not yet: {}",
+                    missing.join("; ")
+                ),
+            ));
+        }
+        let ids: Vec<&str> = all.iter().map(|a| a.id.as_str()).collect();
+        let checks = ids.join(",");
+        in_case(
+            Some(case),
+            self.recorded(
+                Operation::ConfirmIdentity,
+                &user,
+                &[("checks", &checks)],
+                async {
+                    Ok(Outcome {
+                        code: 0,
+                        message: None,
+                        summary: format!("Confirmed the identity of {user} ({}).", ids.join(", ")),
+                        object: (),
+                    })
+                },
+            ),
+        )
+        .await
+    }
+
+    /// Ends `case`: finished, or stopped at a step (the audit log then shows it unfinished).
+    pub async fn close_case(
+        &self,
+        case: &Case,
+        req: &CloseCaseRequest,
+    ) -> Result<Outcome<()>, Error> {
+        let user = validate::username(Field::Username, &req.user)?;
+        let result = if req.finished { "finished" } else { "stopped" };
+        let step = req.step.map(CaseStep::name).unwrap_or("");
+        let summary = if req.finished {
+            format!("Case {} finished: every step done for {user}.", case.id)
+        } else {
+            format!(
+                "Case {} stopped unfinished{} for {user}: the steps after it were not done.",
+                case.id,
+                req.step
+                    .map(|s| format!(" at step {}", s.name()))
+                    .unwrap_or_default()
+            )
+        };
+        in_case(
+            Some(case),
+            self.recorded(
+                Operation::CloseCase,
+                &user,
+                &[("result", result), ("atStep", step)],
+                async {
+                    Ok(Outcome {
+                        code: 0,
+                        message: None,
+                        summary,
+                        object: (),
+                    })
+                },
+            ),
+        )
+        .await
+    }
+}
+
+#[cfg(test)]
+mod case_tests {
+    use super::*;
+    use crate::audit::{AuditFilter, AuditLog, Surface};
+
+    fn session(dir: &std::path::Path) -> Session {
+        let profile = crate::centagate::profile::ProfileDraft {
+            name: "p".into(),
+            url: "https://mfa.example.com".into(),
+            admin: "helpdesk01".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        let log = Arc::new(AuditLog::at(dir.join("audit.sqlite3")));
+        Session::new(profile, Recorder::new(log, Surface::App))
+    }
+
+    /// Opening, confirming and stopping a case are recorded with its id and ticket; an
+    /// identity confirmation with a check left unticked is refused and not recorded.
+    #[tokio::test]
+    async fn a_cases_steps_share_its_id_and_a_missing_check_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = session(dir.path());
+        let open = s
+            .open_case(&OpenCaseRequest {
+                user: "trent".into(),
+                flow: CaseFlow::LostToken,
+                ticket: Some("INC-9".into()),
+            })
+            .await
+            .unwrap();
+        let case = open.object;
+        let partial = ConfirmIdentityRequest {
+            user: "trent".into(),
+            checks: vec!["callback".into()],
+        };
+        let e = s.confirm_identity(&case, &partial).await.unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("Identity checks: must all be ticked"),
+            "{e}"
+        );
+        let all = ConfirmIdentityRequest {
+            user: "trent".into(),
+            checks: identity_checks().into_iter().map(|c| c.id).collect(),
+        };
+        s.confirm_identity(&case, &all).await.unwrap();
+        let closed = s
+            .close_case(
+                &case,
+                &CloseCaseRequest {
+                    user: "trent".into(),
+                    finished: false,
+                    step: Some(CaseStep::RemoveOld),
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            closed
+                .summary
+                .contains("stopped unfinished at step removeOld"),
+            "{}",
+            closed.summary
+        );
+        let entries = s.recorder().log().entries(&AuditFilter::default()).unwrap();
+        let ops: Vec<&str> = entries.iter().map(|e| e.operation.as_str()).collect();
+        assert_eq!(ops, ["openCase", "confirmIdentity", "closeCase"]);
+        assert!(entries
+            .iter()
+            .all(|e| e.case_id.as_deref() == Some(case.id.as_str())
+                && e.ticket.as_deref() == Some("INC-9")));
+        assert_eq!(entries[2].details["result"], "stopped");
     }
 }

@@ -55,6 +55,12 @@ pub enum Operation {
     EmergencyCode,
     /// SecurID: look a SID700 hardware token up by serial.
     LookupToken,
+    /// A help-desk case was opened (a guided flow started); its steps carry its id.
+    OpenCase,
+    /// The administrator confirmed the user's identity (the checks they ticked).
+    ConfirmIdentity,
+    /// A help-desk case ended: finished, or stopped part-way (unfinished).
+    CloseCase,
 }
 
 impl Operation {
@@ -85,6 +91,9 @@ impl Operation {
             Operation::SearchUsers => "search users",
             Operation::EmergencyCode => "issue an emergency tokencode",
             Operation::LookupToken => "look up a hardware token",
+            Operation::OpenCase => "open a case",
+            Operation::ConfirmIdentity => "confirm the user's identity",
+            Operation::CloseCase => "close a case",
         }
     }
 
@@ -115,6 +124,9 @@ impl Operation {
             Operation::SearchUsers => "searchUsers",
             Operation::EmergencyCode => "emergencyCode",
             Operation::LookupToken => "lookupToken",
+            Operation::OpenCase => "openCase",
+            Operation::ConfirmIdentity => "confirmIdentity",
+            Operation::CloseCase => "closeCase",
         }
     }
 
@@ -148,7 +160,10 @@ impl Operation {
             | Operation::AddProfile
             | Operation::EditProfile
             | Operation::RemoveProfile
-            | Operation::ReplaceCredentials => None,
+            | Operation::ReplaceCredentials
+            | Operation::OpenCase
+            | Operation::ConfirmIdentity
+            | Operation::CloseCase => None,
         }
     }
 }
@@ -230,6 +245,12 @@ pub enum Field {
     BulkOperation,
     /// A bulk job's number of rows in flight at once.
     Concurrency,
+    /// A help-desk case's ticket number.
+    Ticket,
+    /// A help-desk case's id.
+    CaseId,
+    /// The identity checks an administrator ticks before a guided flow changes anything.
+    IdentityChecks,
 }
 
 impl Field {
@@ -268,6 +289,9 @@ impl Field {
             Field::CsvFile => "CSV file",
             Field::BulkOperation => "Bulk operation",
             Field::Concurrency => "Concurrency",
+            Field::Ticket => "Ticket number",
+            Field::CaseId => "Case id",
+            Field::IdentityChecks => "Identity checks",
         }
     }
 }
@@ -304,6 +328,9 @@ mod tests {
             SearchUsers,
             EmergencyCode,
             LookupToken,
+            OpenCase,
+            ConfirmIdentity,
+            CloseCase,
         ] {
             assert_eq!(serde_json::to_value(op).unwrap(), op.name());
         }

@@ -1,7 +1,9 @@
-//! The admin operations on a user; core records each in the audit log.
+//! The admin operations on a user; core records each in the audit log (as a step of `case`,
+//! when a guided flow gives one).
 
 use serde_json::Value;
 use tauri::State;
+use tokendesk_core::audit::{in_case, Case};
 use tokendesk_core::centagate::methods::AuthMethods;
 use tokendesk_core::ops::{Outcome, RegisterTokenRequest, SyncTokenRequest, UserRequest};
 use tokendesk_core::Error;
@@ -14,8 +16,10 @@ pub async fn list_methods(
     state: State<'_, AppState>,
     profile: String,
     request: UserRequest,
+    case: Option<Case>,
 ) -> Result<Outcome<AuthMethods>, Error> {
-    state.session(&profile).await?.list_methods(&request).await
+    let session = state.session(&profile).await?;
+    in_case(case.as_ref(), session.list_methods(&request)).await
 }
 
 /// Registers an SMS number or a hardware token to a user.
@@ -24,12 +28,10 @@ pub async fn register_token(
     state: State<'_, AppState>,
     profile: String,
     request: RegisterTokenRequest,
+    case: Option<Case>,
 ) -> Result<Outcome<Value>, Error> {
-    state
-        .session(&profile)
-        .await?
-        .register_token(&request)
-        .await
+    let session = state.session(&profile).await?;
+    in_case(case.as_ref(), session.register_token(&request)).await
 }
 
 /// Resynchronises a user's OTP token with two consecutive codes.

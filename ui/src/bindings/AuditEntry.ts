@@ -53,4 +53,12 @@ summary: string | null,
 /**
  * From the attempt to the result, when there is a result.
  */
-durationMs: number | null, };
+durationMs: number | null, 
+/**
+ * The help-desk case the action is a step of (a guided flow), if any.
+ */
+caseId: string | null, 
+/**
+ * The case's ticket number, when the administrator gave one.
+ */
+ticket: string | null, };

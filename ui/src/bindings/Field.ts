@@ -3,4 +3,4 @@
 /**
  * A field a person fills in; used to name it in error messages.
  */
-export type Field = "username" | "phone" | "serial" | "otp1" | "otp2" | "profileName" | "url" | "adminUsername" | "basePath" | "timeout" | "authToken" | "secretCode" | "caFile" | "keyFile" | "email" | "userId" | "methods" | "since" | "until" | "integrationKey" | "appSecretKey" | "authBasePath" | "password" | "signInCode" | "tokenKind" | "tokenStatus" | "pageSize" | "validity" | "tokenName" | "csvFile" | "bulkOperation" | "concurrency";
+export type Field = "username" | "phone" | "serial" | "otp1" | "otp2" | "profileName" | "url" | "adminUsername" | "basePath" | "timeout" | "authToken" | "secretCode" | "caFile" | "keyFile" | "email" | "userId" | "methods" | "since" | "until" | "integrationKey" | "appSecretKey" | "authBasePath" | "password" | "signInCode" | "tokenKind" | "tokenStatus" | "pageSize" | "validity" | "tokenName" | "csvFile" | "bulkOperation" | "concurrency" | "ticket" | "caseId" | "identityChecks";

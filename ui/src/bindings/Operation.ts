@@ -3,4 +3,4 @@
 /**
  * An admin operation, as the catalog and the activity list name it.
  */
-export type Operation = "register" | "sync" | "unlock" | "listMethods" | "lookupUser" | "unlockMethods" | "testProfile" | "addProfile" | "editProfile" | "removeProfile" | "replaceCredentials" | "signIn" | "secondFactor" | "requestSmsCode" | "signOut" | "unregisterToken" | "tokenStatus" | "setTokenStatus" | "unlockUser" | "enableUser" | "disableUser" | "searchUsers" | "emergencyCode" | "lookupToken";
+export type Operation = "register" | "sync" | "unlock" | "listMethods" | "lookupUser" | "unlockMethods" | "testProfile" | "addProfile" | "editProfile" | "removeProfile" | "replaceCredentials" | "signIn" | "secondFactor" | "requestSmsCode" | "signOut" | "unregisterToken" | "tokenStatus" | "setTokenStatus" | "unlockUser" | "enableUser" | "disableUser" | "searchUsers" | "emergencyCode" | "lookupToken" | "openCase" | "confirmIdentity" | "closeCase";

@@ -7,8 +7,17 @@ import type {
   Operation,
   TokenKind,
   TokenStatus,
+  TokenType,
   UnlockMethod,
 } from "./types";
+
+/** Core's words for a CENTAGATE token kind of the unregister / status calls (`TokenType::label`). */
+export const TOKEN_TYPE_LABEL: Record<TokenType, string> = {
+  mobile: "mobile token",
+  sms: "SMS token",
+  cr: "challenge-response token",
+  pki: "PKI token",
+};
 
 /** The kinds of server a profile can be for. */
 export const BACKEND_LABEL: Record<Backend, string> = {
@@ -81,6 +90,9 @@ export const OPERATION_LABEL: Record<Operation, string> = {
   searchUsers: "Search users",
   emergencyCode: "Emergency tokencode",
   lookupToken: "Look up hardware token",
+  openCase: "Open case",
+  confirmIdentity: "Confirm identity",
+  closeCase: "Close case",
 };
 
 /**

@@ -40,6 +40,7 @@ import type {
   UnlockReport,
   UserRequest,
 } from "./types";
+import type * as H from "./types";
 
 const KINDS = new Set(["input", "server", "transport", "config"]);
 
@@ -181,6 +182,69 @@ export const api = {
     listen<RateLimitNotice>("rate-limit-wait", (e) => onWait(e.payload)).catch(
       () => () => undefined,
     ),
+
+  // Help desk. `kase`: the guided flow's case, so the action is recorded as its step.
+  /** The confirm dialog's question for a change (core's words); null: it needs none. */
+  confirmQuestion: (profile: string, change: H.ChangeRequest) =>
+    call<string | null>("confirm_question", { profile, change }),
+  identityChecks: () => call<H.IdentityCheck[]>("identity_checks_list"),
+  openCase: (profile: string, request: H.OpenCaseRequest) =>
+    call<Outcome<H.Case>>("open_case", { profile, request }),
+  confirmIdentity: (profile: string, kase: H.Case, request: H.ConfirmIdentityRequest) =>
+    call<Outcome<null>>("confirm_identity", { profile, case: kase, request }),
+  closeCase: (profile: string, kase: H.Case, request: H.CloseCaseRequest) =>
+    call<Outcome<null>>("close_case", { profile, case: kase, request }),
+  unregisterToken: (profile: string, request: H.UserTokenRequest, kase?: H.Case) =>
+    call<Outcome<unknown>>("unregister_token", { profile, request, case: kase }),
+  tokenStatus: (profile: string, request: H.UserTokenRequest, kase?: H.Case) =>
+    call<Outcome<H.TokenStateView>>("token_status", { profile, request, case: kase }),
+  setTokenStatus: (profile: string, request: H.SetTokenStatusRequest, kase?: H.Case) =>
+    call<Outcome<unknown>>("set_token_status", { profile, request, case: kase }),
+  unlockUser: (profile: string, request: UserRequest, kase?: H.Case) =>
+    call<Outcome<unknown>>("unlock_user", { profile, request, case: kase }),
+  setUserEnabled: (profile: string, request: UserRequest, enable: boolean, kase?: H.Case) =>
+    call<Outcome<unknown>>("set_user_enabled", { profile, request, enable, case: kase }),
+  /** CENTAGATE list methods / register as a step of a case. */
+  listMethodsIn: (profile: string, request: UserRequest, kase: H.Case) =>
+    call<Outcome<AuthMethods>>("list_methods", { profile, request, case: kase }),
+  registerTokenIn: (profile: string, request: RegisterTokenRequest, kase: H.Case) =>
+    call<Outcome<unknown>>("register_token", { profile, request, case: kase }),
+  securidSetUserEnabled: (
+    profile: string,
+    who: LookupUserRequest,
+    enable: boolean,
+    kase?: H.Case,
+  ) => call<Outcome<SecurIdUser>>("securid_set_user_enabled", { profile, who, enable, case: kase }),
+  /** The code is in the answer for its one display only: never store or log it. */
+  securidEmergencyCode: (
+    profile: string,
+    who: LookupUserRequest,
+    request: H.EmergencyCodeRequest,
+    kase?: H.Case,
+  ) => call<Outcome<H.IssuedCode>>("securid_emergency_code", { profile, who, request, case: kase }),
+  securidMethods: (profile: string, who: LookupUserRequest, kase?: H.Case) =>
+    call<Outcome<H.SecurIdMethods>>("securid_methods", { profile, who, case: kase }),
+  /** Assigns (`assign`) or unassigns a SID700 hardware token. */
+  securidAssignToken: (
+    profile: string,
+    who: LookupUserRequest,
+    request: H.HardwareTokenRequest,
+    assign: boolean,
+    kase?: H.Case,
+  ) =>
+    call<Outcome<H.HardwareToken>>("securid_assign_token", {
+      profile,
+      who,
+      request,
+      assign,
+      case: kase,
+    }),
+  securidUnlockUser: (
+    profile: string,
+    who: LookupUserRequest,
+    methods: UnlockMethod[],
+    kase?: H.Case,
+  ) => call<Outcome<H.MethodLocks>>("securid_unlock_user", { profile, who, methods, case: kase }),
 
   /**
    * The first screen accepts input: the shell logs "interactive after N ms (page M ms)", the

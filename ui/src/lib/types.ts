@@ -65,6 +65,29 @@ export type { SignInFactor } from "../bindings/SignInFactor";
 export type { SignInProgress } from "../bindings/SignInProgress";
 export type { SmsCodeSent } from "../bindings/SmsCodeSent";
 
+// Help desk (core's ops, confirm and audit::case; the shell's commands/helpdesk.rs).
+export type { Authenticator } from "../bindings/Authenticator";
+export type { Case } from "../bindings/Case";
+export type { CaseFlow } from "../bindings/CaseFlow";
+export type { CaseStep } from "../bindings/CaseStep";
+export type { ChangeRequest } from "../bindings/ChangeRequest";
+export type { CloseCaseRequest } from "../bindings/CloseCaseRequest";
+export type { ConfirmIdentityRequest } from "../bindings/ConfirmIdentityRequest";
+export type { EmergencyCode } from "../bindings/EmergencyCode";
+export type { EmergencyCodeRequest } from "../bindings/EmergencyCodeRequest";
+export type { HardwareToken } from "../bindings/HardwareToken";
+export type { HardwareTokenRequest } from "../bindings/HardwareTokenRequest";
+export type { IdentityCheck } from "../bindings/IdentityCheck";
+export type { IssuedCode } from "../bindings/IssuedCode";
+export type { OpenCaseRequest } from "../bindings/OpenCaseRequest";
+export type { SecurIdMethods } from "../bindings/SecurIdMethods";
+export type { SetTokenStatusRequest } from "../bindings/SetTokenStatusRequest";
+export type { SettableState } from "../bindings/SettableState";
+export type { TokenStateView } from "../bindings/TokenStateView";
+export type { TokenType } from "../bindings/TokenType";
+export type { UserTokenRequest } from "../bindings/UserTokenRequest";
+export type { ValidityUnit } from "../bindings/ValidityUnit";
+
 /** The practice server's own token states (tokendesk-sim's snake_case names). */
 export type PracticeTokenStatus = PracticeToken["status"];
 
@@ -104,4 +127,21 @@ export type CommandName =
   | "sign_out"
   | "session_status"
   | "practice_sign_in"
-  | "ui_ready";
+  | "ui_ready"
+  | "confirm_question"
+  | "identity_checks_list"
+  | "open_case"
+  | "confirm_identity"
+  | "close_case"
+  | "unregister_token"
+  | "token_status"
+  | "set_token_status"
+  | "unlock_user"
+  | "set_user_enabled"
+  | "securid_search"
+  | "securid_set_user_enabled"
+  | "securid_emergency_code"
+  | "securid_methods"
+  | "securid_lookup_token"
+  | "securid_assign_token"
+  | "securid_unlock_user";

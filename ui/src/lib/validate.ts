@@ -44,6 +44,9 @@ export const FIELD_LABELS: Record<Field, string> = {
   csvFile: "CSV file",
   bulkOperation: "Bulk operation",
   concurrency: "Concurrency",
+  ticket: "Ticket number",
+  caseId: "Case id",
+  identityChecks: "Identity checks",
 };
 
 export const RULES = {

@@ -23,7 +23,14 @@
 import catalogJson from "../bindings/catalog.json";
 import type { CodeEntry } from "../bindings/CodeEntry";
 import * as v from "../lib/validate";
+import { TOKEN_TYPE_LABEL } from "../lib/format";
 import type {
+  Case,
+  ChangeRequest,
+  IdentityCheck,
+  SetTokenStatusRequest,
+  TokenStateView,
+  UserTokenRequest,
   AuditEntry,
   AuditFilter,
   AuthMethods,
@@ -294,6 +301,11 @@ export class MockBackend {
     for (const p of opts.profiles ?? []) this.store(p.draft, p.secrets, false, false);
   }
 
+  /** The case the running command is a step of (its `case` argument), for the audit entry. */
+  private currentCase: Case | null = null;
+  /** SecurID SID700 hardware tokens: serial → the user ID it is assigned to (null: spare). */
+  private sidTokens = new Map<string, string | null>();
+
   /** Hold every later call of `command` until `release(command)`. */
   hold(command: string) {
     this.holding.add(command);
@@ -309,7 +321,12 @@ export class MockBackend {
     if (this.holding.has(cmd))
       await new Promise<void>((go) => this.held.set(cmd, [...(this.held.get(cmd) ?? []), go]));
     // Answers are copies: the UI must not share objects with the fake's state.
-    return structuredClone(this.dispatch(cmd, args));
+    this.currentCase = (args.case as Case | undefined) ?? null;
+    try {
+      return structuredClone(this.dispatch(cmd, args));
+    } finally {
+      this.currentCase = null;
+    }
   }
 
   private dispatch(cmd: string, a: Record<string, unknown>): unknown {
@@ -442,6 +459,42 @@ export class MockBackend {
       case "practice_securid_lock":
         this.needPractice();
         return this.securidLock(a.who as string, a.method as UnlockMethod);
+      case "confirm_question":
+        return this.confirmQuestion(String(a.profile ?? ""), a.change as ChangeRequest);
+      case "identity_checks_list":
+        return IDENTITY_CHECKS;
+      case "open_case":
+      case "confirm_identity":
+      case "close_case":
+        return this.caseStep(cmd, String(a.profile ?? ""), a);
+      case "unregister_token":
+        return this.op("unregisterToken", a, (u, r) => this.unregister(u, r as UserTokenRequest));
+      case "token_status":
+        return this.op("tokenStatus", a, (u, r) => this.tokenState(u, r as UserTokenRequest));
+      case "set_token_status":
+        return this.op("setTokenStatus", a, (u, r) => {
+          const q = r as SetTokenStatusRequest;
+          return answer(`Set the ${TOKEN_TYPE_LABEL[q.kind]} of ${u.username} to ${q.status}.`);
+        });
+      case "unlock_user":
+        return this.op("unlockUser", a, (u) =>
+          answer(`Unlocked the account of ${u.username}; they can sign in again.`),
+        );
+      case "set_user_enabled":
+        return this.op(a.enable ? "enableUser" : "disableUser", a, (u) => {
+          u.status = a.enable ? "active" : "inactive";
+          return answer(
+            a.enable
+              ? `Enabled the account of ${u.username}: it is active again.`
+              : `Disabled the account of ${u.username}: it cannot sign in until enabled again.`,
+          );
+        });
+      case "securid_set_user_enabled":
+      case "securid_emergency_code":
+      case "securid_methods":
+      case "securid_assign_token":
+      case "securid_unlock_user":
+        return this.securidHelpdesk(cmd, String(a.profile ?? ""), a);
       case "ui_ready":
         return null;
       default:
@@ -689,6 +742,8 @@ export class MockBackend {
       error: null,
       summary: null,
       durationMs: 42,
+      caseId: this.currentCase?.id ?? null,
+      ticket: this.currentCase?.ticket ?? null,
     };
     const fail = (e: ErrorInfo) => {
       entry.outcome = "failed";
@@ -733,6 +788,8 @@ export class MockBackend {
         error: null,
         summary: null,
         durationMs: null,
+        caseId: null,
+        ticket: null,
         ...x,
       };
       this.audit.push(e);
@@ -1105,6 +1162,11 @@ export class MockBackend {
 
   private seedSecurId() {
     this.securidUsers.clear();
+    this.sidTokens = new Map([
+      ["000700000002", null],
+      ["000700000003", null],
+      ["000700000004", null],
+    ]);
     const add = (
       username: string,
       last: string,
@@ -1154,6 +1216,8 @@ export class MockBackend {
       id: "f10d0514-7dd1-4a13-a30e-236d0e65b56a",
     });
     add("peggy", "Parker", { voice: false, locked: ["TOKEN"], status: "Disabled" });
+    add("trent", "Turner", { sms: false, voice: false, locked: ["TOKEN"] });
+    this.sidTokens.set("000700000001", this.securidUsers.get("trent")!.id);
   }
 
   // ------------------------------------------------------------- practice
@@ -1468,6 +1532,238 @@ export class MockBackend {
     return null;
   }
 
+  // ------------------------------------------------------------- the help desk
+
+  /** Core's `ChangeRequest::question`, in its words. */
+  private confirmQuestion(profile: string, c: ChangeRequest): string | null {
+    const p = this.profile(profile);
+    let who: string;
+    let what: string;
+    if (c.change === "unregisterToken") {
+      who = c.username.trim();
+      what = `Remove the ${TOKEN_TYPE_LABEL[c.kind]} of ${who}? They can no longer sign in with it, and it must be registered again to be used.`;
+    } else if (c.change === "setTokenStatus") {
+      if (c.status !== "tempDeactivated" && c.status !== "deactivated") return null;
+      who = c.username.trim();
+      const label = c.status === "deactivated" ? "deactivated" : "temporarily deactivated";
+      const final = c.status === "deactivated" ? " (deactivated may be final on the server)" : "";
+      what = `Set the ${TOKEN_TYPE_LABEL[c.kind]} of ${who} to ${label}? They cannot sign in with it until it is set valid again${final}.`;
+    } else if (c.change === "disableUser") {
+      who = c.who.trim();
+      what = `Disable the account of ${who}? They cannot sign in at all until it is enabled again.`;
+    } else {
+      who = c.who.trim();
+      what = `Unassign hardware token ${c.serial.trim()} from ${who}? They can no longer sign in with it.`;
+    }
+    const own =
+      p.profile.backend === "centagate" && who.toLowerCase() === p.profile.admin.toLowerCase();
+    return own
+      ? `${what} This is your own admin account (${p.profile.admin}), the one this profile signs in as: you may lock yourself out of TokenDesk and the portal.`
+      : what;
+  }
+
+  /** open_case, confirm_identity, close_case: recorded with the case, as core does. */
+  private caseStep(cmd: string, profile: string, a: Record<string, unknown>): unknown {
+    const p = this.profile(profile);
+    const r = a.request as { user?: string; ticket?: string | null; checks?: string[] };
+    const u = v.username(String(r?.user ?? ""));
+    if (!u.ok) throw inputError(u);
+    const user = u.value;
+    if (cmd === "open_case") {
+      const ticket = r.ticket?.trim() || null;
+      if (ticket && !/^[\p{L}\p{N}\-_./#:]{1,64}$/u.test(ticket))
+        throw inputFor("ticket", "must be at most 64 letters, digits and - _ . / # :");
+      const stamp = new Date(this.now()).toISOString().replace(/[-:]/g, "").slice(0, 15);
+      const kase: Case = {
+        id: `case-${stamp.replace("T", "-")}-${(++this.caseCount).toString(16).padStart(6, "0")}`,
+        ticket,
+      };
+      this.currentCase = kase;
+      const summary = `Opened case ${kase.id}${ticket ? ` (ticket ${ticket})` : ""} for the lost or replaced token of ${user}.`;
+      return this.recorded(
+        p,
+        "openCase",
+        user,
+        { flow: "lostToken" },
+        () => answer(summary, kase),
+        (o) => o.summary,
+      );
+    }
+    if (cmd === "confirm_identity") {
+      const missing = IDENTITY_CHECKS.filter((c) => !(r.checks ?? []).includes(c.id));
+      if (missing.length > 0)
+        throw inputFor(
+          "identityChecks",
+          `must all be ticked before anything changes; not yet: ${missing.map((m) => m.label).join("; ")}`,
+        );
+      const ids = IDENTITY_CHECKS.map((c) => c.id);
+      return this.recorded(
+        p,
+        "confirmIdentity",
+        user,
+        { checks: ids.join(",") },
+        () => answer(`Confirmed the identity of ${user} (${ids.join(", ")}).`, null),
+        (o) => o.summary,
+      );
+    }
+    const q = a.request as { finished: boolean; step: string | null };
+    const id = this.currentCase?.id ?? "";
+    const summary = q.finished
+      ? `Case ${id} finished: every step done for ${user}.`
+      : `Case ${id} stopped unfinished${q.step ? ` at step ${q.step}` : ""} for ${user}: the steps after it were not done.`;
+    return this.recorded(
+      p,
+      "closeCase",
+      user,
+      { result: q.finished ? "finished" : "stopped", atStep: q.step ?? "" },
+      () => answer(summary, null),
+      (o) => o.summary,
+    );
+  }
+  private caseCount = 0;
+
+  private unregister(u: MockUser, r: UserTokenRequest): Outcome<null> {
+    if (r.kind === "mobile" && u.device) u.device = false;
+    else if (r.kind === "sms" && u.phones.length > 0) u.phones = [];
+    else throw serverError(36000, "unregisterToken");
+    return answer(`Removed the ${TOKEN_TYPE_LABEL[r.kind]} of ${u.username}.`);
+  }
+
+  private tokenState(u: MockUser, r: UserTokenRequest): Outcome<TokenStateView> {
+    const has = (r.kind === "mobile" && u.device) || (r.kind === "sms" && u.phones.length > 0);
+    const summary = has
+      ? `The ${TOKEN_TYPE_LABEL[r.kind]} of ${u.username} is valid.`
+      : `${u.username} has no ${TOKEN_TYPE_LABEL[r.kind]}.`;
+    return answer(summary, { username: u.username, kind: r.kind, status: has ? "valid" : "none" });
+  }
+
+  /** The SecurID help-desk commands: the user found by `who`, then the action, recorded. */
+  private securidHelpdesk(cmd: string, profile: string, a: Record<string, unknown>): unknown {
+    const who = a.who as LookupUserRequest;
+    const op: Operation =
+      cmd === "securid_set_user_enabled"
+        ? a.enable
+          ? "enableUser"
+          : "disableUser"
+        : cmd === "securid_emergency_code"
+          ? "emergencyCode"
+          : cmd === "securid_methods"
+            ? "listMethods"
+            : cmd === "securid_unlock_user"
+              ? "unlockMethods"
+              : a.assign
+                ? "register"
+                : "unregisterToken";
+    const serial = String((a.request as { serial?: string } | undefined)?.serial ?? "").trim();
+    const details: Record<string, string> = cmd === "securid_assign_token" ? { serial } : {};
+    return this.securidOp(
+      profile,
+      op,
+      String(who?.value ?? ""),
+      details,
+      (p) => {
+        const c = who?.by === "username" ? v.username(who.value ?? "") : v.email(who?.value ?? "");
+        if (!c.ok) throw inputError(c);
+        if (cmd === "securid_assign_token") {
+          const s = v.serial(serial);
+          if (!s.ok) throw inputError(s);
+        }
+        this.reachSecurId(p);
+        const u = this.findSecurId(who.by, c.value);
+        if (!u) throw securidError(404, op);
+        const user = this.securidLookup(profile, who).object;
+        this.audit.pop(); // the lookup above is part of this action, not one of its own
+        const name = user.name;
+        switch (cmd) {
+          case "securid_set_user_enabled":
+            u.status = a.enable ? "Enabled" : "Disabled";
+            return answer(
+              a.enable
+                ? `Enabled ${name} (${u.id}): they can sign in again.`
+                : `Disabled ${name} (${u.id}): they cannot sign in until enabled again.`,
+              { ...user, status: u.status },
+            );
+          case "securid_emergency_code": {
+            const r = a.request as { unit?: string; value?: number; oneTime?: boolean };
+            const expires = new Date(this.now() + 4 * 3600_000)
+              .toISOString()
+              .replace(/\.\d+Z$/, "Z");
+            const code = fakeCode("emergency", Math.floor(this.now() / 1000), 8);
+            return answer(
+              `Issued an emergency tokencode to ${name} (${u.id}), valid until ${expires} (${r?.oneTime ? "one-time" : "reusable until it expires"}). Give it to the user by a channel you trust; it is not shown again.`,
+              {
+                user,
+                code: {
+                  code,
+                  id: null,
+                  expiresAt: expires,
+                  offlineExpiresAt: null,
+                  oneTime: !!r?.oneTime,
+                },
+              },
+            );
+          }
+          case "securid_methods": {
+            const authenticators = [...this.sidTokens]
+              .filter(([, owner]) => owner === u.id)
+              .map(([sn]) => ({
+                group: "hardware",
+                name: `SID700 ${sn}`,
+                deviceType: "SID700 hardware token",
+                serial: sn,
+                status: "Enabled",
+                registered: null,
+                extra: {},
+              }));
+            const n = authenticators.length + (user.smsOn ? 1 : 0) + (user.voiceOn ? 1 : 0);
+            return answer(`${name} has ${n} method${n === 1 ? "" : "s"} bound.`, {
+              user,
+              authenticators,
+            });
+          }
+          case "securid_unlock_user":
+            u.locked.clear();
+            return answer(
+              `Unlocked token, SMS, voice for user ${u.id}. Now: token unlocked, SMS unlocked, voice unlocked.`,
+              {
+                userId: u.id,
+                tokenLocked: false,
+                smsLocked: false,
+                voiceLocked: false,
+              },
+            );
+          default: {
+            const owner = this.sidTokens.get(serial);
+            if (owner === undefined) throw securidError(404, op);
+            if (a.assign ? owner !== null : owner !== u.id)
+              throw {
+                ...securidError(404, op),
+                code: 409,
+                title: "The server refused the change (HTTP 409)",
+              };
+            this.sidTokens.set(serial, a.assign ? u.id : null);
+            return answer(
+              a.assign
+                ? `Assigned hardware token ${serial} to ${name} (${u.id}).`
+                : `Unassigned hardware token ${serial} from ${name} (${u.id}); it can be assigned again.`,
+              {
+                serial,
+                status: "Enabled",
+                state: null,
+                userId: a.assign ? u.id : null,
+                name: null,
+                expiryDate: null,
+                extra: {},
+              },
+            );
+          }
+        }
+      },
+      () => null,
+      (o) => (o as Outcome<unknown>).summary,
+    );
+  }
+
   // ------------------------------------------------------------- the demo directory
 
   private seedDirectory() {
@@ -1522,6 +1818,7 @@ export class MockBackend {
       device: true,
     });
     user("peggy", { status: "inactive", phones: [{ number: "+60120001013", status: "active" }] });
+    user("uma", { device: true });
     token("HW-2001", "hotp", "active", { server: 12, device: 12 });
     token("HW-2002", "hotp", "locked", { server: 40, device: 40, failCount: 5 });
     token("HW-2003", "totp", "suspended");
@@ -1638,6 +1935,9 @@ const OPERATION_WORDS: Record<Operation, string> = {
   searchUsers: "search users",
   emergencyCode: "issue an emergency tokencode",
   lookupToken: "look up a hardware token",
+  openCase: "open a case",
+  confirmIdentity: "confirm the user's identity",
+  closeCase: "close a case",
 };
 
 function unsupported(backend: string, action: string): ErrorInfo {
@@ -1718,4 +2018,25 @@ export function ticketText(e: AuditEntry): string {
     lines.push("Note:      no answer was recorded; the server may or may not have applied it.");
   if (e.durationMs !== null) lines.push(`Took:      ${e.durationMs} ms`);
   return lines.join("\n");
+}
+
+/** Core's `identity_checks`. */
+const IDENTITY_CHECKS: IdentityCheck[] = [
+  {
+    id: "callback",
+    label: "I called the user back on the number in the company directory, not one they gave me",
+  },
+  {
+    id: "personal",
+    label: "The user answered a question only they can (employee number, manager's name)",
+  },
+  {
+    id: "request",
+    label: "The request came from the user or their manager, and this case is about that user",
+  },
+];
+
+/** A help-desk success: code 0, the words and the object. */
+function answer<T = null>(summary: string, object: T = null as T): Outcome<T> {
+  return { code: 0, message: null, summary, object };
 }

@@ -38,6 +38,14 @@ pub struct Event {
     pub summary: Option<String>,
     pub duration_ms: Option<i64>,
     pub prev_hash: String,
+    /// The help-desk case the action belongs to (a guided flow's steps share one). Added
+    /// after the first logs were written: hashed only when present, so an event without one
+    /// hashes exactly as it always did and older logs still verify.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<String>,
+    /// The ticket number the administrator gave the case; hashed only when present.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
 }
 
 impl Event {
@@ -109,6 +117,8 @@ mod tests {
             summary: None,
             duration_ms: None,
             prev_hash: prev.into(),
+            case_id: None,
+            ticket: None,
         }
     }
 
@@ -147,6 +157,23 @@ mod tests {
         other.prev_hash = "1".repeat(64);
         assert_ne!(base.hash(), other.hash());
         assert_eq!(base.hash().len(), 64);
+    }
+
+    /// The case columns came later: an event without them hashes as before (this hash was
+    /// computed by the format before they existed), and with them they are covered.
+    #[test]
+    fn case_fields_are_hashed_only_when_present() {
+        let base = event(1, GENESIS, "a");
+        assert_eq!(
+            base.hash(),
+            "3e8c0176e8559ca4d4f5937b6e845292ebf22d5ca0da44874875861367b18a1b"
+        );
+        let mut cased = base.clone();
+        cased.case_id = Some("case-1".into());
+        assert_ne!(cased.hash(), base.hash());
+        let mut ticketed = cased.clone();
+        ticketed.ticket = Some("INC-1".into());
+        assert_ne!(ticketed.hash(), cased.hash());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::io::Write;
 use super::entry::AuditEntry;
 
 /// The header row, in column order.
-pub const HEADER: [&str; 17] = [
+pub const HEADER: [&str; 19] = [
     "id",
     "at",
     "osUser",
@@ -25,6 +25,8 @@ pub const HEADER: [&str; 17] = [
     "errorTitle",
     "serverMessage",
     "durationMs",
+    "caseId",
+    "ticket",
 ];
 
 /// Writes `entries` as CSV to `out`.
@@ -66,6 +68,8 @@ pub fn write(entries: &[AuditEntry], out: impl Write) -> std::io::Result<()> {
                 .and_then(|x| x.server_message.clone())
                 .unwrap_or_default(),
             e.duration_ms.map(|d| d.to_string()).unwrap_or_default(),
+            e.case_id.clone().unwrap_or_default(),
+            e.ticket.clone().unwrap_or_default(),
         ];
         w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
     }
@@ -116,6 +120,8 @@ mod tests {
             }),
             summary: None,
             duration_ms: Some(12),
+            case_id: None,
+            ticket: None,
         }
     }
 

@@ -96,6 +96,10 @@ pub struct AuditEntry {
     /// From the attempt to the result, when there is a result.
     #[ts(type = "number | null")]
     pub duration_ms: Option<i64>,
+    /// The help-desk case the action is a step of (a guided flow), if any.
+    pub case_id: Option<String>,
+    /// The case's ticket number, when the administrator gave one.
+    pub ticket: Option<String>,
 }
 
 impl AuditEntry {
@@ -114,6 +118,14 @@ impl AuditEntry {
             ),
             format!("Action:    {} {}", self.operation, self.target),
         ];
+        if let Some(case) = &self.case_id {
+            let ticket = self
+                .ticket
+                .as_deref()
+                .map(|t| format!(" (ticket {t})"))
+                .unwrap_or_default();
+            lines.push(format!("Case:      {case}{ticket}"));
+        }
         if !self.details.is_empty() {
             let d: Vec<String> = self
                 .details

@@ -4,6 +4,7 @@
 //! An attempt without a result is an action whose outcome is `unknown`.
 
 pub(crate) mod actor;
+pub mod case;
 pub mod chain;
 mod clock;
 pub mod csv;
@@ -15,6 +16,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 
+pub use case::{in_case, Case};
 pub use clock::utc_date;
 pub use entry::{AuditEntry, AuditError, AuditFilter, AuditOutcome};
 pub(crate) use store::prepare_durable;
@@ -145,6 +147,7 @@ impl Recorder {
     async fn attempt(&self, action: Action) -> Result<i64, Error> {
         let log = self.log.clone();
         let actor = self.actor.clone();
+        let case = Case::current();
         blocking(move || {
             let details = serde_json::to_string(&action.details).unwrap_or_else(|_| "{}".into());
             log.append_attempt(
@@ -160,6 +163,8 @@ impl Recorder {
                     operation: &action.operation,
                     target: &action.target,
                     details,
+                    case_id: case.as_ref().map(|c| c.id.as_str()),
+                    ticket: case.as_ref().and_then(|c| c.ticket.as_deref()),
                 },
             )
         })

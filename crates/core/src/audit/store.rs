@@ -47,8 +47,13 @@ CREATE TABLE IF NOT EXISTS audit_events (
 CREATE INDEX IF NOT EXISTS audit_events_attempt ON audit_events(attempt);
 ";
 
+/// Columns added after the first logs were written (nullable: a log written before them
+/// gains them empty, and its events hash as they always did).
+const ADDED_COLUMNS: [(&str, &str); 2] = [("case_id", "TEXT"), ("ticket", "TEXT")];
+
 const COLUMNS: &str = "seq, kind, attempt, at, pid, os_user, host, surface, profile, server, \
-    admin, operation, target, details, outcome, error, summary, duration_ms, prev_hash, hash";
+    admin, operation, target, details, outcome, error, summary, duration_ms, prev_hash, hash, \
+    case_id, ticket";
 
 /// The durable, tamper-evident record of every action. Opened lazily: the file is created
 /// on the first write, and a failure to open is reported by that write.
@@ -94,6 +99,9 @@ pub(crate) struct AttemptRow<'a> {
     pub operation: &'a str,
     pub target: &'a str,
     pub details: String,
+    /// The help-desk case the action is a step of, and its ticket number.
+    pub case_id: Option<&'a str>,
+    pub ticket: Option<&'a str>,
 }
 
 /// The result fields of an event.
@@ -212,6 +220,7 @@ impl AuditLog {
         )
         .map_err(|e| self.fault("could not open it", e))?;
         prepare_durable(&conn, SCHEMA, self.busy_timeout)
+            .and_then(|()| add_columns(&conn))
             .map_err(|e| self.fault("could not prepare it", e))?;
         Ok(conn)
     }
@@ -240,6 +249,8 @@ impl AuditLog {
                 summary: None,
                 duration_ms: None,
                 prev_hash: String::new(),
+                case_id: row.case_id.map(str::to_owned),
+                ticket: row.ticket.map(str::to_owned),
             },
         )
     }
@@ -277,6 +288,8 @@ impl AuditLog {
                 summary: row.summary.clone(),
                 duration_ms: Some(row.duration_ms),
                 prev_hash: String::new(),
+                case_id: None,
+                ticket: None,
             },
         )
     }
@@ -345,7 +358,7 @@ impl AuditLog {
             tx.execute(
                 &format!(
                     "INSERT INTO audit_events ({COLUMNS}) VALUES \
-                     (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+                     (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
                 ),
                 params![
                     e.seq,
@@ -367,7 +380,9 @@ impl AuditLog {
                     e.summary,
                     e.duration_ms,
                     e.prev_hash,
-                    hash
+                    hash,
+                    e.case_id,
+                    e.ticket
                 ],
             )?;
             seqs.push(e.seq);
@@ -409,7 +424,7 @@ impl AuditLog {
             let mut stmt = conn.prepare(
                 "SELECT a.seq, a.at, a.pid, a.os_user, a.host, a.surface, a.profile, a.server, \
                         a.admin, a.operation, a.target, a.details, \
-                        r.outcome, r.error, r.summary, r.duration_ms \
+                        r.outcome, r.error, r.summary, r.duration_ms, a.case_id, a.ticket \
                  FROM audit_events a \
                  LEFT JOIN audit_events r ON r.kind = 'result' AND r.attempt = a.seq \
                  WHERE a.kind = 'attempt' \
@@ -459,6 +474,8 @@ impl AuditLog {
                         error: error.and_then(|e| serde_json::from_str(&e).ok()),
                         summary: r.get(14)?,
                         duration_ms: r.get(15)?,
+                        case_id: r.get(16)?,
+                        ticket: r.get(17)?,
                     })
                 },
             )?;
@@ -509,6 +526,8 @@ impl AuditLog {
                         summary: r.get(16)?,
                         duration_ms: r.get(17)?,
                         prev_hash: r.get(18)?,
+                        case_id: r.get(20)?,
+                        ticket: r.get(21)?,
                     },
                     r.get::<_, String>(19)?,
                 ))
@@ -531,6 +550,25 @@ impl AuditLog {
             },
         )
     }
+}
+
+/// Adds the [`ADDED_COLUMNS`] a log written by an older TokenDesk lacks. Another process may
+/// add them at the same moment: "duplicate column" then means it is done.
+fn add_columns(conn: &Connection) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('audit_events')")?;
+    let have = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (name, ty) in ADDED_COLUMNS {
+        if have.iter().any(|h| h == name) {
+            continue;
+        }
+        match conn.execute_batch(&format!("ALTER TABLE audit_events ADD COLUMN {name} {ty}")) {
+            Err(e) if e.to_string().contains("duplicate column") => {}
+            other => other?,
+        }
+    }
+    Ok(())
 }
 
 fn outcome_name(o: AuditOutcome) -> &'static str {
@@ -620,6 +658,8 @@ mod tests {
                                     operation: "unlock",
                                     target: &target,
                                     details: "{}".into(),
+                                    case_id: None,
+                                    ticket: None,
                                 },
                             )
                             .unwrap()
@@ -641,6 +681,97 @@ mod tests {
         let entries = log.entries(&AuditFilter::default()).unwrap();
         let targets: std::collections::HashSet<_> = entries.iter().map(|e| &e.target).collect();
         assert_eq!(targets.len(), 200);
+    }
+
+    /// A log written before the case columns existed: opened by this version it gains them,
+    /// still verifies, and new events (with and without a case) chain onto it.
+    #[test]
+    fn an_old_format_log_still_verifies_after_the_case_columns_are_added() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        {
+            // The old schema and an event written as the old code wrote it.
+            let old = Connection::open(&path).unwrap();
+            old.execute_batch(&SCHEMA.replace("IF NOT EXISTS ", ""))
+                .unwrap();
+            let e = Event {
+                seq: 1,
+                kind: "attempt".into(),
+                attempt: None,
+                at: "2026-11-01T10:00:00.000Z".into(),
+                pid: Some(1),
+                os_user: Some("alice".into()),
+                host: Some("desk".into()),
+                surface: Some("cli".into()),
+                profile: Some("prod".into()),
+                server: Some("https://mfa.example.com".into()),
+                admin: Some("admin".into()),
+                operation: Some("unlock".into()),
+                target: Some("bob".into()),
+                details: Some("{}".into()),
+                outcome: None,
+                error: None,
+                summary: None,
+                duration_ms: None,
+                prev_hash: GENESIS.into(),
+                case_id: None,
+                ticket: None,
+            };
+            old.execute(
+                "INSERT INTO audit_events (seq, kind, at, pid, os_user, host, surface, profile, \
+                 server, admin, operation, target, details, prev_hash, hash) \
+                 VALUES (1, 'attempt', ?1, 1, 'alice', 'desk', 'cli', 'prod', \
+                 'https://mfa.example.com', 'admin', 'unlock', 'bob', '{}', ?2, ?3)",
+                params![e.at, GENESIS, e.hash()],
+            )
+            .unwrap();
+        }
+        let log = AuditLog::at(&path);
+        assert!(matches!(
+            log.verify().unwrap(),
+            Verification::Intact { events: 1, .. }
+        ));
+        let row = |target: &'static str, case_id, ticket| AttemptRow {
+            pid: 1,
+            os_user: "u",
+            host: "h",
+            surface: "app",
+            profile: "p",
+            server: "s",
+            admin: "a",
+            operation: "openCase",
+            target,
+            details: "{}".into(),
+            case_id,
+            ticket,
+        };
+        log.append_attempt(
+            "2026-11-29T10:00:00.000Z",
+            &row("carol", Some("case-1"), Some("INC-7")),
+        )
+        .unwrap();
+        log.append_attempt("2026-11-29T10:00:01.000Z", &row("dave", None, None))
+            .unwrap();
+        assert!(matches!(
+            log.verify().unwrap(),
+            Verification::Intact { events: 3, .. }
+        ));
+        let entries = log.entries(&AuditFilter::default()).unwrap();
+        assert_eq!(entries[0].case_id, None);
+        assert_eq!(entries[1].case_id.as_deref(), Some("case-1"));
+        assert_eq!(entries[1].ticket.as_deref(), Some("INC-7"));
+        // The case id is covered by the hash.
+        drop(log);
+        let c = Connection::open(&path).unwrap();
+        c.execute(
+            "UPDATE audit_events SET case_id = 'case-2' WHERE seq = 2",
+            [],
+        )
+        .unwrap();
+        assert!(matches!(
+            AuditLog::at(&path).verify().unwrap(),
+            Verification::Broken { id: 2, .. }
+        ));
     }
 
     #[test]
