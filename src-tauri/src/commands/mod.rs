@@ -2,6 +2,8 @@
 //! practice server); errors cross IPC as core's stable `{kind, code, title, hint, serverMessage}`.
 
 pub mod audit;
+pub mod bulk;
+pub mod dialog;
 pub mod practice;
 pub mod profiles;
 pub mod securid;

@@ -65,6 +65,22 @@ export type { SignInFactor } from "../bindings/SignInFactor";
 export type { SignInProgress } from "../bindings/SignInProgress";
 export type { SmsCodeSent } from "../bindings/SmsCodeSent";
 
+// Bulk jobs (core's bulk module and the shell's commands/bulk.rs).
+export type { BulkCounts } from "../bindings/BulkCounts";
+export type { BulkDryRun } from "../bindings/BulkDryRun";
+export type { BulkEnd } from "../bindings/BulkEnd";
+export type { BulkFile } from "../bindings/BulkFile";
+export type { BulkOperation } from "../bindings/BulkOperation";
+export type { BulkOperationInfo } from "../bindings/BulkOperationInfo";
+export type { BulkPreview } from "../bindings/BulkPreview";
+export type { BulkProgress } from "../bindings/BulkProgress";
+export type { BulkResults } from "../bindings/BulkResults";
+export type { BulkRowState } from "../bindings/BulkRowState";
+export type { FailureGroup } from "../bindings/FailureGroup";
+export type { JobStatus } from "../bindings/JobStatus";
+export type { RowProblem } from "../bindings/RowProblem";
+export type { RowRecord } from "../bindings/RowRecord";
+
 /** The practice server's own token states (tokendesk-sim's snake_case names). */
 export type PracticeTokenStatus = PracticeToken["status"];
 
@@ -104,4 +120,14 @@ export type CommandName =
   | "sign_out"
   | "session_status"
   | "practice_sign_in"
-  | "ui_ready";
+  | "ui_ready"
+  | "bulk_operations"
+  | "bulk_choose_file"
+  | "bulk_preview"
+  | "bulk_dry_run"
+  | "bulk_start"
+  | "bulk_resume"
+  | "bulk_cancel"
+  | "bulk_unfinished"
+  | "bulk_results"
+  | "bulk_export";
