@@ -1682,7 +1682,7 @@ fn a_cancelled_bulk_job_resumes_where_it_stopped() {
     let id = id.as_str().unwrap().to_owned();
     assert_eq!(app.ok("bulk_cancel", json!({"job": id})), true);
     let end = rig.end(&id);
-    assert_eq!(end["end"]["stopped"], "stopped", "{end}");
+    assert_eq!(end["end"]["stopped"], "stopped", "{}", end["end"]["counts"]);
     let first = end["end"]["counts"].clone();
     assert!(first["pending"].as_u64().unwrap() > 0, "{end}");
     assert_eq!(first["unknown"], 0, "rows in flight were waited for: {end}");

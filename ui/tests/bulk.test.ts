@@ -12,7 +12,7 @@ import {
   problemText,
   startRun,
 } from "../src/lib/bulk";
-import type { BulkEnd, BulkPreview, RowRecord } from "../src/lib/types";
+import type { BulkEnd, BulkPreview, BulkRow } from "../src/lib/types";
 
 const preview: BulkPreview = {
   operation: "token-register",
@@ -51,7 +51,7 @@ describe("the preview", () => {
   });
 });
 
-const row = (n: number, state: RowRecord["state"]): RowRecord => ({
+const row = (n: number, state: BulkRow["state"]): BulkRow => ({
   n,
   cells: [`user${n}`],
   state,

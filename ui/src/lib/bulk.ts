@@ -10,7 +10,7 @@ import type {
   BulkProgress,
   BulkRowState,
   RowProblem,
-  RowRecord,
+  BulkRow,
 } from "./types";
 
 /** A preview table row: the file's cells, the rules it breaks, the earlier row it repeats. */
@@ -48,7 +48,7 @@ export type ResultFilter = "all" | "problems";
 /** True for a row that did not succeed (failed, unknown, skipped or not sent). */
 export const isProblem = (state: BulkRowState) => state !== "ok";
 
-export function filterResults(rows: RowRecord[], filter: ResultFilter): RowRecord[] {
+export function filterResults(rows: BulkRow[], filter: ResultFilter): BulkRow[] {
   return filter === "all" ? rows : rows.filter((r) => isProblem(r.state));
 }
 

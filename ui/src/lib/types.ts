@@ -75,11 +75,12 @@ export type { BulkOperationInfo } from "../bindings/BulkOperationInfo";
 export type { BulkPreview } from "../bindings/BulkPreview";
 export type { BulkProgress } from "../bindings/BulkProgress";
 export type { BulkResults } from "../bindings/BulkResults";
+/** A row of a job as the journal keeps it (core's RowRecord). */
+export type { BulkRow } from "../bindings/BulkRow";
 export type { BulkRowState } from "../bindings/BulkRowState";
 export type { FailureGroup } from "../bindings/FailureGroup";
 export type { JobStatus } from "../bindings/JobStatus";
 export type { RowProblem } from "../bindings/RowProblem";
-export type { RowRecord } from "../bindings/RowRecord";
 
 /** The practice server's own token states (tokendesk-sim's snake_case names). */
 export type PracticeTokenStatus = PracticeToken["status"];
