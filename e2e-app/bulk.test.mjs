@@ -31,34 +31,47 @@ const RESULTS = "//section[@aria-labelledby='bulk-results-heading']";
 describe("a bulk job in the app", { concurrency: false }, () => {
   const { s, step } = appSteps("bulk");
 
-  step("the Bulk screen previews the chosen file with its invalid row", async () => {
-    const { h, browser } = s;
-    await h.waitText("//aside[@aria-label='Profiles and practice']", "Practice");
-    await h.tab("Bulk");
-    await h.waitText(VIEW, ["Bulk jobs", "Profile: Practice"]);
-    await h.click("Choose CSV file…");
-    await h.waitText(VIEW, "unlock-after-incident.csv");
-    const op = await h.el("#bulk-operation");
-    await browser.waitUntil(async () => (await op.isEnabled()) === true, { timeout: 15_000 });
-    await op.selectByAttribute("value", "token-unlock");
-    await h.waitText(PREVIEW, ["5 rows: 4 valid, 1 invalid, 0 duplicates"]);
-    const bad = await h.row(`${PREVIEW}//table`, "INC-3");
-    assert.equal(bad[0], "3");
-    assert.match(bad[3], /^Username: must/);
-    await h.shot("bulk-1-preview", PREVIEW);
-  });
+  step(
+    "the Bulk screen previews the chosen file with its invalid row",
+    async () => {
+      const { h, browser } = s;
+      await h.waitText(
+        "//aside[@aria-label='Profiles and practice']",
+        "Practice",
+      );
+      await h.tab("Bulk");
+      await h.waitText(VIEW, ["Bulk jobs", "Profile: Practice"]);
+      await h.click("Choose CSV file…");
+      await h.waitText(VIEW, "unlock-after-incident.csv");
+      const op = await h.el("#bulk-operation");
+      await browser.waitUntil(async () => (await op.isEnabled()) === true, {
+        timeout: 15_000,
+      });
+      await op.selectByAttribute("value", "token-unlock");
+      await h.waitText(PREVIEW, ["5 rows: 4 valid, 1 invalid, 0 duplicates"]);
+      const bad = await h.row(`${PREVIEW}//table`, "INC-3");
+      assert.equal(bad[0], "3");
+      assert.match(bad[3], /^Username: must/);
+      await h.shot("bulk-1-preview", PREVIEW);
+    },
+  );
 
   step("a dry run sends nothing but the profile's test", async () => {
     const { h } = s;
     await h.click("Dry run");
-    await h.waitText(PREVIEW, ["Dry run:", "4 of 5 rows valid", "Nothing was sent", "Profile:"]);
+    await h.waitText(PREVIEW, [
+      "Dry run:",
+      "4 of 5 rows valid",
+      "Nothing was sent",
+      "Profile:",
+    ]);
   });
 
   step("the job runs with progress to its end", async () => {
     const { h, browser } = s;
-    await h.el(`${PREVIEW}//label[contains(., 'Skip the 1 invalid rows')]/input`).then((c) =>
-      c.click(),
-    );
+    await h
+      .el(`${PREVIEW}//label[contains(., 'Skip the 1 invalid rows')]/input`)
+      .then((c) => c.click());
     await h.click("Run");
     const text = await h.waitText(RUN, "finished:", 30_000);
     assert.match(text, /1 skipped/);
@@ -66,15 +79,36 @@ describe("a bulk job in the app", { concurrency: false }, () => {
     assert.equal(await bar.getAttribute("value"), "100");
     await h.waitText(RESULTS, ["Results", "1 skipped"]);
     await h.shot("bulk-2-run", RUN);
-    // The failures only: bob, carol and erin are practice users with tokens.
+    // Carol's token was locked (the practice data): unlocked. Bob's and erin's were not:
+    // "not locked" failures, with the catalog's words. Filtered, carol's row goes.
+    assert.match(text, /1 ok, 3 failed/);
+    await h.waitText(RESULTS, [
+      "The token is not locked or suspended (code 29017): 2 rows (1, 5)",
+    ]);
+    await h.waitRow(`${RESULTS}//table`, "INC-2", [
+      "2",
+      "carol",
+      "INC-2",
+      "ok",
+    ]);
     const filter = await h.el(`${RESULTS}//select[@aria-label='Rows to show']`);
     await filter.selectByAttribute("value", "problems");
     await browser.waitUntil(
-      async () => (await browser.$$(`${RESULTS}//tbody/tr`)).length === 2,
-      { timeout: 5000, timeoutMsg: "two rows did not succeed" },
+      async () => (await browser.$$(`${RESULTS}//tbody/tr`)).length === 4,
+      { timeout: 5000, timeoutMsg: "four rows did not succeed" },
     );
-    await h.waitRow(`${RESULTS}//table`, "INC-4", ["4", "nobody-at-all", "INC-4", "failed"]);
-    await h.waitRow(`${RESULTS}//table`, "INC-3", ["3", "", "INC-3", "skipped"]);
+    await h.waitRow(`${RESULTS}//table`, "INC-4", [
+      "4",
+      "nobody-at-all",
+      "INC-4",
+      "failed",
+    ]);
+    await h.waitRow(`${RESULTS}//table`, "INC-3", [
+      "3",
+      "",
+      "INC-3",
+      "skipped",
+    ]);
     await h.shot("bulk-3-results", RESULTS);
   });
 
