@@ -1573,6 +1573,14 @@ fn bulk_preview_and_dry_run_send_nothing() {
     assert!(e["hint"].as_str().unwrap().contains("row 2"), "{e}");
     assert_eq!(app.ok("bulk_unfinished", json!({})), jobs_before);
     assert_eq!(app.token_status(p, "bob", "HW-2001"), "activeLocked");
+    // So is a concurrency out of range, before a job is made of the file.
+    let mut start = args.clone();
+    start["skipInvalid"] = json!(true);
+    start["concurrency"] = json!(33);
+    let e = app.err("bulk_start", start);
+    assert_error_shape(&e, "input");
+    assert!(e["title"].as_str().unwrap().contains("Concurrency"), "{e}");
+    assert_eq!(app.ok("bulk_unfinished", json!({})), jobs_before);
     // A handle the app never gave is refused.
     let e = app.err(
         "bulk_preview",

@@ -184,15 +184,16 @@ pub async fn bulk_start<R: tauri::Runtime>(
     skip_invalid: bool,
     concurrency: Option<usize>,
 ) -> Result<String, Error> {
+    let options = RunOptions {
+        concurrency: concurrency.unwrap_or(RunOptions::default().concurrency),
+        retry_unknown: false,
+    };
+    options.check()?;
     let (path, found) = (bulk.file(&file)?, state.profile(&profile).await?);
     let journal = bulk.journal().await?;
     let j = journal.clone();
     let (job, _) =
         blocking(move || bulk::create(&j, &path, operation, &found, skip_invalid)).await?;
-    let options = RunOptions {
-        concurrency: concurrency.unwrap_or(RunOptions::default().concurrency),
-        retry_unknown: false,
-    };
     launch(app, &state, &bulk, journal, job.id, &profile, options).await
 }
 
