@@ -122,4 +122,42 @@ describe("a bulk job in the app", { concurrency: false }, () => {
     assert.match(lines[5], /^erin,'=1\+1,/);
     assert.equal(lines.length, 7); // the header, five rows, and the last line's end
   });
+
+  step(
+    "Cancel stops a job, which is offered for resume after a reload",
+    async () => {
+      const { h, browser } = s;
+      const many = Array.from({ length: 1500 }, (_, i) => `user${i}`).join(
+        "\n",
+      );
+      writeFileSync(input, `user\n${many}\n`);
+      await h.click("Choose CSV file…");
+      await (
+        await h.el("#bulk-operation")
+      ).selectByAttribute("value", "user-enable");
+      await h.waitText(PREVIEW, "1500 rows: 1500 valid");
+      await h.click("Run");
+      await h.click("Cancel", RUN);
+      const text = await h.waitText(RUN, "stopped by you", 30_000);
+      const job = /Job (\w+) stopped/.exec(text)?.[1];
+      assert.ok(job, text);
+      await h.shot("bulk-4-cancelled", RUN);
+      // A new page (as after a restart): the job is offered, and resumed to its end.
+      await browser.refresh();
+      await h.tab("Bulk");
+      const offer = "//section[@aria-labelledby='bulk-unfinished-heading']";
+      await h.waitText(offer, [
+        "Unfinished jobs",
+        job,
+        "user-enable on Practice",
+      ]);
+      await h.shot("bulk-5-unfinished", offer);
+      await h.click(`Resume job ${job}`);
+      await h.waitText(
+        RUN,
+        [`Job ${job} finished:`, "0 ok, 1500 failed"],
+        60_000,
+      );
+    },
+  );
 });
