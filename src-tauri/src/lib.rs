@@ -13,6 +13,9 @@ use std::sync::Arc;
 use tokendesk_core::securid::retry::RateLimitNotice;
 
 pub use command_list::COMMANDS;
+pub use commands::bulk::{
+    BulkState, END_EVENT as BULK_END_EVENT, PROGRESS_EVENT as BULK_PROGRESS_EVENT,
+};
 pub use state::{
     AppState, ExportPathChooser, PRACTICE_PROFILE, PRACTICE_SECURID_PROFILE,
     PRACTICE_SIGN_IN_PROFILE,
@@ -26,10 +29,11 @@ pub const RATE_LIMIT_EVENT: &str = "rate-limit-wait";
 pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_window_state::Builder::default().build())
-        // Used from Rust only (choose_key_file, audit_export): the capability grants the
+        // Used from Rust only (choose_key_file, audit_export, the bulk file and export): the capability grants the
         // webview none of it.
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new())
+        .manage(BulkState::default())
         .setup(|app| {
             on_start(app);
             Ok(())
@@ -88,6 +92,16 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::helpdesk::securid_lookup_token,
             commands::helpdesk::securid_assign_token,
             commands::helpdesk::securid_unlock_user,
+            commands::bulk::bulk_operations,
+            commands::bulk::bulk_choose_file,
+            commands::bulk::bulk_preview,
+            commands::bulk::bulk_dry_run,
+            commands::bulk::bulk_start,
+            commands::bulk::bulk_resume,
+            commands::bulk::bulk_cancel,
+            commands::bulk::bulk_unfinished,
+            commands::bulk::bulk_results,
+            commands::bulk::bulk_export,
         ])
 }
 

@@ -1755,4 +1755,316 @@ fn securid_lost_token_flow_shares_one_case_id_and_never_records_the_code() {
         "{e}"
     );
     app.ok("practice_stop", json!({}));
+// ------------------------------------------------------------------------------- bulk jobs
+
+/// A bulk test's app: practice mode started, the open dialog answering `file`, the save
+/// dialog answering `export`, and every bulk event the window would receive.
+struct BulkRig {
+    app: App,
+    progress: Arc<Mutex<Vec<Value>>>,
+    ends: Arc<Mutex<Vec<Value>>>,
+    dir: tempfile::TempDir,
+}
+
+impl BulkRig {
+    fn new() -> BulkRig {
+        let app = App::new();
+        app.ok("practice_start", json!({}));
+        let dir = tempfile::tempdir().unwrap();
+        let (open, save) = (dir.path().join("users.csv"), dir.path().join("results.csv"));
+        tauri::Manager::state::<tokendesk_app::BulkState>(&app._app)
+            .set_open_chooser(Arc::new(move |_: &str| Some(open.clone())));
+        app.state()
+            .set_export_path_chooser(Arc::new(move |_: &str| Some(save.clone())));
+        let (progress, ends) = (
+            Arc::new(Mutex::new(Vec::new())),
+            Arc::new(Mutex::new(Vec::new())),
+        );
+        for (event, seen) in [
+            (tokendesk_app::BULK_PROGRESS_EVENT, progress.clone()),
+            (tokendesk_app::BULK_END_EVENT, ends.clone()),
+        ] {
+            tauri::Listener::listen_any(&app._app, event, move |e| {
+                seen.lock()
+                    .unwrap()
+                    .push(serde_json::from_str::<Value>(e.payload()).unwrap());
+            });
+        }
+        BulkRig {
+            app,
+            progress,
+            ends,
+            dir,
+        }
+    }
+
+    /// Writes the CSV file and chooses it through the command: its handle.
+    fn choose(&self, csv: &str) -> String {
+        std::fs::write(self.dir.path().join("users.csv"), csv).unwrap();
+        let chosen = self.app.ok("bulk_choose_file", json!({}));
+        assert_eq!(chosen["name"], "users.csv", "{chosen}");
+        chosen["handle"].as_str().unwrap().to_owned()
+    }
+
+    /// Waits for job `id`'s end event.
+    fn end(&self, id: &str) -> Value {
+        for _ in 0..600 {
+            if let Some(e) = self.ends.lock().unwrap().iter().find(|e| e["job"] == id) {
+                return e.clone();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("job {id} did not end within a minute");
+    }
+
+    /// The audit entries recorded as rows of job `id`.
+    fn audited(&self, id: &str) -> Vec<Value> {
+        let entries = self.app.ok("audit_entries", json!({"filter": {}}));
+        entries
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["surface"] == format!("bulk:{id}"))
+            .cloned()
+            .collect()
+    }
+}
+
+/// The preview names each bad row's field and rule in the CLI's words; the operations come
+/// from core for the profile's server; a dry run tests the profile and changes nothing at
+/// the server; a run of a file with bad rows is refused before anything is recorded.
+#[test]
+fn bulk_preview_and_dry_run_send_nothing() {
+    let rig = BulkRig::new();
+    let (app, p) = (&rig.app, tokendesk_app::PRACTICE_PROFILE);
+    let names = |profile: &str| -> Vec<Value> {
+        app.ok("bulk_operations", json!({"profile": profile}))
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["operation"].clone())
+            .collect()
+    };
+    assert_eq!(
+        names(p),
+        [
+            "token-register",
+            "token-unlock",
+            "token-unregister",
+            "user-unlock",
+            "user-enable",
+            "user-disable"
+        ]
+    );
+    assert!(!names(tokendesk_app::PRACTICE_SECURID_PROFILE).contains(&json!("token-unlock")));
+
+    for _ in 0..5 {
+        app.ok("practice_fail_login", json!({"username": "bob"}));
+    }
+    assert_eq!(app.token_status(p, "bob", "HW-2001"), "activeLocked");
+    let file = rig.choose("user,ticket\nbob,T-1\n,T-2\ncarol,T-3\nbob,T-4\n");
+    let args = json!({"profile": p, "file": file, "operation": "token-unlock"});
+    let preview = app.ok("bulk_preview", args.clone());
+    assert_eq!(
+        (&preview["rows"], &preview["valid"], &preview["invalid"]),
+        (&json!(4), &json!(3), &json!(1)),
+        "{preview}"
+    );
+    assert_eq!(preview["columns"], json!(["user", "ticket"]));
+    assert_eq!(preview["problems"][0]["row"], 2, "{preview}");
+    assert_eq!(preview["problems"][0]["label"], "Username", "{preview}");
+    assert!(preview["problems"][0]["rule"]
+        .as_str()
+        .unwrap()
+        .starts_with("must"));
+    assert_eq!(
+        preview["duplicates"],
+        json!([{"row": 4, "firstRow": 1, "target": "bob"}])
+    );
+    assert_eq!(
+        preview["sample"][2],
+        json!({"number": 3, "cells": ["carol", "T-3"]})
+    );
+
+    let dry = app.ok("bulk_dry_run", args.clone());
+    assert_eq!(dry["invalid"], 1, "{dry}");
+    assert!(dry["connection"]["summary"].is_string(), "{dry}");
+    assert_eq!(dry["connectionError"], Value::Null);
+    assert_eq!(
+        app.token_status(p, "bob", "HW-2001"),
+        "activeLocked",
+        "nothing sent"
+    );
+
+    // A run is refused while a row is invalid: nothing recorded, nothing sent.
+    let jobs_before = app.ok("bulk_unfinished", json!({}));
+    let mut start = args.clone();
+    start["skipInvalid"] = json!(false);
+    let e = app.err("bulk_start", start);
+    assert_error_shape(&e, "input");
+    assert!(e["hint"].as_str().unwrap().contains("row 2"), "{e}");
+    assert_eq!(app.ok("bulk_unfinished", json!({})), jobs_before);
+    assert_eq!(app.token_status(p, "bob", "HW-2001"), "activeLocked");
+    // So is a concurrency out of range, before a job is made of the file.
+    let mut start = args.clone();
+    start["skipInvalid"] = json!(true);
+    start["concurrency"] = json!(33);
+    let e = app.err("bulk_start", start);
+    assert_error_shape(&e, "input");
+    assert!(e["title"].as_str().unwrap().contains("Concurrency"), "{e}");
+    assert_eq!(app.ok("bulk_unfinished", json!({})), jobs_before);
+    // A handle the app never gave is refused.
+    let e = app.err(
+        "bulk_preview",
+        json!({"profile": p, "file": "f999", "operation": "token-unlock"}),
+    );
+    assert_error_shape(&e, "input");
+    app.ok("practice_stop", json!({}));
+}
+
+/// A run answers its id at once; progress events follow, then the end with the counts; each
+/// row is an audit entry of surface `bulk:<id>`; the results come back by row and export as
+/// core's CSV (formulas neutralised).
+#[test]
+fn a_bulk_job_runs_with_progress_events_and_exports_its_results() {
+    let rig = BulkRig::new();
+    let (app, p) = (&rig.app, tokendesk_app::PRACTICE_PROFILE);
+    for _ in 0..5 {
+        app.ok("practice_fail_login", json!({"username": "bob"}));
+    }
+    let file = rig.choose("user,ticket\nbob,=HYPERLINK(\"x\")\nnobody-at-all,T-2\n,T-3\n");
+    let id = app.ok(
+        "bulk_start",
+        json!({"profile": p, "file": file, "operation": "token-unlock", "skipInvalid": true,
+               "concurrency": 2}),
+    );
+    let id = id.as_str().unwrap().to_owned();
+    let end = rig.end(&id);
+    assert_eq!(end["error"], Value::Null, "{end}");
+    let counts = &end["end"]["counts"];
+    assert_eq!(
+        counts,
+        &json!({"ok": 1, "failed": 1, "unknown": 0, "skipped": 1, "pending": 0}),
+        "{end}"
+    );
+    assert_eq!(end["end"]["state"], "done");
+    assert_eq!(end["end"]["stopped"], Value::Null);
+    let progress: Vec<Value> = rig
+        .progress
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|p| p["job"] == id.as_str())
+        .cloned()
+        .collect();
+    let last = progress.last().expect("at least one progress event");
+    assert_eq!(
+        (&last["done"], &last["total"]),
+        (&json!(2), &json!(2)),
+        "{progress:?}"
+    );
+    assert_eq!(app.token_status(p, "bob", "HW-2001"), "active");
+
+    let audited = rig.audited(&id);
+    let mut targets: Vec<&str> = audited
+        .iter()
+        .map(|a| a["target"].as_str().unwrap())
+        .collect();
+    targets.sort();
+    assert_eq!(targets, ["bob", "nobody-at-all"], "{audited:?}");
+
+    let results = app.ok("bulk_results", json!({"job": id}));
+    let states: Vec<&Value> = results["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["state"])
+        .collect();
+    assert_eq!(states, ["ok", "failed", "skipped"], "{results}");
+    assert!(results["rows"][1]["title"].is_string(), "{results}");
+    assert_eq!(
+        results["status"]["failures"][0]["rows"],
+        json!([2]),
+        "{results}"
+    );
+
+    let written = app.ok("bulk_export", json!({"job": id}));
+    let path = rig.dir.path().join("results.csv");
+    assert_eq!(written, json!(path.display().to_string()));
+    let csv = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert_eq!(lines[0], "user,ticket,outcome,code,title,serverMessage,at");
+    assert!(
+        lines[1].starts_with("bob,\"'=HYPERLINK(\"\"x\"\")\",ok,0,"),
+        "{csv}"
+    );
+    assert!(lines[2].starts_with("nobody-at-all,T-2,failed,"), "{csv}");
+    assert!(lines[3].starts_with(",T-3,skipped,,Username: "), "{csv}");
+    app.ok("practice_stop", json!({}));
+}
+
+/// Cancel stops taking rows and waits for those in flight; the job is then offered for
+/// resume — also to an app started afresh — and the resume sends only what was left: every
+/// row once.
+#[test]
+fn a_cancelled_bulk_job_resumes_where_it_stopped() {
+    let rig = BulkRig::new();
+    let (app, p) = (&rig.app, tokendesk_app::PRACTICE_PROFILE);
+    let mut csv = String::from("user\n");
+    for i in 0..1500 {
+        csv.push_str(&format!("user{i}\n"));
+    }
+    let file = rig.choose(&csv);
+    let id = app.ok(
+        "bulk_start",
+        json!({"profile": p, "file": file, "operation": "user-enable", "skipInvalid": false}),
+    );
+    let id = id.as_str().unwrap().to_owned();
+    assert_eq!(app.ok("bulk_cancel", json!({"job": id})), true);
+    let end = rig.end(&id);
+    assert_eq!(end["end"]["stopped"], "stopped", "{}", end["end"]["counts"]);
+    let first = end["end"]["counts"].clone();
+    assert!(first["pending"].as_u64().unwrap() > 0, "{end}");
+    assert_eq!(first["unknown"], 0, "rows in flight were waited for: {end}");
+    assert_eq!(
+        app.ok("bulk_cancel", json!({"job": id})),
+        false,
+        "not running"
+    );
+
+    // After a restart: the job is offered, and resumed to its end.
+    let again = BulkRig::new();
+    let offered = again.app.ok("bulk_unfinished", json!({}));
+    let job = offered
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["job"] == id.as_str())
+        .unwrap_or_else(|| panic!("{id} is offered: {offered}"));
+    assert_eq!(job["state"], "stopped");
+    assert_eq!(job["counts"], first);
+    let resumed = again
+        .app
+        .ok("bulk_resume", json!({"job": id, "retryUnknown": false}));
+    assert_eq!(resumed, json!(id));
+    let end = again.end(&id);
+    let c = &end["end"]["counts"];
+    assert_eq!(end["end"]["state"], "done", "{end}");
+    assert_eq!(c["pending"], 0);
+    assert_eq!(
+        c["ok"].as_u64().unwrap() + c["failed"].as_u64().unwrap(),
+        1500,
+        "{end}"
+    );
+    let offered = again.app.ok("bulk_unfinished", json!({}));
+    assert!(!offered.to_string().contains(&id), "{offered}");
+    // Every row once at the server: one audit entry per row, each user once.
+    let audited = again.audited(&id);
+    let users: std::collections::HashSet<&str> = audited
+        .iter()
+        .map(|a| a["target"].as_str().unwrap())
+        .collect();
+    assert_eq!((audited.len(), users.len()), (1500, 1500));
+    app.ok("practice_stop", json!({}));
+    again.app.ok("practice_stop", json!({}));
 }

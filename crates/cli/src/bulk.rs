@@ -94,16 +94,16 @@ pub async fn command(
 /// `bulk run --dry-run`: every row checked, duplicates flagged, the profile tested with its
 /// read-only probe; nothing else is sent.
 async fn dry(file: &Path, operation: BulkOperation, profile: Profile) -> Result<Done, Failure> {
-    let plan = bulk::plan(file, operation, &profile)?;
     let name = profile.name.clone();
-    let check = session(profile)?.test_connection().await;
-    let mut human = plan_words(&plan, file);
+    let (plan, check) = bulk::dry_run(file, operation, &session(profile)?).await?;
+    let plan = &plan;
+    let mut human = plan_words(plan, file);
     let mut document = json!({
         "ok": plan.invalid == 0 && check.is_ok(),
         "dryRun": true,
         "profile": name,
     });
-    merge(&mut document, &plan);
+    merge(&mut document, plan);
     let failure = match check {
         Ok(c) => {
             human.push_str(&format!("\nProfile '{name}': {}", c.summary));
@@ -272,11 +272,7 @@ async fn send(
 /// The job's rows and outcomes as CSV at `path`.
 fn write_results(journal: &Journal, job: &JobRecord, path: &Path) -> Result<PathBuf, Failure> {
     let rows = journal.rows(&job.id)?;
-    let file = std::fs::File::create(path).map_err(|e| results_unwritable(job, path, &e))?;
-    let mut out = std::io::BufWriter::new(file);
-    bulk::results::write(job, &rows, &mut out)
-        .and_then(|()| std::io::Write::flush(&mut out))
-        .map_err(|e| results_unwritable(job, path, &e))?;
+    bulk::results::write_file(job, &rows, path).map_err(|e| results_unwritable(job, path, &e))?;
     Ok(path.to_owned())
 }
 

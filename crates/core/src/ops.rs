@@ -234,6 +234,21 @@ impl Session {
         self
     }
 
+    /// A new session like this one (profile, given secret, 429 policy, clock, environment)
+    /// that records through `recorder` and has its own connection: a bulk job's, whose rows
+    /// are recorded as surface `bulk:<job id>`.
+    pub fn with_recorder(&self, recorder: Recorder) -> Session {
+        Session {
+            profile: self.profile.clone(),
+            given: self.given.clone(),
+            conn: OnceCell::new(),
+            retry: self.retry.clone(),
+            clock: self.clock.clone(),
+            recorder,
+            env: self.env,
+        }
+    }
+
     /// The profile this session talks to.
     pub fn profile(&self) -> &Profile {
         &self.profile

@@ -313,3 +313,70 @@ async fn an_unreachable_server_stops_the_job_resumably() {
         Some("The server could not be reached")
     );
 }
+
+/// SecurID: a 429 slows the whole job, not the one row that met it. The job's rows share the
+/// session's one backoff, so every call sent after the 429 — whichever worker sends it, for
+/// whichever row — first waits out what is left of the one pause (waits are recorded, not
+/// slept). With a backoff per worker, only the row that met the 429 would wait.
+#[tokio::test]
+async fn a_securid_429_pauses_every_row_of_the_job() {
+    use common::securid::{rig, with_retry_after, ALICE, UNLOCKED};
+    let calls = Arc::new(AtomicUsize::new(0));
+    let seen = calls.clone();
+    let server = TestServer::start(move |r| {
+        if seen.fetch_add(1, Ordering::SeqCst) == 0 {
+            with_retry_after(429, "30", r#"{"message":"slow down"}"#)
+        } else if r.path.ends_with("/methods") {
+            json(200, UNLOCKED)
+        } else {
+            json(200, ALICE)
+        }
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Arc::new(Journal::open(&dir.path().join("jobs.sqlite3")).unwrap());
+    let file = dir.path().join("locked.csv");
+    let rows = 12;
+    std::fs::write(
+        &file,
+        format!("email\n{}", "alice@corp.example\n".repeat(rows)),
+    )
+    .unwrap();
+    let r = rig(&server);
+    let session = Arc::new(r.session);
+    let (job, _) = bulk::create(
+        &journal,
+        &file,
+        BulkOperation::UserUnlock,
+        session.profile(),
+        false,
+    )
+    .unwrap();
+    let concurrency = 4;
+    let options = RunOptions {
+        concurrency,
+        retry_unknown: false,
+    };
+    let end = bulk::run(journal, &job.id, session, options, Stop::default(), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(end.status.counts.ok, rows, "{end:?}");
+    // Two calls per row (lookup, unlock) and the one refused.
+    assert_eq!(server.count(), 2 * rows + 1);
+    let waits = r.sleeper.waits();
+    // Every call after the 429 waited, but those already in flight when it came (at most
+    // one per other worker).
+    assert!(
+        waits.len() >= server.count() - concurrency,
+        "{} calls, {} waits: {waits:?}",
+        server.count(),
+        waits.len()
+    );
+    assert!(
+        waits
+            .iter()
+            .all(|w| *w > std::time::Duration::from_secs(29)
+                && *w <= std::time::Duration::from_secs(30)),
+        "each waits out the one 30 s pause: {waits:?}"
+    );
+}

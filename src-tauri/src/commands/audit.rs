@@ -1,17 +1,15 @@
 //! The audit log, as the Activity view reads it: the entries a filter picks, one entry as
 //! text for a ticket, and the filtered entries exported as CSV to a file the person chooses
-//! in the system's save dialog. Core decides what an entry says (its ticket text, its CSV
+//! in the system's save dialog (`dialog`). Core decides what an entry says (its ticket text, its CSV
 //! row); these commands only carry it. The dialog is opened here, not from the webview, so
 //! the window needs no dialog or file-system permission.
 
 use std::io::Write;
-use std::path::PathBuf;
-
 use tauri::State;
-use tauri_plugin_dialog::DialogExt;
 use tokendesk_core::audit::{self, AuditEntry, AuditFilter};
 use tokendesk_core::{ConfigError, Error};
 
+use super::dialog::{save_path, Ask};
 use crate::state::AppState;
 
 /// The actions `filter` picks from the audit log, oldest first.
@@ -47,10 +45,12 @@ pub async fn audit_export<R: tauri::Runtime>(
 ) -> Result<Option<String>, Error> {
     let entries = state.read_audit(move |log| log.entries(&filter)).await?;
     let name = format!("tokendesk-audit-{}.csv", audit::utc_date(unix_now()));
-    let path = match state.export_path_chooser() {
-        Some(choose) => choose(&name),
-        None => save_dialog(&window, &name).await?,
+    let ask = Ask {
+        title: "Export the audit entries as CSV",
+        filter: ("CSV (spreadsheet)", &["csv"]),
+        name: Some(&name),
     };
+    let path = save_path(&window, &state, ask).await?;
     let Some(path) = path else {
         return Ok(None);
     };
@@ -65,33 +65,6 @@ pub async fn audit_export<R: tauri::Runtime>(
             detail,
         })?;
     Ok(Some(shown))
-}
-
-/// The system's save dialog, parented to the window: the chosen path, or None (cancelled).
-async fn save_dialog<R: tauri::Runtime>(
-    window: &tauri::WebviewWindow<R>,
-    name: &str,
-) -> Result<Option<PathBuf>, Error> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    window
-        .dialog()
-        .file()
-        .set_title("Export the audit entries as CSV")
-        .add_filter("CSV (spreadsheet)", &["csv"])
-        .set_file_name(name)
-        .set_parent(window)
-        .save_file(move |picked| {
-            let _ = tx.send(picked);
-        });
-    match rx.await.unwrap_or(None).map(|p| p.into_path()) {
-        None => Ok(None),
-        Some(Ok(path)) => Ok(Some(path)),
-        Some(Err(e)) => Err(ConfigError::ExportFailed {
-            path: "(the chosen file)".into(),
-            detail: format!("it is not a local path ({e})"),
-        }
-        .into()),
-    }
 }
 
 /// The file, replaced if it exists, with every entry as a CSV row, flushed to disk.

@@ -3,6 +3,8 @@
 
 pub mod audit;
 pub mod helpdesk;
+pub mod bulk;
+pub mod dialog;
 pub mod practice;
 pub mod profiles;
 pub mod securid;

@@ -4,4 +4,8 @@ import type { Field } from "./Field";
 /**
  * A rule a row breaks: its number, the field and the rule.
  */
-export type RowProblem = { row: number, field: Field, rule: string, };
+export type RowProblem = { row: number, field: Field, 
+/**
+ * The field's name in words, as the CLI's dry run prints it.
+ */
+label: string, rule: string, };

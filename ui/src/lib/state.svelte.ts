@@ -19,7 +19,7 @@ export type SignInRequest = {
 
 const PROFILE_KEY = "tokendesk.profile";
 
-export type View = "user" | "practice" | "activity";
+export type View = "user" | "practice" | "activity" | "bulk";
 
 export class AppState {
   profiles = $state<ProfileSummary[]>([]);

@@ -10,9 +10,18 @@ import type {
   AuditEntry,
   AuditFilter,
   AuthMethods,
+  BulkDryRun,
+  BulkEnd,
+  BulkFile,
+  BulkOperation,
+  BulkOperationInfo,
+  BulkPreview,
+  BulkProgress,
+  BulkResults,
   CommandName,
   ConnectionCheck,
   ErrorInfo,
+  JobStatus,
   LoginAttempt,
   LookupUserRequest,
   Outcome,
@@ -245,6 +254,38 @@ export const api = {
     methods: UnlockMethod[],
     kase?: H.Case,
   ) => call<Outcome<H.MethodLocks>>("securid_unlock_user", { profile, who, methods, case: kase }),
+  /** Bulk jobs: the operations the profile's server does in bulk, with their columns. */
+  bulkOperations: (profile: string) => call<BulkOperationInfo[]>("bulk_operations", { profile }),
+  /** The system's open dialog (opened by the shell): a handle and the file's name, or null. */
+  bulkChooseFile: () => call<BulkFile | null>("bulk_choose_file"),
+  /** Every row checked and the first rows; nothing is sent. */
+  bulkPreview: (profile: string, file: string, operation: BulkOperation) =>
+    call<BulkPreview>("bulk_preview", { profile, file, operation }),
+  /** Every row checked and the profile's read-only connection test; nothing else is sent. */
+  bulkDryRun: (profile: string, file: string, operation: BulkOperation) =>
+    call<BulkDryRun>("bulk_dry_run", { profile, file, operation }),
+  /** Records the job and starts it: its id at once; progress and the end come as events. */
+  bulkStart: (
+    profile: string,
+    file: string,
+    operation: BulkOperation,
+    skipInvalid: boolean,
+    concurrency: number,
+  ) => call<string>("bulk_start", { profile, file, operation, skipInvalid, concurrency }),
+  bulkResume: (job: string, retryUnknown: boolean) =>
+    call<string>("bulk_resume", { job, retryUnknown }),
+  /** Stops taking rows (those in flight are waited for); false when it is not running here. */
+  bulkCancel: (job: string) => call<boolean>("bulk_cancel", { job }),
+  /** Jobs that can be resumed (not done, run by no process now), newest first. */
+  bulkUnfinished: () => call<JobStatus[]>("bulk_unfinished"),
+  bulkResults: (job: string) => call<BulkResults>("bulk_results", { job }),
+  /** The results CSV to a file chosen in the save dialog: the path, or null when cancelled. */
+  bulkExport: (job: string) => call<string | null>("bulk_export", { job }),
+  /** A running job's progress ("bulk-progress") and end ("bulk-end") events. */
+  onBulkProgress: (f: (p: BulkProgress) => void) =>
+    listen<BulkProgress>("bulk-progress", (e) => f(e.payload)).catch(() => () => undefined),
+  onBulkEnd: (f: (end: BulkEnd) => void) =>
+    listen<BulkEnd>("bulk-end", (e) => f(e.payload)).catch(() => () => undefined),
 
   /**
    * The first screen accepts input: the shell logs "interactive after N ms (page M ms)", the

@@ -87,6 +87,22 @@ export type { TokenStateView } from "../bindings/TokenStateView";
 export type { TokenType } from "../bindings/TokenType";
 export type { UserTokenRequest } from "../bindings/UserTokenRequest";
 export type { ValidityUnit } from "../bindings/ValidityUnit";
+// Bulk jobs (core's bulk module and the shell's commands/bulk.rs).
+export type { BulkCounts } from "../bindings/BulkCounts";
+export type { BulkDryRun } from "../bindings/BulkDryRun";
+export type { BulkEnd } from "../bindings/BulkEnd";
+export type { BulkFile } from "../bindings/BulkFile";
+export type { BulkOperation } from "../bindings/BulkOperation";
+export type { BulkOperationInfo } from "../bindings/BulkOperationInfo";
+export type { BulkPreview } from "../bindings/BulkPreview";
+export type { BulkProgress } from "../bindings/BulkProgress";
+export type { BulkResults } from "../bindings/BulkResults";
+/** A row of a job as the journal keeps it (core's RowRecord). */
+export type { BulkRow } from "../bindings/BulkRow";
+export type { BulkRowState } from "../bindings/BulkRowState";
+export type { FailureGroup } from "../bindings/FailureGroup";
+export type { JobStatus } from "../bindings/JobStatus";
+export type { RowProblem } from "../bindings/RowProblem";
 
 /** The practice server's own token states (tokendesk-sim's snake_case names). */
 export type PracticeTokenStatus = PracticeToken["status"];
@@ -144,4 +160,14 @@ export type CommandName =
   | "securid_methods"
   | "securid_lookup_token"
   | "securid_assign_token"
-  | "securid_unlock_user";
+  | "securid_unlock_user"
+  | "bulk_operations"
+  | "bulk_choose_file"
+  | "bulk_preview"
+  | "bulk_dry_run"
+  | "bulk_start"
+  | "bulk_resume"
+  | "bulk_cancel"
+  | "bulk_unfinished"
+  | "bulk_results"
+  | "bulk_export";

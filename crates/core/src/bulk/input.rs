@@ -17,7 +17,8 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// One data row: its number (the Nth data row after the header, from 1) and its cells by
 /// column, in the header's order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export, rename = "BulkInputRow")]
 pub struct Row {
     pub number: usize,
     pub cells: Vec<String>,

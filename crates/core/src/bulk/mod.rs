@@ -59,6 +59,27 @@ pub struct Plan {
 /// Checks every row of `file` for `operation` on `profile`'s server, streaming: a row at a
 /// time, only the problems and the targets seen kept. Sends nothing.
 pub fn plan(file: &Path, operation: BulkOperation, profile: &Profile) -> Result<Plan, Error> {
+    Ok(preview(file, operation, profile, 0)?.plan)
+}
+
+/// A plan and the file's first rows as read (the app's preview table). Sends nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "BulkPreview")]
+pub struct Preview {
+    #[serde(flatten)]
+    pub plan: Plan,
+    /// The first rows of the file, up to the number asked for.
+    pub sample: Vec<Row>,
+}
+
+/// [`plan`], keeping the first `sample` rows as read. Sends nothing.
+pub fn preview(
+    file: &Path,
+    operation: BulkOperation,
+    profile: &Profile,
+    sample: usize,
+) -> Result<Preview, Error> {
     let input = CsvInput::open(file)?;
     let columns = input.columns().to_vec();
     let map = Columns::map(operation, profile.backend, &columns)?;
@@ -72,9 +93,13 @@ pub fn plan(file: &Path, operation: BulkOperation, profile: &Profile) -> Result<
         duplicates: Vec::new(),
     };
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut kept = Vec::new();
     for row in input {
         let row = row?;
         plan.rows += 1;
+        if kept.len() < sample {
+            kept.push(row.clone());
+        }
         match operation::parse_row(operation, profile.backend, &map, row.number, &row.cells) {
             Ok(action) => {
                 plan.valid += 1;
@@ -105,7 +130,88 @@ pub fn plan(file: &Path, operation: BulkOperation, profile: &Profile) -> Result<
             "must have at least one data row",
         ));
     }
-    Ok(plan)
+    Ok(Preview { plan, sample: kept })
+}
+
+/// What a dry run found: the plan, and the profile's read-only connection test.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "BulkDryRun")]
+pub struct DryRun {
+    #[serde(flatten)]
+    pub plan: Plan,
+    /// The connection test's answer when it passed.
+    pub connection: Option<crate::backend::ConnectionCheck>,
+    /// Why the connection test failed, when it did.
+    pub connection_error: Option<crate::error::ErrorInfo>,
+}
+
+impl DryRun {
+    /// The window's view of a [`dry_run`]'s answer.
+    pub fn new(plan: Plan, check: &Result<crate::backend::ConnectionCheck, Error>) -> DryRun {
+        DryRun {
+            plan,
+            connection: check.as_ref().ok().cloned(),
+            connection_error: check.as_ref().err().map(Error::info),
+        }
+    }
+}
+
+/// The dry run: every row of `file` checked ([`plan`]), then the profile tested with its
+/// read-only probe — nothing else is sent. A file that cannot be read is the error; the
+/// probe's answer comes back beside the plan. The CLI's `--dry-run` and the app's Dry run.
+pub async fn dry_run(
+    file: &Path,
+    operation: BulkOperation,
+    session: &crate::ops::Session,
+) -> Result<(Plan, Result<crate::backend::ConnectionCheck, Error>), Error> {
+    let plan = plan(file, operation, session.profile())?;
+    Ok((plan, session.test_connection().await))
+}
+
+/// An operation a backend does in bulk, with the columns it reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "BulkOperationInfo")]
+pub struct OperationInfo {
+    pub operation: BulkOperation,
+    /// Each inner list is one need, met by any one of its columns.
+    pub needs: Vec<Vec<String>>,
+    pub optional: Vec<String>,
+}
+
+/// The operations `backend` does in bulk, in the documented order, with their columns.
+pub fn operations(backend: crate::vocab::Backend) -> Vec<OperationInfo> {
+    BulkOperation::ALL
+        .into_iter()
+        .filter_map(|operation| {
+            let (needs, optional) = operation.columns(backend)?;
+            Some(OperationInfo {
+                operation,
+                needs: needs
+                    .iter()
+                    .map(|n| n.iter().map(|c| (*c).to_owned()).collect())
+                    .collect(),
+                optional: optional.iter().map(|c| (*c).to_owned()).collect(),
+            })
+        })
+        .collect()
+}
+
+/// The jobs that can be resumed: not done, and not being run by any process now (a job whose
+/// process died reads as stopped). Newest first.
+pub fn unfinished(journal: &Journal) -> Result<Vec<JobStatus>, Error> {
+    let mut out = Vec::new();
+    for job in journal.jobs()? {
+        if journal.is_claimed(&job.id) {
+            continue;
+        }
+        let s = status(journal, &job.id)?;
+        if s.job.state != JobState::Done {
+            out.push(s);
+        }
+    }
+    Ok(out)
 }
 
 /// A short, fresh job id (8 hex digits).

@@ -117,6 +117,8 @@ pub enum RowAction {
 pub struct RowProblem {
     pub row: usize,
     pub field: Field,
+    /// The field's name in words, as the CLI's dry run prints it.
+    pub label: String,
     pub rule: String,
 }
 
@@ -187,10 +189,16 @@ impl Columns {
 
 fn problem(row: usize, e: Error) -> RowProblem {
     match e {
-        Error::Input { field, rule } => RowProblem { row, field, rule },
+        Error::Input { field, rule } => RowProblem {
+            row,
+            field,
+            label: field.label().to_owned(),
+            rule,
+        },
         other => RowProblem {
             row,
             field: Field::CsvFile,
+            label: Field::CsvFile.label().to_owned(),
             rule: other.to_string(),
         },
     }

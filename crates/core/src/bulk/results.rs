@@ -49,6 +49,18 @@ pub fn write(job: &JobRecord, rows: &[RowRecord], out: impl Write) -> std::io::R
     w.flush()
 }
 
+/// Writes `job`'s `rows` as CSV to the file `path` (replaced if it exists), flushed to disk.
+pub fn write_file(
+    job: &JobRecord,
+    rows: &[RowRecord],
+    path: &std::path::Path,
+) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    write(job, rows, &mut out)?;
+    out.flush()?;
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

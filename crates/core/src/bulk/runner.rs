@@ -41,6 +41,20 @@ impl Default for RunOptions {
     }
 }
 
+impl RunOptions {
+    /// Refuses a concurrency outside 1 to [`MAX_CONCURRENCY`] (before a job is made of it).
+    pub fn check(&self) -> Result<(), Error> {
+        if (1..=MAX_CONCURRENCY).contains(&self.concurrency) {
+            Ok(())
+        } else {
+            Err(Error::input(
+                Field::Concurrency,
+                format!("must be between 1 and {MAX_CONCURRENCY}"),
+            ))
+        }
+    }
+}
+
 /// Asks a running job to stop taking rows (Ctrl-C, the app's Cancel). Cheap to clone.
 #[derive(Debug, Clone, Default)]
 pub struct Stop(Arc<AtomicBool>);
@@ -98,12 +112,7 @@ pub async fn run(
     stop: Stop,
     progress: impl Fn(&Progress) + Send + Sync + 'static,
 ) -> Result<RunEnd, Error> {
-    if !(1..=MAX_CONCURRENCY).contains(&options.concurrency) {
-        return Err(Error::input(
-            Field::Concurrency,
-            format!("must be between 1 and {MAX_CONCURRENCY}"),
-        ));
-    }
+    options.check()?;
     let _claim = journal.claim(id)?;
     let job = status(&journal, id)?.job;
     let operation = BulkOperation::parse(&job.operation)?;
