@@ -7,6 +7,7 @@
 #
 #   scripts/build-cli-sidecar.sh                          # for this machine's triple
 #   scripts/build-cli-sidecar.sh universal-apple-darwin   # macOS: aarch64 + x86_64, joined by lipo
+#                                                         # (plus the two per-arch files)
 #   scripts/build-cli-sidecar.sh x86_64-pc-windows-msvc   # any other triple (rustup target needed)
 #
 # Runs with bash on Linux, macOS and the Windows runners' Git Bash. Honours CARGO_TARGET_DIR,
@@ -37,6 +38,10 @@ build() { # $1 = triple; prints the path of the built binary
 if [[ $triple == universal-apple-darwin ]]; then
   arm=$(build aarch64-apple-darwin)
   x86=$(build x86_64-apple-darwin)
+  # The universal build runs cargo once per architecture, and the app's build script looks
+  # for the sidecar of each; the bundler then takes the lipo'd universal one. All three.
+  cp -f "$arm" "$out/tokendesk-aarch64-apple-darwin"
+  cp -f "$x86" "$out/tokendesk-x86_64-apple-darwin"
   lipo -create -output "$out/tokendesk-$triple" "$arm" "$x86"
   dest="$out/tokendesk-$triple"
 else
