@@ -5,10 +5,10 @@
 #   3. `tokendesk --version` from PATH prints the workspace version;
 #   4. the installed app (tokendesk-app from PATH) starts under Xvfb, inside a throwaway
 #      Secret Service and HOME, and its window "TokenDesk" is mapped (xdotool + xwininfo);
-#   5. its runtime dependencies: every shared library that ldd finds for the installed
-#      binaries is mapped to its Debian package (dpkg -S), and each package must be in the
-#      declared Depends or pulled in by them (apt-cache depends --recurse); packages declared
-#      but not needed directly are listed;
+#   5. its runtime dependencies: the declared Depends must be exactly the packages that
+#      dpkg-shlibdeps computes for the installed binaries (the libraries they link directly),
+#      and every shared library that ldd loads must resolve and belong (dpkg -S) to a package
+#      declared or pulled in by the declared ones (apt-cache depends --recurse);
 #   6. apt-get purge, then none of the package's files is left (and no tokendesk on PATH).
 # Needs root (apt-get) and the "package" group of scripts/install-deps.sh. Not part of
 # `make test` (the release build behind it is too slow on 2 cores): run `make package` first,
@@ -33,14 +33,16 @@ passed=()
 # ---- 1. metadata ---------------------------------------------------------------------------
 log "package $pkg from $deb"
 dpkg-deb -I "$deb" | sed -n '/Package:/,$p' | sed 's/^/    /'
-dpkg-deb -c "$deb" | awk '{print "    " $NF}' | grep -E 'usr/bin/|\.desktop$|/icons/.*/apps/' || true
-dpkg-deb -c "$deb" | grep -q ' \./usr/bin/tokendesk$' || fail "the .deb has no /usr/bin/tokendesk (the CLI)"
-dpkg-deb -c "$deb" | grep -q ' \./usr/bin/tokendesk-app$' || fail "the .deb has no /usr/bin/tokendesk-app"
+contents=$(dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's#^\./##')
+grep -E 'usr/bin/|\.desktop$|/icons/.*/apps/' <<<"$contents" | sed 's/^/    /' || true
+grep -qx 'usr/bin/tokendesk' <<<"$contents" || fail "the .deb has no /usr/bin/tokendesk (the CLI)"
+grep -qx 'usr/bin/tokendesk-app' <<<"$contents" || fail "the .deb has no /usr/bin/tokendesk-app"
 [[ $(dpkg-deb -f "$deb" Version) == "$version" ]] || fail "deb version $(dpkg-deb -f "$deb" Version) is not $version"
 if [[ -n $rpm_file ]]; then
   log "rpm: $rpm_file"
   rpm -qip "$rpm_file" 2>/dev/null | grep -E '^(Name|Version|Release|Architecture|License|Summary|Packager) ' | sed 's/^/    /'
-  rpm -qlp "$rpm_file" 2>/dev/null | grep -q '^/usr/bin/tokendesk$' || fail "the .rpm has no /usr/bin/tokendesk"
+  rpm_files=$(rpm -qlp "$rpm_file" 2>/dev/null)
+  grep -qx '/usr/bin/tokendesk' <<<"$rpm_files" || fail "the .rpm has no /usr/bin/tokendesk"
   echo "    requires: $(rpm -qpR "$rpm_file" 2>/dev/null | grep -v '^rpmlib(' | tr '\n' ' ')"
   passed+=(rpm-contents)
 else
@@ -106,12 +108,26 @@ kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; app_pi
 passed+=(app-window)
 
 # ---- 5. runtime dependencies ---------------------------------------------------------------
-depends=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/([^)]*)//; s/|.*//; s/[[:space:]]//g' | grep -v '^$' | sort -u)
-log "declared Depends: $(tr '\n' ' ' <<<"$depends")"
+# Exact: dpkg-shlibdeps (Debian's own tool, from dpkg-dev) on the installed binaries gives the
+# packages of the libraries they link directly; the declared Depends must name exactly those.
+# Complete: every library ldd loads (directly or not) resolves, and its package is declared or
+# pulled in by the declared ones (apt-cache depends --recurse).
+declared=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/([^)]*)//; s/|.*//; s/[[:space:]]//g' | grep -v '^$' | sort -u)
+log "declared Depends: $(dpkg-deb -f "$deb" Depends)"
+mkdir -p "$work/shl/debian"
+printf 'Source: x\n\nPackage: x\nArchitecture: any\n' >"$work/shl/debian/control"
+shlibs=$(cd "$work/shl" && dpkg-shlibdeps -O /usr/bin/tokendesk-app /usr/bin/tokendesk 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+log "dpkg-shlibdeps:   $shlibs"
+computed=$(tr ',' '\n' <<<"$shlibs" | sed 's/([^)]*)//; s/|.*//; s/[[:space:]]//g' | grep -v '^$' | sort -u)
+[[ -n $computed ]] || fail "dpkg-shlibdeps computed nothing"
+missing=$(comm -13 <(echo "$declared") <(echo "$computed") | tr '\n' ' ')
+extra=$(comm -23 <(echo "$declared") <(echo "$computed") | tr '\n' ' ')
+[[ -z ${missing// } ]] || fail "linked directly but not declared: $missing"
+[[ -z ${extra// } ]] || fail "declared but not linked directly: $extra"
 closure=$(apt-cache depends --recurse --installed --no-recommends --no-suggests --no-conflicts \
-  --no-breaks --no-replaces --no-enhances $depends 2>/dev/null |
+  --no-breaks --no-replaces --no-enhances $declared 2>/dev/null |
   sed -n 's/^\([^ <][^ :]*\).*/\1/p; s/^ *\(Pre\)\{0,1\}Depends: \([^ <]*\).*/\2/p' | sed 's/:amd64$//' | sort -u)
-needed=()
+needed=(); uncovered=()
 for bin in /usr/bin/tokendesk-app /usr/bin/tokendesk; do
   missing_libs=$(ldd "$bin" | grep 'not found' || true)
   [[ -z $missing_libs ]] || fail "$bin: libraries not found: $missing_libs"
@@ -123,18 +139,11 @@ for bin in /usr/bin/tokendesk-app /usr/bin/tokendesk; do
     [[ " ${needed[*]} " == *" $owner "* ]] || needed+=("$owner")
   done < <(ldd "$bin" | awk '/=>/ {print $3} /^\t\// {print $1}' | grep '^/' | sort -u)
 done
-uncovered=()
 for p in "${needed[@]}"; do
-  if grep -qx "$p" <<<"$depends"; then how="declared"
-  elif grep -qx "$p" <<<"$closure"; then how="via the declared ones"
-  else how="NOT COVERED"; uncovered+=("$p"); fi
-  printf '    %-28s %s\n' "$p" "$how"
+  grep -qx "$p" <<<"$declared" || grep -qx "$p" <<<"$closure" || uncovered+=("$p")
 done
-for d in $depends; do
-  printf '%s\n' "${needed[@]}" | grep -qx "$d" ||
-    log "declared but no binary links it directly: $d (fine if a library loads it at run time)"
-done
-[[ ${#uncovered[@]} -eq 0 ]] || fail "libraries from packages the .deb does not depend on: ${uncovered[*]}"
+[[ ${#uncovered[@]} -eq 0 ]] || fail "libraries from packages the .deb does not bring: ${uncovered[*]}"
+log "runtime deps: Depends = dpkg-shlibdeps' list ($(wc -w <<<"$computed") packages); all ${#needed[@]} packages of the libraries ldd loads are declared or pulled in by them"
 passed+=(runtime-deps)
 
 # ---- 6. remove -----------------------------------------------------------------------------
