@@ -25,7 +25,7 @@ WITH_SECRETS := scripts/with-secret-service.sh
 TEST_STEPS ?= fmt ui clippy rust e2e bindings workflows
 KEEP_GOING ?= 1
 
-.PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run run-sim bench bench-app bench-bulk dev package test-package fmt lint fuzz fuzz-smoke test-fuzz-smoke
+.PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run run-sim bench bench-app bench-bulk dev package test-package cross-check fmt lint fuzz fuzz-smoke test-fuzz-smoke
 
 help:
 	@echo 'make test     install missing deps, then: $(TEST_STEPS) (Rust tests inside a private Secret Service)'
@@ -37,6 +37,7 @@ help:
 	@echo 'make dev      tauri dev: the Vite dev server and the app (debug), reloading on changes'
 	@echo 'make package  release build of the app + CLI, and the .deb and .rpm (tauri build; slow)'
 	@echo 'make test-package  install the .deb from make package, check the CLI and the window, remove it'
+	@echo 'make cross-check   clippy of core/CLI/sim for x86_64-apple-darwin and x86_64-pc-windows-msvc'
 	@echo 'make fmt      cargo fmt --all'
 	@echo 'make fuzz     every fuzz target to 10 million runs or FUZZ_SECS (fuzz/run.sh; FUZZ_TARGETS= picks some)'
 	@echo 'make fuzz-smoke  every fuzz target for a few seconds (installs nightly + cargo-fuzz; not yet a make test step)'
@@ -170,6 +171,10 @@ package: deps ui/node_modules/.package-lock.json
 	NICE="$(NICE)" scripts/build-cli-sidecar.sh
 	$(NICE) $(TAURI) build --ci --bundles $(PACKAGE_BUNDLES) --config packaging/tauri.package.json
 	@ls -l "$${CARGO_TARGET_DIR:-target}"/release/bundle/{deb/*.deb,rpm/*.rpm}
+
+# Type-checks core, CLI and practice server for macOS and Windows (clippy, stand-in C compiler).
+cross-check:
+	scripts/cross-check.sh
 
 # Installs the .deb made by `make package` (run that first), checks `tokendesk --version` from
 # PATH and the app's window under Xvfb, then removes it and checks nothing is left. Not a
