@@ -10,7 +10,7 @@
 #                                                         # (plus the two per-arch files)
 #   scripts/build-cli-sidecar.sh x86_64-pc-windows-msvc   # any other triple (rustup target needed)
 #
-# Runs with bash on Linux, macOS and the Windows runners' Git Bash. Honours CARGO_TARGET_DIR,
+# Runs with bash (3.2 too: macOS) on Linux, macOS and the Windows runners' Git Bash. Honours CARGO_TARGET_DIR,
 # CARGO (default cargo) and NICE (e.g. NICE="nice -n 10", used by `make package`).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -27,10 +27,10 @@ build() { # $1 = triple; prints the path of the built binary
   local t=$1 ext=""
   [[ $t == *windows* ]] && ext=.exe
   if [[ $t == "$host" ]]; then
-    "${nice[@]}" "$CARGO" build --release --locked -p tokendesk-cli >&2
+    ${nice[@]+"${nice[@]}"} "$CARGO" build --release --locked -p tokendesk-cli >&2
     echo "$target_dir/release/tokendesk$ext"
   else
-    "${nice[@]}" "$CARGO" build --release --locked -p tokendesk-cli --target "$t" >&2
+    ${nice[@]+"${nice[@]}"} "$CARGO" build --release --locked -p tokendesk-cli --target "$t" >&2
     echo "$target_dir/$t/release/tokendesk$ext"
   fi
 }
