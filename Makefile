@@ -170,7 +170,7 @@ package: deps ui/node_modules/.package-lock.json
 	@scripts/install-deps.sh package
 	NICE="$(NICE)" scripts/build-cli-sidecar.sh
 	$(NICE) $(TAURI) build --ci --bundles $(PACKAGE_BUNDLES) --config packaging/tauri.package.json
-	@ls -l "$${CARGO_TARGET_DIR:-target}"/release/bundle/{deb/*.deb,rpm/*.rpm}
+	@ls -l "$${CARGO_TARGET_DIR:-target}"/release/bundle/*/TokenDesk*
 
 # Type-checks core, CLI and practice server for macOS and Windows (clippy, stand-in C compiler).
 cross-check:
