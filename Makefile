@@ -170,7 +170,7 @@ package: deps ui/node_modules/.package-lock.json
 	@scripts/install-deps.sh package
 	NICE="$(NICE)" scripts/build-cli-sidecar.sh
 	$(NICE) $(TAURI) build --ci --bundles $(PACKAGE_BUNDLES) --config packaging/tauri.package.json
-	@ls -l "$${CARGO_TARGET_DIR:-target}"/release/bundle/*/TokenDesk*
+	@find "$${CARGO_TARGET_DIR:-target}"/release/bundle -maxdepth 2 -type f -name 'TokenDesk*' -exec ls -l {} +
 
 # Type-checks core, CLI and practice server for macOS and Windows (clippy, stand-in C compiler).
 cross-check:
