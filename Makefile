@@ -22,10 +22,10 @@ WITH_SECRETS := scripts/with-secret-service.sh
 # `make test` runs these steps in order, each as the target test-<step>. All steps run even
 # when one fails (KEEP_GOING=0 stops at the first failure); a summary follows.
 # To add a step (UI tests, e2e, ...): append its name here and write a test-<name> target.
-TEST_STEPS ?= fmt ui clippy rust e2e bindings
+TEST_STEPS ?= fmt ui clippy rust e2e bindings workflows
 KEEP_GOING ?= 1
 
-.PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run run-sim bench bench-app bench-bulk dev package fmt lint fuzz fuzz-smoke test-fuzz-smoke
+.PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run run-sim bench bench-app bench-bulk dev package test-package cross-check fmt lint fuzz fuzz-smoke test-fuzz-smoke
 
 help:
 	@echo 'make test     install missing deps, then: $(TEST_STEPS) (Rust tests inside a private Secret Service)'
@@ -35,7 +35,9 @@ help:
 	@echo 'make bench    cargo bench --workspace'
 	@echo 'make bench-app  the app against a blank Tauri window: start-up, idle memory, sizes (scripts/perf-app.sh)'
 	@echo 'make dev      tauri dev: the Vite dev server and the app (debug), reloading on changes'
-	@echo 'make package  tauri build --bundles deb: the release binary and the Debian package'
+	@echo 'make package  release build of the app + CLI, and the .deb and .rpm (tauri build; slow)'
+	@echo 'make test-package  install the .deb from make package, check the CLI and the window, remove it'
+	@echo 'make cross-check   clippy of core/CLI/sim for x86_64-apple-darwin and x86_64-pc-windows-msvc'
 	@echo 'make fmt      cargo fmt --all'
 	@echo 'make fuzz     every fuzz target to 10 million runs or FUZZ_SECS (fuzz/run.sh; FUZZ_TARGETS= picks some)'
 	@echo 'make fuzz-smoke  every fuzz target for a few seconds (installs nightly + cargo-fuzz; not yet a make test step)'
@@ -94,6 +96,11 @@ test-bindings:
 	TS_RS_EXPORT_DIR="$$tmp" $(CARGO) test -q -p tokendesk-core -p tokendesk-app --lib export_bindings >/dev/null; \
 	if diff -r "$$tmp" ui/src/bindings; then echo "ui/src/bindings is up to date"; \
 	else echo "ui/src/bindings is stale: run 'cargo test -p tokendesk-core -p tokendesk-app --lib export_bindings' and commit the result"; exit 1; fi
+
+# The GitHub Actions workflows: check-jsonschema's workflow schema and zizmor --offline (both
+# from PyPI, pinned, in a venv under ~/.cache made once: scripts/check-workflows.sh).
+test-workflows:
+	scripts/check-workflows.sh
 
 # Coverage-guided fuzzing (fuzz/, its own cargo workspace, nightly + cargo-fuzz, both installed
 # when missing; the smoke run is skipped with a message when no nightly can be had).
@@ -154,9 +161,26 @@ ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 dev: deps ui/node_modules/.package-lock.json
 	$(TAURI) dev
 
+# Installers for this machine: the .deb and the .rpm, with the CLI `tokendesk` beside the app
+# (scripts/build-cli-sidecar.sh + packaging/tauri.package.json's externalBin). Release build
+# under `nice` (NICE= to drop it). Windows/macOS installers: .github/workflows/release.yml.
+NICE ?= nice -n 10
+PACKAGE_BUNDLES ?= deb,rpm
 package: deps ui/node_modules/.package-lock.json
-	$(TAURI) build --bundles deb
-	@ls -l "$${CARGO_TARGET_DIR:-target}"/release/bundle/deb/*.deb
+	@scripts/install-deps.sh package
+	NICE="$(NICE)" scripts/build-cli-sidecar.sh
+	$(NICE) $(TAURI) build --ci --bundles $(PACKAGE_BUNDLES) --config packaging/tauri.package.json
+	@find "$${CARGO_TARGET_DIR:-target}"/release/bundle -maxdepth 2 -type f -name 'TokenDesk*' -exec ls -l {} +
+
+# Type-checks core, CLI and practice server for macOS and Windows (clippy, stand-in C compiler).
+cross-check:
+	scripts/cross-check.sh
+
+# Installs the .deb made by `make package` (run that first), checks `tokendesk --version` from
+# PATH and the app's window under Xvfb, then removes it and checks nothing is left. Not a
+# `make test` step: the release build takes too long on 2 cores. See docs/harness.md.
+test-package:
+	scripts/package-test.sh
 
 fmt:
 	$(CARGO) fmt --all

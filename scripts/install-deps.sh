@@ -13,11 +13,11 @@ set -euo pipefail
 # ---- package groups ---------------------------------------------------------------------
 # base: Rust build (C toolchain for -sys crates), Secret Service for the credential-store
 # tests (dbus-run-session, gnome-keyring-daemon, secret-tool to inspect the store), openssl
-# and python3 for test helpers, procps (pgrep) for with-secret-service.sh's clean-up.
+# and python3 for test helpers (python3-venv: the workflow checkers, scripts/check-workflows.sh), procps (pgrep) for with-secret-service.sh's clean-up.
 GROUP_base=(
   build-essential pkg-config
   dbus dbus-x11 gnome-keyring libsecret-tools
-  openssl python3
+  openssl python3 python3-venv
   ca-certificates procps
 )
 # app: the Tauri 2 desktop app (WebKitGTK 4.1) and its end-to-end harness
@@ -28,8 +28,14 @@ GROUP_app=(
   build-essential pkg-config
   webkit2gtk-driver xvfb xauth dbus-x11 gnome-keyring
 )
+# package: `make package` / `make test-package` only: rpm (rpm -qip/-qlp to inspect the .rpm;
+# Tauri's rpm bundler itself is pure Rust), xdotool (find the installed app's window by name),
+# x11-utils (xwininfo), file, dpkg-dev (dpkg-shlibdeps: the exact Depends). xvfb/xauth are in "app".
+GROUP_package=(
+  rpm xdotool x11-utils file xvfb xauth dpkg-dev
+)
 # To add a group: define GROUP_<name>=( ... ) above and list it in KNOWN_GROUPS.
-KNOWN_GROUPS=(base app)
+KNOWN_GROUPS=(base app package)
 # ------------------------------------------------------------------------------------------
 
 log() { printf '[install-deps] %s\n' "$*" >&2; }

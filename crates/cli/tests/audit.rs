@@ -267,9 +267,11 @@ fn csv_neutralises_formulas_and_quotes_as_rfc_4180() {
 }
 
 /// Makes a file read-only for whoever runs the test: `chmod 444`, and for root (whom
-/// permissions do not bind) the immutable attribute too. Undone on drop.
+/// permissions do not bind) the immutable attribute too. Undone on drop. (Unix only.)
+#[cfg(unix)]
 struct ReadOnly(std::path::PathBuf);
 
+#[cfg(unix)]
 impl ReadOnly {
     fn new(path: &std::path::Path) -> ReadOnly {
         use std::os::unix::fs::PermissionsExt;
@@ -288,6 +290,7 @@ impl ReadOnly {
     }
 }
 
+#[cfg(unix)]
 impl Drop for ReadOnly {
     fn drop(&mut self) {
         use std::os::unix::fs::PermissionsExt;
@@ -299,6 +302,7 @@ impl Drop for ReadOnly {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn a_read_only_log_refuses_the_action_and_sends_nothing() {
     let trap = Trap::new();

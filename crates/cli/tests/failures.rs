@@ -563,6 +563,8 @@ fn profile_add_input_is_checked_before_anything_is_written() {
 }
 
 /// An argument that is not UTF-8 is refused in words (exit 2), never a panic or an abort.
+/// (Unix only: arguments there are bytes; Windows' are UTF-16.)
+#[cfg(unix)]
 #[test]
 fn non_utf8_arguments_are_refused_in_words() {
     use std::os::unix::ffi::OsStrExt;
