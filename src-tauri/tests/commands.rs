@@ -1755,6 +1755,8 @@ fn securid_lost_token_flow_shares_one_case_id_and_never_records_the_code() {
         "{e}"
     );
     app.ok("practice_stop", json!({}));
+}
+
 // ------------------------------------------------------------------------------- bulk jobs
 
 /// A bulk test's app: practice mode started, the open dialog answering `file`, the save
