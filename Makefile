@@ -22,7 +22,7 @@ WITH_SECRETS := scripts/with-secret-service.sh
 # `make test` runs these steps in order, each as the target test-<step>. All steps run even
 # when one fails (KEEP_GOING=0 stops at the first failure); a summary follows.
 # To add a step (UI tests, e2e, ...): append its name here and write a test-<name> target.
-TEST_STEPS ?= fmt ui clippy rust e2e bindings workflows
+TEST_STEPS ?= fmt ui clippy rust e2e bindings workflows fuzz-smoke
 KEEP_GOING ?= 1
 
 .PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run run-sim bench bench-app bench-bulk dev package test-package cross-check fmt lint fuzz fuzz-smoke test-fuzz-smoke
@@ -40,7 +40,7 @@ help:
 	@echo 'make cross-check   clippy of core/CLI/sim for x86_64-apple-darwin and x86_64-pc-windows-msvc'
 	@echo 'make fmt      cargo fmt --all'
 	@echo 'make fuzz     every fuzz target to 10 million runs or FUZZ_SECS (fuzz/run.sh; FUZZ_TARGETS= picks some)'
-	@echo 'make fuzz-smoke  every fuzz target for a few seconds (installs nightly + cargo-fuzz; not yet a make test step)'
+	@echo 'make fuzz-smoke  every fuzz target for a few seconds (installs nightly + cargo-fuzz; the last make test step)'
 	@echo 'make lint     rustfmt check + clippy -D warnings'
 	@echo 'one test:     $(WITH_SECRETS) cargo test -p tokendesk-core NAME   (or make test-rust CARGO_TEST_ARGS=...)'
 
