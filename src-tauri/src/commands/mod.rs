@@ -2,9 +2,9 @@
 //! practice server); errors cross IPC as core's stable `{kind, code, title, hint, serverMessage}`.
 
 pub mod audit;
-pub mod helpdesk;
 pub mod bulk;
 pub mod dialog;
+pub mod helpdesk;
 pub mod practice;
 pub mod profiles;
 pub mod securid;
