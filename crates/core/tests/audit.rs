@@ -176,7 +176,7 @@ fn an_inserted_entry_is_caught() {
          UPDATE audit_events SET seq = seq - 99 WHERE seq > 100;
          INSERT INTO audit_events SELECT 5, kind, attempt, at, pid, os_user, host, surface,
             profile, server, admin, operation, 'inserted', details, outcome, error, summary,
-            duration_ms, (SELECT hash FROM audit_events WHERE seq = 4), hash
+            duration_ms, (SELECT hash FROM audit_events WHERE seq = 4), hash, case_id, ticket
             FROM audit_events WHERE seq = 1;",
     );
     assert!(matches!(verify(&path), Verification::Broken { id: 5, .. }));
