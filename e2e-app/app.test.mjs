@@ -115,11 +115,13 @@ describe("TokenDesk desktop app (tauri-driver)", { concurrency: false }, () => {
     });
     assert.equal(found.status, 0, `secret-tool: ${found.error ?? found.stderr}`);
     const all = `${found.stdout}\n${found.stderr}`;
-    assert.match(
-      all,
-      new RegExp(`profile:${PROFILE}`),
-      "the profile's entry in the Secret Service",
+    // Filed under the profile's random id (kept in profiles.toml), bound to its server.
+    const ids = [...toml.matchAll(/^id = "([0-9a-f]+)"$/gm)].map((m) => m[1]);
+    assert.ok(
+      ids.some((id) => all.includes(`profile-id:${id}`)),
+      `the profile's entry in the Secret Service (ids ${ids.join(", ")})`,
     );
+    assert.ok(found.stdout.includes(`"origin":"${origin}"`), "the entry is bound to its server");
     assert.ok(
       found.stdout.includes(AUTH_TOKEN) && found.stdout.includes(SECRET_CODE),
       "the stored secret holds the auth token and secret code",

@@ -13,7 +13,7 @@
 # cargo build -p tokendesk-sim (the canary test's server); then
 # xvfb-run -a scripts/with-secret-service.sh node --test e2e-app/*.test.mjs.
 # Screenshots go to $SCREENSHOT_DIR (default e2e-app/screenshots/RUN-TIMESTAMP, git-ignored).
-# Builds run under `nice -n 19`. E2E_VERBOSE=1 shows tauri-driver's and WebdriverIO's logs.
+# Builds run under `nice -n 19`. E2E_VERBOSE=1 shows tauri-driver's and WebdriverIO's logs. E2E_FILES=e2e-app/app.test.mjs runs one file.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -82,7 +82,7 @@ log "deps and builds took $((built - start)) s; running the tests (screenshots: 
 set +e
 xvfb-run -a -s "-screen 0 1440x900x24" \
   scripts/with-secret-service.sh \
-  node --test --test-concurrency=1 --test-reporter=spec e2e-app/*.test.mjs
+  node --test --test-concurrency=1 --test-reporter=spec ${E2E_FILES:-e2e-app/*.test.mjs}
 rc=$?
 set -e
 end=$(date +%s)
