@@ -5,9 +5,9 @@
 // - SecurID: trent lost his SID700 — confirm identity, an emergency tokencode (shown once,
 //   with its expiry), unassign 000700000001, assign the spare 000700000003, unlock, check.
 // Then the Activity view shows each case's steps. Screenshots of every step are saved.
-import { describe, before, after, test } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
-import { startApp, helpers, SCREENSHOT_DIR } from "./harness.mjs";
+import { appSteps } from "./harness.mjs";
 
 const SIDEBAR = "//aside[@aria-label='Profiles and practice']";
 const FLOW = "//section[@data-testid='lost-token-flow']";
@@ -16,161 +16,132 @@ describe(
   "TokenDesk desktop app: Lost or replaced token (tauri-driver)",
   { concurrency: false },
   () => {
-    /** @type {Awaited<ReturnType<typeof startApp>>} */
-    let app;
-    /** @type {WebdriverIO.Browser} */
-    let browser;
-    /** @type {ReturnType<typeof helpers>} */
-    let h;
-
-    before(async () => {
-      app = await startApp();
-      browser = app.browser;
-      h = helpers(browser);
-      console.log(`screenshots: ${SCREENSHOT_DIR}`);
-    });
-
-    after(async () => {
-      await app?.stop();
-    });
-
-    function step(name, fn) {
-      test(name, async () => {
-        try {
-          await fn();
-        } catch (e) {
-          await h
-            ?.shot(`FAIL-helpdesk-${name.replace(/[^a-z0-9]+/gi, "-")}`)
-            .catch(() => {});
-          throw e;
-        }
-      });
-    }
+    const { s, step } = appSteps("helpdesk");
 
     async function choose(profile) {
-      await h.waitText(
+      await s.h.waitText(
         `${SIDEBAR}//section[.//h2[normalize-space()='Practice mode']]`,
         "running",
       );
       await (
-        await h.el(
-          `${SIDEBAR}//label[.//span[normalize-space()=${h.q(profile)}]]`,
+        await s.h.el(
+          `${SIDEBAR}//label[.//span[normalize-space()=${s.h.q(profile)}]]`,
         )
       ).click();
-      await h.tab("Find a user");
+      await s.h.tab("Find a user");
     }
 
     /** Starts the flow with a ticket, ticks every identity check and confirms. */
     async function startAndConfirm(ticket, shotName) {
-      await h.click("Lost or replaced token…");
-      await h.type("Ticket number (optional)", ticket);
-      await h.click("Start", FLOW);
-      await h.waitText(FLOW, ["Case case-", `ticket ${ticket}`, "Step 1 of"]);
-      const boxes = await browser.$$(
+      await s.h.click("Lost or replaced token…");
+      await s.h.type("Ticket number (optional)", ticket);
+      await s.h.click("Start", FLOW);
+      await s.h.waitText(FLOW, ["Case case-", `ticket ${ticket}`, "Step 1 of"]);
+      const boxes = await s.browser.$$(
         `${FLOW}//fieldset//input[@type='checkbox']`,
       );
       assert.equal(boxes.length, 3);
       for (const b of boxes) await b.click();
-      await h.shot(shotName, FLOW);
-      await h.click("Identity confirmed", FLOW);
-      await h.waitText(FLOW, "Confirmed the identity of");
-      await h.click("Next step", FLOW);
+      await s.h.shot(shotName, FLOW);
+      await s.h.click("Identity confirmed", FLOW);
+      await s.h.waitText(FLOW, "Confirmed the identity of");
+      await s.h.click("Next step", FLOW);
     }
 
     async function confirmDialog(words, shotName) {
       const dialog = "//dialog[@open]";
-      await h.waitText(dialog, words);
-      await h.shot(shotName);
-      await h.click("Yes, go ahead", dialog);
+      await s.h.waitText(dialog, words);
+      await s.h.shot(shotName);
+      await s.h.click("Yes, go ahead", dialog);
     }
 
     step("CENTAGATE: uma's new phone, step by step", async () => {
       await choose("Practice");
-      await h.type("Username", "uma");
-      await h.click("Find user");
-      await h.waitText("//main", ["uma", "Help-desk actions", "Remove access"]);
-      await h.shot("helpdesk-01-centagate-user-actions");
+      await s.h.type("Username", "uma");
+      await s.h.click("Find user");
+      await s.h.waitText("//main", ["uma", "Help-desk actions", "Remove access"]);
+      await s.h.shot("helpdesk-01-centagate-user-actions");
       await startAndConfirm("INC-4711", "helpdesk-02-centagate-identity");
-      await h.waitText(FLOW, "Step 2 of 4: Remove or deactivate the old token");
-      await h.click("Remove…", FLOW);
+      await s.h.waitText(FLOW, "Step 2 of 4: Remove or deactivate the old token");
+      await s.h.click("Remove…", FLOW);
       await confirmDialog(
         "Remove the mobile token of uma?",
         "helpdesk-03-centagate-confirm",
       );
-      await h.waitText(FLOW, "Removed the mobile token of uma");
-      await h.click("Next step", FLOW);
-      await h.type("Phone number", "+60 12-000 1099", FLOW);
-      await h.click("Register SMS number", FLOW);
-      await h.waitText(FLOW, "Registered SMS number");
-      await h.shot("helpdesk-04-centagate-registered", FLOW);
-      await h.click("Next step", FLOW);
-      await h.click("Show the methods now", FLOW);
-      await h.waitText(FLOW, ["+60120001099"]);
-      await h.shot("helpdesk-05-centagate-check", FLOW);
-      await h.click("Finish case", FLOW);
-      await h.waitText(FLOW, "Case finished");
-      await h.click("Done", FLOW);
+      await s.h.waitText(FLOW, "Removed the mobile token of uma");
+      await s.h.click("Next step", FLOW);
+      await s.h.type("Phone number", "+60 12-000 1099", FLOW);
+      await s.h.click("Register SMS number", FLOW);
+      await s.h.waitText(FLOW, "Registered SMS number");
+      await s.h.shot("helpdesk-04-centagate-registered", FLOW);
+      await s.h.click("Next step", FLOW);
+      await s.h.click("Show the methods now", FLOW);
+      await s.h.waitText(FLOW, ["+60120001099"]);
+      await s.h.shot("helpdesk-05-centagate-check", FLOW);
+      await s.h.click("Finish case", FLOW);
+      await s.h.waitText(FLOW, "Case finished");
+      await s.h.click("Done", FLOW);
     });
 
     step("SecurID: trent's lost SID700, step by step", async () => {
       await choose("Practice-SecurID");
-      await h.type("Email address", "trent@example.com");
-      await h.click("Find user");
-      await h.waitText("//main", ["Trent Turner", "000700000001"]);
-      await h.shot("helpdesk-06-securid-user");
+      await s.h.type("Email address", "trent@example.com");
+      await s.h.click("Find user");
+      await s.h.waitText("//main", ["Trent Turner", "000700000001"]);
+      await s.h.shot("helpdesk-06-securid-user");
       await startAndConfirm("RITM-88", "helpdesk-07-securid-identity");
-      await h.click("Issue emergency tokencode", FLOW);
-      const code = await h.waitText("//*[@data-testid='emergency-code']", [
+      await s.h.click("Issue emergency tokencode", FLOW);
+      const code = await s.h.waitText("//*[@data-testid='emergency-code']", [
         "Works until",
         "once",
       ]);
       assert.match(code, /\d{6,}/);
-      await h.shot("helpdesk-08-securid-emergency-code", FLOW);
-      await h.click("Next step", FLOW);
-      const serial = await h.el(`${FLOW}//input[@id='old-serial']`);
-      await browser.waitUntil(
+      await s.h.shot("helpdesk-08-securid-emergency-code", FLOW);
+      await s.h.click("Next step", FLOW);
+      const serial = await s.h.el(`${FLOW}//input[@id='old-serial']`);
+      await s.browser.waitUntil(
         async () => (await serial.getValue()) === "000700000001",
       );
-      await h.click("Unassign…", FLOW);
+      await s.h.click("Unassign…", FLOW);
       await confirmDialog(
         "Unassign hardware token 000700000001 from trent@example.com?",
         "helpdesk-09-securid-confirm",
       );
-      await h.waitText(FLOW, "Unassigned hardware token 000700000001");
-      await h.click("Next step", FLOW);
+      await s.h.waitText(FLOW, "Unassigned hardware token 000700000001");
+      await s.h.click("Next step", FLOW);
       // A token bound to someone else: the words, and Retry.
-      await h.type("Serial of the replacement", "000700000002", FLOW);
-      await h.click("Assign", FLOW);
-      await h.waitText(FLOW, "409");
-      await h.shot("helpdesk-10-securid-assign-refused", FLOW);
-      await h.click("Retry", FLOW);
-      const next = await h.el(`${FLOW}//input[@id='new-serial']`);
+      await s.h.type("Serial of the replacement", "000700000002", FLOW);
+      await s.h.click("Assign", FLOW);
+      await s.h.waitText(FLOW, "409");
+      await s.h.shot("helpdesk-10-securid-assign-refused", FLOW);
+      await s.h.click("Retry", FLOW);
+      const next = await s.h.el(`${FLOW}//input[@id='new-serial']`);
       await next.clearValue();
       await next.setValue("000700000003");
-      await h.click("Assign", FLOW);
-      await h.waitText(FLOW, "Assigned hardware token 000700000003");
-      await h.click("Next step", FLOW);
-      await h.click("Unlock token, SMS and voice", FLOW);
-      await h.waitText(FLOW, "Unlocked");
-      await h.click("Next step", FLOW);
-      await h.click("Show the methods now", FLOW);
-      await h.waitText(FLOW, "000700000003");
-      await h.shot("helpdesk-11-securid-check", FLOW);
-      await h.click("Finish case", FLOW);
-      await h.waitText(FLOW, "Case finished");
-      await h.click("Done", FLOW);
+      await s.h.click("Assign", FLOW);
+      await s.h.waitText(FLOW, "Assigned hardware token 000700000003");
+      await s.h.click("Next step", FLOW);
+      await s.h.click("Unlock token, SMS and voice", FLOW);
+      await s.h.waitText(FLOW, "Unlocked");
+      await s.h.click("Next step", FLOW);
+      await s.h.click("Show the methods now", FLOW);
+      await s.h.waitText(FLOW, "000700000003");
+      await s.h.shot("helpdesk-11-securid-check", FLOW);
+      await s.h.click("Finish case", FLOW);
+      await s.h.waitText(FLOW, "Case finished");
+      await s.h.click("Done", FLOW);
     });
 
     step("the Activity view lists the cases' steps", async () => {
-      await h.tab("Activity");
-      await h.waitText("//main", [
+      await s.h.tab("Activity");
+      await s.h.waitText("//main", [
         "Open case",
         "Confirm identity",
         "Close case",
         "INC-4711",
         "RITM-88",
       ]);
-      await h.shot("helpdesk-12-activity");
+      await s.h.shot("helpdesk-12-activity");
     });
   },
 );

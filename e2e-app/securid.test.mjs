@@ -3,9 +3,9 @@
 // with the public practice key): look a user up by email, unlock a subset of methods, see the
 // statuses; an unlock that fails part-way (HTTP 500) shows the failure in words and the
 // statuses; the practice panel locks a method for the next rehearsal.
-import { describe, before, after, test } from "node:test";
+import { describe } from "node:test";
 import assert from "node:assert/strict";
-import { startApp, helpers, SCREENSHOT_DIR } from "./harness.mjs";
+import { appSteps } from "./harness.mjs";
 
 const SIDEBAR = "//aside[@aria-label='Profiles and practice']";
 const PROFILE = "Practice-SecurID";
@@ -16,69 +16,40 @@ describe(
   "TokenDesk desktop app: SecurID Cloud (tauri-driver)",
   { concurrency: false },
   () => {
-    /** @type {Awaited<ReturnType<typeof startApp>>} */
-    let app;
-    /** @type {WebdriverIO.Browser} */
-    let browser;
-    /** @type {ReturnType<typeof helpers>} */
-    let h;
-
-    before(async () => {
-      app = await startApp();
-      browser = app.browser;
-      h = helpers(browser);
-      console.log(`screenshots: ${SCREENSHOT_DIR}`);
-    });
-
-    after(async () => {
-      await app?.stop();
-    });
-
-    function step(name, fn) {
-      test(name, async () => {
-        try {
-          await fn();
-        } catch (e) {
-          await h
-            ?.shot(`FAIL-securid-${name.replace(/[^a-z0-9]+/gi, "-")}`)
-            .catch(() => {});
-          throw e;
-        }
-      });
-    }
+    const { s, step } = appSteps("securid");
 
     /** Looks `email` up on the chosen SecurID profile; waits for the user's heading. */
     async function find(email, name) {
-      await h.tab("Find a user");
-      const f = await h.type("Email address", email);
+      await s.h.tab("Find a user");
+      const f = await s.h.type("Email address", email);
       assert.equal(await f.getValue(), email);
-      await h.click("Find user");
-      await h.el(`//h3[normalize-space()=${h.q(name)}]`);
+      await s.h.click("Find user");
+      await s.h.el(`//h3[normalize-space()=${s.h.q(name)}]`);
     }
 
     async function checked(method) {
-      const box = await h.el(`//input[@id='unlock-${method}']`);
+      const box = await s.h.el(`//input[@id='unlock-${method}']`);
       return box.isSelected();
     }
 
     step(
       "practice mode lists the practice SecurID profile; choosing it",
       async () => {
-        await h.waitText(
+        await s.h.waitText(
           `${SIDEBAR}//section[.//h2[normalize-space()='Practice mode']]`,
           "running",
         );
-        await h.waitText(SIDEBAR, [
+        await s.h.waitText(SIDEBAR, [
           PROFILE,
           "SecurID Cloud",
           "TokenDesk Practice",
         ]);
-        const radio = await h.el(
-          `${SIDEBAR}//label[.//span[normalize-space()=${h.q(PROFILE)}]]`,
+        const radio = await s.h.el(
+          `${SIDEBAR}//label[.//span[normalize-space()=${s.h.q(PROFILE)}]]`,
         );
         await radio.click();
-        await h.tab("Find a user");
-        await h.waitText("//main", [PROFILE, "SecurID Cloud", "Look up"]);
+        await s.h.tab("Find a user");
+        await s.h.waitText("//main", [PROFILE, "SecurID Cloud", "Look up"]);
       },
     );
 
@@ -86,36 +57,36 @@ describe(
       "looks up bob@example.com: details, statuses unknown until an unlock",
       async () => {
         await find("bob@example.com", "Bob Baker");
-        await h.waitText("//main", [
+        await s.h.waitText("//main", [
           "bob@example.com",
           "Enabled",
           "SMS tokencode",
           "on",
         ]);
         for (const m of ["TOKEN", "SMS", "VOICE"])
-          await h.waitText(lock(m), "unknown");
-        await h.waitText("//main", "unknown until you unlock");
+          await s.h.waitText(lock(m), "unknown");
+        await s.h.waitText("//main", "unknown until you unlock");
         for (const m of ["TOKEN", "SMS", "VOICE"])
           assert.equal(await checked(m), true, m);
-        await h.shot("securid-01-bob-found", "//h3[@id='locks-heading']");
+        await s.h.shot("securid-01-bob-found", "//h3[@id='locks-heading']");
       },
     );
 
     step(
       "unlocks bob's TOKEN only: the answer's statuses are shown",
       async () => {
-        await (await h.el("//input[@id='unlock-SMS']")).click();
-        await (await h.el("//input[@id='unlock-VOICE']")).click();
+        await (await s.h.el("//input[@id='unlock-SMS']")).click();
+        await (await s.h.el("//input[@id='unlock-VOICE']")).click();
         assert.equal(await checked("SMS"), false);
-        await h.click("Unlock tokencodes");
-        await h.waitText(RESULT, [
+        await s.h.click("Unlock tokencodes");
+        await s.h.waitText(RESULT, [
           "Unlocked token for user",
           "token unlocked, SMS unlocked, voice unlocked",
         ]);
         for (const m of ["TOKEN", "SMS", "VOICE"])
-          await h.waitText(lock(m), "unlocked");
-        await h.waitText("//main", "As the server reported after the unlock");
-        await h.shot("securid-02-bob-unlocked", RESULT);
+          await s.h.waitText(lock(m), "unlocked");
+        await s.h.waitText("//main", "As the server reported after the unlock");
+        await s.h.shot("securid-02-bob-unlocked", RESULT);
       },
     );
 
@@ -125,24 +96,24 @@ describe(
         await find("frank@example.com", "Frank Fischer");
         for (const m of ["TOKEN", "SMS", "VOICE"])
           assert.equal(await checked(m), true, m);
-        await h.click("Unlock tokencodes");
-        const text = await h.waitText(RESULT, [
+        await s.h.click("Unlock tokencodes");
+        const text = await s.h.waitText(RESULT, [
           "The unlock did not complete",
           "Now: token unlocked, SMS unlocked, voice locked",
           "500",
         ]);
         assert.doesNotMatch(text, /[{}]/, "no raw JSON in front of the person");
-        await h.waitText(lock("VOICE"), "locked");
-        await h.waitText(lock("SMS"), "unlocked");
-        await h.shot("securid-03-frank-500", RESULT);
+        await s.h.waitText(lock("VOICE"), "locked");
+        await s.h.waitText(lock("SMS"), "unlocked");
+        await s.h.shot("securid-03-frank-500", RESULT);
       },
     );
 
     step("nobody@example.com: not found, in words", async () => {
-      await h.tab("Find a user");
-      await h.type("Email address", "nobody@example.com");
-      await h.click("Find user");
-      await h.waitText("//*[@data-testid='not-found']", [
+      await s.h.tab("Find a user");
+      await s.h.type("Email address", "nobody@example.com");
+      await s.h.click("Find user");
+      await s.h.waitText("//*[@data-testid='not-found']", [
         "No SecurID user",
         "No user with this email address or username",
       ]);
@@ -151,17 +122,17 @@ describe(
     step(
       "the practice panel locks alice's token; the unlock clears it again",
       async () => {
-        await h.tab("Practice");
+        await s.h.tab("Practice");
         const cell = "//*[@data-testid='securid-alice-TOKEN']";
-        await h.waitText(cell, "unlocked");
-        await h.click("Lock token of alice@example.com");
-        await h.waitText(
+        await s.h.waitText(cell, "unlocked");
+        await s.h.click("Lock token of alice@example.com");
+        await s.h.waitText(
           "//main",
           "alice@example.com: token tokencodes are now locked",
         );
-        await browser.waitUntil(
+        await s.browser.waitUntil(
           async () =>
-            (await browser.execute(
+            (await s.browser.execute(
               (sel) =>
                 document
                   .evaluate(
@@ -176,30 +147,30 @@ describe(
             )) === true,
           { timeout: 10_000, timeoutMsg: "alice's token did not show locked" },
         );
-        await h.shot(
+        await s.h.shot(
           "securid-04-practice-panel",
           "//h3[@id='practice-securid-heading']",
         );
         await find("alice@example.com", "Alice Archer");
-        await h.click("Unlock tokencodes");
-        await h.waitText(RESULT, "Unlocked token, SMS, voice for user");
-        await h.tab("Practice");
-        await h.waitText(cell, "unlocked");
+        await s.h.click("Unlock tokencodes");
+        await s.h.waitText(RESULT, "Unlocked token, SMS, voice for user");
+        await s.h.tab("Practice");
+        await s.h.waitText(cell, "unlocked");
       },
     );
 
     step(
       "the activity lists the lookups and unlocks with their outcomes",
       async () => {
-        await h.tab("Activity");
-        await h.waitText("//main", [
+        await s.h.tab("Activity");
+        await s.h.waitText("//main", [
           "Unlock tokencodes",
           "bob@example.com",
           "frank@example.com",
           "The unlock did not complete",
           "(code 500)",
         ]);
-        await h.shot("securid-06-activity");
+        await s.h.shot("securid-06-activity");
       },
     );
   },
