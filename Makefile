@@ -25,7 +25,7 @@ WITH_SECRETS := scripts/with-secret-service.sh
 TEST_STEPS ?= fmt ui clippy rust e2e bindings workflows fuzz-smoke
 KEEP_GOING ?= 1
 
-.PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run run-sim bench bench-app bench-bulk dev package test-package cross-check fmt lint fuzz fuzz-smoke test-fuzz-smoke
+.PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run run-sim bench bench-app bench-bulk screenshots dev package test-package cross-check fmt lint fuzz fuzz-smoke test-fuzz-smoke
 
 help:
 	@echo 'make test     install missing deps, then: $(TEST_STEPS) (Rust tests inside a private Secret Service)'
@@ -34,6 +34,7 @@ help:
 	@echo 'make deps     install missing Debian packages (scripts/install-deps.sh); deps-app: the desktop app'"'"'s'
 	@echo 'make bench    cargo bench --workspace'
 	@echo 'make bench-app  the app against a blank Tauri window: start-up, idle memory, sizes (scripts/perf-app.sh)'
+	@echo 'make screenshots  the README'"'"'s pictures of every main screen, light and dark, taken by the real app'
 	@echo 'make dev      tauri dev: the Vite dev server and the app (debug), reloading on changes'
 	@echo 'make package  release build of the app + CLI, and the .deb and .rpm (tauri build; slow)'
 	@echo 'make test-package  install the .deb from make package, check the CLI and the window, remove it'
@@ -77,6 +78,11 @@ test-ui:
 # throwaway Secret Service, against the app's embedded practice server (screenshots saved).
 test-e2e:
 	scripts/e2e-app.sh
+
+# The README's pictures of every main screen, light and dark, taken by the real app
+# (e2e-app/screens.test.mjs, also part of test-e2e) straight into docs/screenshots.
+screenshots:
+	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots E2E_FILES=e2e-app/screens.test.mjs scripts/e2e-app.sh
 
 test-fmt:
 	$(CARGO) fmt --all -- --check
