@@ -2,13 +2,19 @@
 //! (durable writes: WAL, synchronous=FULL) and drive each vendor call from N concurrent
 //! clients for a fixed number of requests, printing throughput and p50/p99 latency.
 //!
-//! `cargo run -p tokendesk-sim --release --example load -- [--clients N] [--requests N] [--memory]`
+//! `cargo run -p tokendesk-sim --release --example load -- [--clients N] [--requests N] [--memory]
+//! [--latency MS] [--calls list,register,sync,unlock]`
+//!
+//! `--latency` adds the practice server's simulated round trip (as its `--latency`) to every
+//! vendor call; `--calls` runs only the calls named (all four by default). With both, this is
+//! the server's own ceiling for a bulk job at the same concurrency and latency
+//! (`scripts/perf-bulk.sh`).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use tokendesk_sim::{hotp, spawn, DbLocation, Fixture, SimConfig, SimHandle};
+use tokendesk_sim::{hotp, spawn, DbLocation, Faults, Fixture, SimConfig, SimHandle};
 
 const SECRET_B32: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 const SECRET: &[u8] = b"12345678901234567890";
@@ -17,6 +23,8 @@ struct Options {
     clients: usize,
     requests: usize,
     memory: bool,
+    latency: Duration,
+    calls: Vec<Call>,
 }
 
 fn options() -> Options {
@@ -24,6 +32,8 @@ fn options() -> Options {
         clients: 16,
         requests: 4000,
         memory: false,
+        latency: Duration::ZERO,
+        calls: Call::ALL.to_vec(),
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -32,6 +42,21 @@ fn options() -> Options {
         match args[i].as_str() {
             "--clients" => opts.clients = value().expect("--clients N").max(1),
             "--requests" => opts.requests = value().expect("--requests N").max(1),
+            "--latency" => {
+                opts.latency = Duration::from_millis(value().expect("--latency MS") as u64)
+            }
+            "--calls" => {
+                let names = args.get(i + 1).expect("--calls list,register,sync,unlock");
+                opts.calls = names
+                    .split(',')
+                    .map(|name| {
+                        Call::ALL
+                            .into_iter()
+                            .find(|c| c.name() == name.trim())
+                            .unwrap_or_else(|| panic!("unknown call {name}"))
+                    })
+                    .collect();
+            }
             "--memory" => {
                 opts.memory = true;
                 i -= 1;
@@ -65,6 +90,17 @@ enum Call {
 }
 
 impl Call {
+    const ALL: [Call; 4] = [Call::List, Call::Register, Call::Sync, Call::Unlock];
+
+    fn name(self) -> &'static str {
+        match self {
+            Call::List => "list",
+            Call::Register => "register",
+            Call::Sync => "sync",
+            Call::Unlock => "unlock",
+        }
+    }
+
     fn path(self) -> &'static str {
         match self {
             Call::List => "user/auth/list",
@@ -153,6 +189,10 @@ async fn main() {
             fixture: fixture(opts.clients),
             db,
             practice: true,
+            faults: Faults {
+                latency: opts.latency,
+                ..Faults::default()
+            },
             ..SimConfig::default()
         })
         .await
@@ -165,13 +205,18 @@ async fn main() {
         .expect("HTTP client");
     let per_client = opts.requests.div_ceil(opts.clients);
     println!(
-        "tokendesk-sim load: {} clients x {} requests per call, {} database, {} CPUs",
+        "tokendesk-sim load: {} clients x {} requests per call, {} database{}, {} CPUs",
         opts.clients,
         per_client,
         if opts.memory {
             "in-memory"
         } else {
             "file (WAL, synchronous=FULL)"
+        },
+        if opts.latency.is_zero() {
+            String::new()
+        } else {
+            format!(", {} ms added latency", opts.latency.as_millis())
         },
         std::thread::available_parallelism()
             .map(|n| n.get())
@@ -181,7 +226,7 @@ async fn main() {
         "{:<10} {:>9} {:>12} {:>10} {:>10} {:>10} {:>9}",
         "call", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "failures"
     );
-    for call in [Call::List, Call::Register, Call::Sync, Call::Unlock] {
+    for call in opts.calls.iter().copied() {
         let start = Instant::now();
         let tasks: Vec<_> = (0..opts.clients)
             .map(|id| tokio::spawn(client(sim.clone(), http.clone(), call, id, per_client)))
@@ -198,7 +243,7 @@ async fn main() {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         println!(
             "{:<10} {:>9} {:>12.0} {:>10.2} {:>10.2} {:>10.2} {:>9}",
-            format!("{call:?}").to_lowercase(),
+            call.name(),
             all.len(),
             all.len() as f64 / wall.as_secs_f64(),
             ms(percentile(&all, 0.50)),

@@ -18,12 +18,17 @@
  * another process wrote (e.g. an `unknown` one); `exportPick` is what the export's save
  * dialog answers (null: cancelled) and `exports` what was exported.
  *
+ * Bulk jobs: `bulk` (./bulk.ts) answers the Bulk screen's commands, its rows sent through
+ * the commands above and recorded as `bulk:<job>`; `bulk.filePick` is the CSV file the open
+ * dialog picks.
+ *
  * Never imported by the production entry (src/main.ts).
  */
 import catalogJson from "../bindings/catalog.json";
 import type { CodeEntry } from "../bindings/CodeEntry";
 import * as v from "../lib/validate";
 import { TOKEN_TYPE_LABEL } from "../lib/format";
+import { MockBulk } from "./bulk";
 import type {
   Case,
   ChangeRequest,
@@ -293,8 +298,26 @@ export class MockBackend {
   private held = new Map<string, (() => void)[]>();
   private holding = new Set<string>();
 
+  /** Bulk jobs (the Bulk screen): their file dialog, jobs and events. */
+  readonly bulk: MockBulk;
+  /** The surface actions are recorded from (`bulk:<job>` while a job's row runs). */
+  private surface = "app";
+
   constructor(opts: MockOptions = {}) {
     this.now = opts.now ?? (() => Date.now());
+    this.bulk = new MockBulk({
+      backendOf: (name) => this.profile(name).profile.backend,
+      test: (name) => this.testProfile(name),
+      run: (cmd, args, surface) => {
+        this.surface = surface;
+        try {
+          return structuredClone(this.dispatch(cmd, args));
+        } finally {
+          this.surface = "app";
+        }
+      },
+      now: () => this.now(),
+    });
     for (const p of opts.signingIn ?? []) this.store(p.draft, null, false, false, p.appKey);
     this.seedDirectory();
     this.seedSecurId();
@@ -497,6 +520,17 @@ export class MockBackend {
         return this.securidHelpdesk(cmd, String(a.profile ?? ""), a);
       case "ui_ready":
         return null;
+      case "bulk_operations":
+      case "bulk_choose_file":
+      case "bulk_preview":
+      case "bulk_dry_run":
+      case "bulk_start":
+      case "bulk_resume":
+      case "bulk_cancel":
+      case "bulk_unfinished":
+      case "bulk_results":
+      case "bulk_export":
+        return this.bulk.handle(cmd, a);
       default:
         throw configError(
           "The app could not run this action",
@@ -731,7 +765,7 @@ export class MockBackend {
       at: new Date(this.now()).toISOString(),
       osUser: "helpdesk",
       host: "desk-01",
-      surface: "app",
+      surface: this.surface,
       profile: p.name,
       server: p.profile.url,
       admin: p.profile.admin,
