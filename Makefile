@@ -25,7 +25,7 @@ WITH_SECRETS := scripts/with-secret-service.sh
 TEST_STEPS ?= fmt ui clippy rust e2e bindings workflows fuzz-smoke
 KEEP_GOING ?= 1
 
-.PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run run-sim bench bench-app bench-bulk screenshots dev package test-package cross-check fmt lint fuzz fuzz-smoke test-fuzz-smoke
+.PHONY: help deps deps-app test $(addprefix test-,$(TEST_STEPS)) run run-sim bench bench-app bench-bulk screenshots dev package test-package test-package-clean cross-check fmt lint fuzz fuzz-smoke test-fuzz-smoke
 
 help:
 	@echo 'make test     install missing deps, then: $(TEST_STEPS) (Rust tests inside a private Secret Service)'
@@ -38,6 +38,7 @@ help:
 	@echo 'make dev      tauri dev: the Vite dev server and the app (debug), reloading on changes'
 	@echo 'make package  release build of the app + CLI, and the .deb and .rpm (tauri build; slow)'
 	@echo 'make test-package  install the .deb from make package, check the CLI and the window, remove it'
+	@echo 'make test-package-clean  the .deb on a minimal Debian 12 (debootstrap): installs from Depends alone, runs'
 	@echo 'make cross-check   clippy of core/CLI/sim for x86_64-apple-darwin and x86_64-pc-windows-msvc'
 	@echo 'make fmt      cargo fmt --all'
 	@echo 'make fuzz     every fuzz target to 10 million runs or FUZZ_SECS (fuzz/run.sh; FUZZ_TARGETS= picks some)'
@@ -187,6 +188,11 @@ cross-check:
 # `make test` step: the release build takes too long on 2 cores. See docs/harness.md.
 test-package:
 	scripts/package-test.sh
+
+# The same .deb installed into a minimal Debian 12 (debootstrap, no -dev package): its Depends
+# alone must bring every library, and the app must start there (scripts/package-test-clean.sh).
+test-package-clean:
+	scripts/package-test-clean.sh
 
 fmt:
 	$(CARGO) fmt --all

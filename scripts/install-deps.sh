@@ -30,9 +30,10 @@ GROUP_app=(
 )
 # package: `make package` / `make test-package` only: rpm (rpm -qip/-qlp to inspect the .rpm;
 # Tauri's rpm bundler itself is pure Rust), xdotool (find the installed app's window by name),
-# x11-utils (xwininfo), file, dpkg-dev (dpkg-shlibdeps: the exact Depends). xvfb/xauth are in "app".
+# x11-utils (xwininfo), file, dpkg-dev (dpkg-shlibdeps: the exact Depends), debootstrap (make
+# test-package-clean: a minimal Debian 12 to install the .deb into). xvfb/xauth are in "app".
 GROUP_package=(
-  rpm xdotool x11-utils file xvfb xauth dpkg-dev
+  rpm xdotool x11-utils file xvfb xauth dpkg-dev debootstrap
 )
 # To add a group: define GROUP_<name>=( ... ) above and list it in KNOWN_GROUPS.
 KNOWN_GROUPS=(base app package)

@@ -80,7 +80,8 @@ passed+=(cli-on-path)
 app=$(command -v tokendesk-app) || fail "tokendesk-app is not on PATH after install"
 n=90; while [[ -e /tmp/.X11-unix/X$n || -e /tmp/.X$n-lock ]]; do n=$((n + 1)); done
 Xvfb ":$n" -screen 0 1400x1000x24 -nolisten tcp >"$work/xvfb.log" 2>&1 & xvfb_pid=$!
-for _ in $(seq 50); do [[ -e /tmp/.X11-unix/X$n ]] && break; sleep 0.1; done
+# Ready when it answers, not when its socket appears (GTK aborts on a display not yet serving).
+for _ in $(seq 100); do xwininfo -root -display ":$n" >/dev/null 2>&1 && break; sleep 0.1; done
 export DISPLAY=":$n"
 mkdir -p "$work/home"
 log "starting $app on $DISPLAY (HOME and Secret Service throwaway)"
