@@ -831,11 +831,7 @@ fn securid_profiles_are_saved_from_a_key_file_and_never_return_the_key() {
     // Refused: no key file, a path typed in the draft, a handle of no file, a reserved name.
     for (bad, key, field_word) in [
         (draft(json!({})), Value::Null, "key file"),
-        (
-            draft(json!({"keyFile": path})),
-            Value::Null,
-            "key file",
-        ),
+        (draft(json!({"keyFile": path})), Value::Null, "key file"),
         (draft(json!({})), json!("file-999"), "key file"),
         (
             json!({"name": "practice-securid"}),
@@ -1003,7 +999,10 @@ fn profile_files_are_chosen_in_the_dialog_and_the_window_names_no_path() {
     let ca_handle = app.handle("choose_ca_file", &ca);
     for (d, choice) in [
         (draft(json!(junk)), Value::Null),
-        (draft(Value::Null), json!({"kind": "chosen", "handle": "file-999"})),
+        (
+            draft(Value::Null),
+            json!({"kind": "chosen", "handle": "file-999"}),
+        ),
         (
             draft(Value::Null),
             json!({"kind": "chosen", "handle": junk.display().to_string()}),
@@ -1027,7 +1026,10 @@ fn profile_files_are_chosen_in_the_dialog_and_the_window_names_no_path() {
         json!({"draft": {"name": "typed-2"}, "replace": false, "keyFile": ca_handle}),
     );
     assert_eq!(e["title"], "API key file is not valid", "{e}");
-    assert!(e["hint"].as_str().unwrap().contains("must be chosen again"), "{e}");
+    assert!(
+        e["hint"].as_str().unwrap().contains("must be chosen again"),
+        "{e}"
+    );
 }
 
 /// Editing a profile's URL, admin, base path or CA file in the app needs the credentials
@@ -1045,8 +1047,7 @@ fn an_edit_of_where_a_secret_signs_needs_the_credentials_again() {
     let dir = tempfile::tempdir().unwrap();
     let ca = ca_pem(dir.path());
     let canonical = std::fs::canonicalize(&ca).unwrap().display().to_string();
-    let secrets =
-        json!({"authToken": "practice-auth-token", "secretCode": "practice-secret-code"});
+    let secrets = json!({"authToken": "practice-auth-token", "secretCode": "practice-secret-code"});
     let draft = |url: &str, admin: &str| {
         json!({"name": "desk-ca", "url": url, "admin": admin,
                "basePath": null, "caFile": null, "timeoutSecs": null})
@@ -1104,7 +1105,13 @@ fn an_edit_of_where_a_secret_signs_needs_the_credentials_again() {
         "save_profile",
         json!({"draft": based, "secrets": null, "replace": true}),
     );
-    assert!(e["hint"].as_str().unwrap().contains("the base path changed"), "{e}");
+    assert!(
+        e["hint"]
+            .as_str()
+            .unwrap()
+            .contains("the base path changed"),
+        "{e}"
+    );
 
     // With them: the CA file and the new secret saved together (a new id).
     let saved = app.ok(
@@ -1134,7 +1141,10 @@ fn an_edit_of_where_a_secret_signs_needs_the_credentials_again() {
         json!({"draft": slower, "secrets": null, "replace": true, "caFile": {"kind": "remove"}}),
     );
     assert!(
-        e["hint"].as_str().unwrap().contains("the CA certificate file changed"),
+        e["hint"]
+            .as_str()
+            .unwrap()
+            .contains("the CA certificate file changed"),
         "{e}"
     );
     let removed = app.ok(

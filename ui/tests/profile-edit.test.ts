@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
-import { installMock } from "../src/mock/install";
+import { installMock, type Exchange } from "../src/mock/install";
 import {
   caFileAfter,
   caFileChoice,
@@ -78,7 +78,7 @@ async function editing() {
   return { ...mock, onsaved };
 }
 
-const saves = (x: { cmd: string }[]) => x.filter((e) => e.cmd === "save_profile");
+const saves = (x: Exchange[]) => x.filter((e) => e.cmd === "save_profile");
 
 describe("ProfileDialog editing a CENTAGATE profile", () => {
   it("a new URL needs the credentials again: named, the rule said, saved as one unit", async () => {

@@ -74,7 +74,11 @@ mod tests {
             let link = dir.path().join("link.pem");
             std::os::unix::fs::symlink(&file, &link).unwrap();
             assert_eq!(read_capped(&link, 5).as_deref(), Some(&b"12345"[..]));
-            assert_eq!(read_capped(Path::new("/dev/zero"), 1 << 20), None, "a device");
+            assert_eq!(
+                read_capped(Path::new("/dev/zero"), 1 << 20),
+                None,
+                "a device"
+            );
             let fifo = dir.path().join("fifo");
             let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
             // SAFETY: a valid NUL-terminated path.
@@ -96,7 +100,8 @@ mod tests {
         let key = not_a_key_file().info();
         assert_eq!(key.title, "API key file is not valid");
         assert!(
-            key.hint.starts_with("API key file: not a readable key file."),
+            key.hint
+                .starts_with("API key file: not a readable key file."),
             "{}",
             key.hint
         );

@@ -275,10 +275,12 @@ mod tests {
         for path in bad {
             let shown = path.display().to_string();
             match ca_file(Some(&shown)) {
-                Err(e @ Error::Input {
-                    field: Field::CaFile,
-                    ..
-                }) => {
+                Err(
+                    e @ Error::Input {
+                        field: Field::CaFile,
+                        ..
+                    },
+                ) => {
                     let info = e.info();
                     assert_eq!(
                         info.hint,

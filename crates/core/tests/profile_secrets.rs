@@ -202,11 +202,15 @@ async fn every_bound_setting_edited_needs_the_secret_again_and_is_saved_with_it(
         }
         assert_eq!(std::fs::read_to_string(store.path()).unwrap(), before);
         let tag = format!("b{i}");
-        let saved = profile_changes::save(&store, &recorder(), plan.profile, Some(creds(&tag)), true)
-            .await
-            .unwrap();
+        let saved =
+            profile_changes::save(&store, &recorder(), plan.profile, Some(creds(&tag)), true)
+                .await
+                .unwrap();
         assert_ne!(saved.profile.id, old.id, "a new secret, a new id");
-        assert_eq!(auth_of(&store.get(&name).unwrap()).unwrap(), format!("auth-{tag}"));
+        assert_eq!(
+            auth_of(&store.get(&name).unwrap()).unwrap(),
+            format!("auth-{tag}")
+        );
         let old_id = old.id.expect("an id");
         assert!(!SecretStore::open().unwrap().has_id(&old_id).unwrap());
     }

@@ -5,9 +5,9 @@
 
 mod common;
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use axum::response::Response;
@@ -230,8 +230,15 @@ fn key_files_are_read_from_disk_and_missing_ones_named() {
         dir.path().to_owned(),
         write("big.json", &" ".repeat(MAX_KEY_FILE_BYTES + 1)),
         write("passwd", "root:x:0:0:root:/root:/bin/bash\n"),
-        write("no-key.json", &json!({"customerName": "t", "accessID": ACCESS_ID, "adminRestApiUrl": VECTOR_AUD}).to_string()),
-        write("public.json", &key_file(VECTOR_AUD, &data("securid-test-key.pub.pem"))),
+        write(
+            "no-key.json",
+            &json!({"customerName": "t", "accessID": ACCESS_ID, "adminRestApiUrl": VECTOR_AUD})
+                .to_string(),
+        ),
+        write(
+            "public.json",
+            &key_file(VECTOR_AUD, &data("securid-test-key.pub.pem")),
+        ),
         PathBuf::from("/dev/zero"),
     ];
     for path in bad {

@@ -79,7 +79,9 @@ pub enum CaFileChoice {
     #[default]
     Keep,
     Remove,
-    Chosen { handle: String },
+    Chosen {
+        handle: String,
+    },
 }
 
 /// Adds a profile (`replace` false) or edits one (`replace` true). A profile with an
@@ -140,11 +142,9 @@ fn ca_file_of(
     choice: CaFileChoice,
 ) -> Result<Option<PathBuf>, Error> {
     match choice {
-        CaFileChoice::Keep if replace => Ok(state
-            .store()?
-            .load()?
-            .remove(name)
-            .and_then(|p| p.ca_file)),
+        CaFileChoice::Keep if replace => {
+            Ok(state.store()?.load()?.remove(name).and_then(|p| p.ca_file))
+        }
         CaFileChoice::Keep | CaFileChoice::Remove => Ok(None),
         CaFileChoice::Chosen { handle } => {
             let path = state.chosen_files().path(Field::CaFile, &handle)?;

@@ -70,9 +70,8 @@ impl SecurIdKey {
     pub fn from_file(path: &Path) -> Result<Self, Error> {
         let bytes = crate::local_file::read_capped(path, MAX_KEY_FILE_BYTES as u64)
             .ok_or_else(crate::local_file::not_a_key_file)?;
-        let text = Secret::new(
-            String::from_utf8(bytes).map_err(|_| crate::local_file::not_a_key_file())?,
-        );
+        let text =
+            Secret::new(String::from_utf8(bytes).map_err(|_| crate::local_file::not_a_key_file())?);
         Self::from_json(text.expose()).map_err(|_| crate::local_file::not_a_key_file())
     }
 
