@@ -214,7 +214,7 @@ fn the_capability_grants_the_app_commands_and_nothing_else() {
     for cmd in [
         "plugin:window-state|save_window_state",
         "plugin:window|close",
-        // The dialog plugin is used from Rust only (choose_key_file, audit_export).
+        // The dialog plugin is used from Rust only (choose_key_file, choose_ca_file, audit_export).
         "plugin:dialog|open",
         "plugin:dialog|message",
         "plugin:dialog|save",
