@@ -14,8 +14,15 @@ const files = mkdtempSync(join(tmpdir(), "tokendesk-e2e-ca-"));
 const ca = join(files, "private-ca.pem");
 const made = spawnSync(
   "openssl",
-  ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(files, "ca.key")]
-    .concat(["-out", ca, "-days", "2", "-subj", "/CN=TokenDesk e2e CA"]),
+  [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    join(files, "ca.key"),
+  ].concat(["-out", ca, "-days", "2", "-subj", "/CN=TokenDesk e2e CA"]),
   { encoding: "utf8" },
 );
 assert.equal(made.status, 0, `openssl: ${made.stderr}`);
@@ -43,38 +50,51 @@ describe("a profile's CA file in the app", { concurrency: false }, () => {
     await h.type("Auth token", "practice-auth-token", DIALOG);
     await h.type("Secret code", "practice-secret-code", DIALOG);
     await (await h.el(`${DIALOG}//button[@type='submit']`)).click();
-    await (await s.browser.$(DIALOG)).waitForExist({ reverse: true, timeout: 15_000 });
+    await (
+      await s.browser.$(DIALOG)
+    ).waitForExist({ reverse: true, timeout: 15_000 });
   });
 
-  step("a CA file chosen on edit shows its name and asks for the credentials again", async () => {
-    const { h } = s;
-    await h.click(`Edit ${PROFILE}`, SIDEBAR);
-    const field = await h.field("CA certificate file (optional)", DIALOG);
-    assert.equal(await field.getAttribute("readonly"), "true");
-    await h.click("Choose the CA certificate file", DIALOG);
-    await s.browser.waitUntil(async () => (await field.getValue()) === "private-ca.pem", {
-      timeout: 15_000,
-      timeoutMsg: "the chosen file's name in the field",
-    });
-    await h.waitText(
-      `${DIALOG}//*[@role='note']`,
-      "CA certificate file changed: the auth token and secret code must be given again",
-    );
-    await (await h.el(`${DIALOG}//button[@type='submit']`)).click();
-    await h.waitText(DIALOG, "Auth token: must be given again: the CA certificate file changed");
-    await h.shot("profile-files-1-credentials-again", DIALOG);
-    await h.type("Auth token", "practice-auth-token", DIALOG);
-    await h.type("Secret code", "practice-secret-code", DIALOG);
-    await (await h.el(`${DIALOG}//button[@type='submit']`)).click();
-    await (await s.browser.$(DIALOG)).waitForExist({ reverse: true, timeout: 15_000 });
-    const toml = readFileSync(join(s.app.configDir, "profiles.toml"), "utf8");
-    assert.ok(toml.includes(`caFile = "${ca}"`), toml);
-    // The practice server is plain http on this computer: the CA file adds a root, nothing
-    // else, and the stored credentials still sign.
-    await h.click(`Test connection of ${PROFILE}`);
-    await h.waitText(
-      `//*[@aria-label='Connection test of ${PROFILE}']`,
-      "accepted the credentials of practice-admin",
-    );
-  });
+  step(
+    "a CA file chosen on edit shows its name and asks for the credentials again",
+    async () => {
+      const { h } = s;
+      await h.click(`Edit ${PROFILE}`, SIDEBAR);
+      const field = await h.field("CA certificate file (optional)", DIALOG);
+      assert.equal(await field.getAttribute("readonly"), "true");
+      await h.click("Choose the CA certificate file", DIALOG);
+      await s.browser.waitUntil(
+        async () => (await field.getValue()) === "private-ca.pem",
+        {
+          timeout: 15_000,
+          timeoutMsg: "the chosen file's name in the field",
+        },
+      );
+      await h.waitText(
+        `${DIALOG}//*[@role='note']`,
+        "CA certificate file changed: the auth token and secret code must be given again",
+      );
+      await (await h.el(`${DIALOG}//button[@type='submit']`)).click();
+      await h.waitText(
+        DIALOG,
+        "Auth token: must be given again: the CA certificate file changed",
+      );
+      await h.shot("profile-files-1-credentials-again", DIALOG);
+      await h.type("Auth token", "practice-auth-token", DIALOG);
+      await h.type("Secret code", "practice-secret-code", DIALOG);
+      await (await h.el(`${DIALOG}//button[@type='submit']`)).click();
+      await (
+        await s.browser.$(DIALOG)
+      ).waitForExist({ reverse: true, timeout: 15_000 });
+      const toml = readFileSync(join(s.app.configDir, "profiles.toml"), "utf8");
+      assert.ok(toml.includes(`caFile = "${ca}"`), toml);
+      // The practice server is plain http on this computer: the CA file adds a root, nothing
+      // else, and the stored credentials still sign.
+      await h.click(`Test connection of ${PROFILE}`);
+      await h.waitText(
+        `//*[@aria-label='Connection test of ${PROFILE}']`,
+        "accepted the credentials of practice-admin",
+      );
+    },
+  );
 });
