@@ -13,6 +13,7 @@ pub const COMMANDS: &[&str] = &[
     "test_profile",
     "save_securid_profile",
     "choose_key_file",
+    "choose_ca_file",
     "list_methods",
     "register_token",
     "sync_token",

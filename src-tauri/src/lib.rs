@@ -29,7 +29,7 @@ pub const RATE_LIMIT_EVENT: &str = "rate-limit-wait";
 pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_window_state::Builder::default().build())
-        // Used from Rust only (choose_key_file, audit_export, the bulk file and export): the capability grants the
+        // Used from Rust only (choose_key_file, choose_ca_file, audit_export, the bulk file and export): the capability grants the
         // webview none of it.
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new())
@@ -49,6 +49,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             commands::profiles::test_profile,
             commands::profiles::save_securid_profile,
             commands::profiles::choose_key_file,
+            commands::profiles::choose_ca_file,
             commands::tokens::list_methods,
             commands::tokens::register_token,
             commands::tokens::sync_token,

@@ -85,6 +85,10 @@ struct Inner {
     rate_limit: OnceLock<RateLimitObserver>,
     /// Where audit exports go instead of asking in the save dialog (tests only).
     export_path_chooser: OnceLock<ExportPathChooser>,
+    /// What the open dialog answers for a profile's key or CA file (tests only).
+    open_path_chooser: OnceLock<ExportPathChooser>,
+    /// The key and CA files chosen for profiles, by the handle the window holds.
+    chosen_files: crate::commands::dialog::ChosenFiles,
 }
 
 impl AppState {
@@ -131,6 +135,23 @@ impl AppState {
     /// The stand-in for the save dialog, when a test set one.
     pub fn export_path_chooser(&self) -> Option<ExportPathChooser> {
         self.inner.export_path_chooser.get().cloned()
+    }
+
+    /// Makes `choose_key_file` and `choose_ca_file` ask `choose` (given the dialog's title)
+    /// instead of opening the open dialog: for the command-layer tests, which run no window
+    /// system to answer a dialog.
+    pub fn set_open_path_chooser(&self, choose: ExportPathChooser) {
+        let _ = self.inner.open_path_chooser.set(choose);
+    }
+
+    /// The stand-in for the open dialog of a profile's files, when a test set one.
+    pub fn open_path_chooser(&self) -> Option<ExportPathChooser> {
+        self.inner.open_path_chooser.get().cloned()
+    }
+
+    /// The key and CA files chosen for profiles in this app, by handle.
+    pub fn chosen_files(&self) -> &crate::commands::dialog::ChosenFiles {
+        &self.inner.chosen_files
     }
 
     /// Set to `1` to start the app for automation: it then takes secrets from the environment

@@ -8,8 +8,8 @@
 //! `scripts/with-secret-service.sh` (as `make test` does), which sets
 //! TOKENDESK_TEST_SECRET_SERVICE=1. Without it they say so and return.
 
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -23,6 +23,8 @@ struct App {
     _app: tauri::App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
     received: Mutex<Vec<String>>,
+    /// What the open dialog of a profile's key or CA file answers (None: cancelled).
+    pick: Arc<Mutex<Option<PathBuf>>>,
 }
 
 impl App {
@@ -35,11 +37,38 @@ impl App {
         let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .expect("the main window");
+        let pick = Arc::new(Mutex::new(None::<PathBuf>));
+        let answer = pick.clone();
+        tauri::Manager::state::<tokendesk_app::AppState>(&app)
+            .set_open_path_chooser(Arc::new(move |_| answer.lock().unwrap().clone()));
         App {
             _app: app,
             window,
             received: Mutex::new(Vec::new()),
+            pick,
         }
+    }
+
+    /// Chooses `file` in the open dialog `cmd` opens (`choose_key_file`, `choose_ca_file`).
+    fn choose(&self, cmd: &str, file: &Path) -> Result<Value, Value> {
+        *self.pick.lock().unwrap() = Some(file.to_owned());
+        self.call(cmd, json!({}))
+    }
+
+    /// The handle of `file`, chosen in `cmd`'s dialog.
+    fn handle(&self, cmd: &str, file: &Path) -> Value {
+        let chosen = self
+            .choose(cmd, file)
+            .unwrap_or_else(|e| panic!("{cmd} {}: {e}", file.display()));
+        chosen["handle"].clone()
+    }
+
+    /// Starts practice mode; never while a test holds a saved profile of a practice name.
+    fn start_practice(&self) -> Value {
+        let _saved = SAVED_PRACTICE_NAME
+            .read()
+            .unwrap_or_else(|p| p.into_inner());
+        self.ok("practice_start", json!({}))
     }
 
     /// Invokes a command as the webview does; `Err` is the error value the webview receives.
@@ -123,6 +152,10 @@ fn profile_writes() -> std::sync::MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Held for writing by the test that saves a profile under a practice name (practice mode
+/// then refuses to start), for reading while any other test starts practice mode.
+static SAVED_PRACTICE_NAME: RwLock<()> = RwLock::new(());
+
 fn secret_service() -> bool {
     let ok = std::env::var("TOKENDESK_TEST_SECRET_SERVICE").as_deref() == Ok("1");
     if !ok {
@@ -181,7 +214,7 @@ fn the_capability_grants_the_app_commands_and_nothing_else() {
     for cmd in [
         "plugin:window-state|save_window_state",
         "plugin:window|close",
-        // The dialog plugin is used from Rust only (choose_key_file, audit_export).
+        // The dialog plugin is used from Rust only (choose_key_file, choose_ca_file, audit_export).
         "plugin:dialog|open",
         "plugin:dialog|message",
         "plugin:dialog|save",
@@ -211,7 +244,7 @@ fn practice_mode_rehearses_every_operation_through_the_commands() {
     let app = App::new();
     let p = tokendesk_app::PRACTICE_PROFILE;
 
-    let status = app.ok("practice_start", json!({}));
+    let status = app.start_practice();
     assert_eq!(status["running"], true);
     assert_eq!(status["profile"], p);
     assert!(status["origin"]
@@ -325,7 +358,7 @@ fn failures_cross_ipc_in_the_stable_shape() {
     let _turn = profile_writes();
     let app = App::new();
     let p = tokendesk_app::PRACTICE_PROFILE;
-    app.ok("practice_start", json!({}));
+    app.start_practice();
 
     // Refused before sending: the field and the rule.
     let e = app.err(
@@ -586,7 +619,7 @@ fn no_secret_crosses_ipc() {
 fn practice_securid_rehearses_lookup_and_unlock_through_the_commands() {
     let app = App::new();
     let p = tokendesk_app::PRACTICE_SECURID_PROFILE;
-    let status = app.ok("practice_start", json!({}));
+    let status = app.start_practice();
     assert_eq!(status["securidProfile"], p, "{status}");
     let profiles = app.ok("list_profiles", json!({}));
     let listed = profiles
@@ -790,21 +823,25 @@ fn securid_profiles_are_saved_from_a_key_file_and_never_return_the_key() {
         d
     };
 
-    // Refused: no key file, a missing file, a reserved name.
-    for (bad, field_word) in [
-        (draft(json!({})), "key file"),
+    // The key file is chosen in the dialog: the window gets a handle and the file's name.
+    let chosen = app.choose("choose_key_file", &path).unwrap();
+    assert_eq!(chosen["name"], "securid-key.json", "{chosen}");
+    assert!(!chosen.to_string().contains(dir.path().to_str().unwrap()));
+    let handle = chosen["handle"].clone();
+    // Refused: no key file, a path typed in the draft, a handle of no file, a reserved name.
+    for (bad, key, field_word) in [
+        (draft(json!({})), Value::Null, "key file"),
+        (draft(json!({"keyFile": path})), Value::Null, "key file"),
+        (draft(json!({})), json!("file-999"), "key file"),
         (
-            draft(json!({"keyFile": dir.path().join("nope.json")})),
-            "key file",
-        ),
-        (
-            json!({"name": "practice-securid", "keyFile": path}),
+            json!({"name": "practice-securid"}),
+            handle.clone(),
             "Profile name",
         ),
     ] {
         let e = app.err(
             "save_securid_profile",
-            json!({"draft": bad, "replace": false}),
+            json!({"draft": bad, "replace": false, "keyFile": key}),
         );
         assert_error_shape(&e, "input");
         assert!(e["title"].as_str().unwrap().contains(field_word), "{e}");
@@ -812,7 +849,7 @@ fn securid_profiles_are_saved_from_a_key_file_and_never_return_the_key() {
 
     let saved = app.ok(
         "save_securid_profile",
-        json!({"draft": draft(json!({"keyFile": path})), "replace": false}),
+        json!({"draft": draft(json!({})), "replace": false, "keyFile": handle}),
     );
     assert_eq!(saved["credentialsStored"], true, "{saved}");
     assert_eq!(saved["profile"]["backend"], "securid");
@@ -835,7 +872,7 @@ fn securid_profiles_are_saved_from_a_key_file_and_never_return_the_key() {
     // Twice is refused; edited without a key file, the stored key is kept.
     let e = app.err(
         "save_securid_profile",
-        json!({"draft": draft(json!({"keyFile": path})), "replace": false}),
+        json!({"draft": draft(json!({})), "replace": false, "keyFile": handle}),
     );
     assert_error_shape(&e, "config");
     let edited = app.ok(
@@ -850,7 +887,7 @@ fn securid_profiles_are_saved_from_a_key_file_and_never_return_the_key() {
     // Replaced with the key file again: still works.
     app.ok(
         "save_securid_profile",
-        json!({"draft": draft(json!({"keyFile": path})), "replace": true}),
+        json!({"draft": draft(json!({})), "replace": true, "keyFile": handle}),
     );
     app.ok("test_profile", json!({"name": "cloud-1"}));
     // A CENTAGATE edit of a SecurID profile (and the reverse) is refused.
@@ -891,6 +928,289 @@ fn securid_profiles_are_saved_from_a_key_file_and_never_return_the_key() {
     }
     drop(received);
     tauri::async_runtime::block_on(server.shutdown());
+}
+
+/// A CA certificate file (PEM) in `dir`.
+fn ca_pem(dir: &Path) -> PathBuf {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["ca.test".to_owned()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let path = dir.join("private-ca.pem");
+    std::fs::write(&path, cert.pem()).unwrap();
+    path
+}
+
+/// Key and CA files are chosen in the dialog opened from Rust: the window gets a handle and
+/// the file's name, names no path itself, and a file that cannot be used answers only "not a
+/// readable PEM / key file", naming the field.
+#[test]
+fn profile_files_are_chosen_in_the_dialog_and_the_window_names_no_path() {
+    let app = App::new();
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("passwd");
+    std::fs::write(&junk, "root:x:0:0:root:/root:/bin/bash\n").unwrap();
+    let big = dir.path().join("big.pem");
+    std::fs::write(&big, vec![b'A'; 2 << 20]).unwrap();
+    let ca = ca_pem(dir.path());
+
+    for file in [
+        dir.path().join("none.pem"),
+        dir.path().to_owned(),
+        junk.clone(),
+        big,
+        PathBuf::from("/dev/zero"),
+    ] {
+        let shown = file.display().to_string();
+        for (cmd, field, words) in [
+            (
+                "choose_ca_file",
+                "CA certificate file",
+                "not a readable PEM file",
+            ),
+            ("choose_key_file", "API key file", "not a readable key file"),
+        ] {
+            let e = app.choose(cmd, &file).unwrap_err();
+            assert_error_shape(&e, "input");
+            assert_eq!(e["title"], format!("{field} is not valid"), "{e}");
+            assert_eq!(
+                e["hint"],
+                format!("{field}: {words}. Nothing was sent to the server."),
+                "{shown}"
+            );
+            assert!(!e.to_string().contains(&shown), "{e}");
+        }
+    }
+    // Cancelled: null. Chosen: a handle and the name, no path.
+    *app.pick.lock().unwrap() = None;
+    assert_eq!(app.ok("choose_ca_file", json!({})), Value::Null);
+    let chosen = app.choose("choose_ca_file", &ca).unwrap();
+    assert_eq!(chosen["name"], "private-ca.pem");
+    assert!(!chosen.to_string().contains('/'), "{chosen}");
+
+    // A path typed in a draft is refused; so is a handle the app never gave, or one chosen
+    // for the other field.
+    let draft = |ca: Value| {
+        json!({"name": "typed-1", "url": "https://mfa.example.com", "admin": "a",
+               "basePath": null, "caFile": ca, "timeoutSecs": null})
+    };
+    let secrets = json!({"authToken": "t", "secretCode": "s"});
+    let ca_handle = app.handle("choose_ca_file", &ca);
+    for (d, choice) in [
+        (draft(json!(junk)), Value::Null),
+        (
+            draft(Value::Null),
+            json!({"kind": "chosen", "handle": "file-999"}),
+        ),
+        (
+            draft(Value::Null),
+            json!({"kind": "chosen", "handle": junk.display().to_string()}),
+        ),
+    ] {
+        let e = app.err(
+            "save_profile",
+            json!({"draft": d, "secrets": secrets, "replace": false, "caFile": choice}),
+        );
+        assert_error_shape(&e, "input");
+        assert_eq!(e["title"], "CA certificate file is not valid", "{e}");
+    }
+    let e = app.err(
+        "save_securid_profile",
+        json!({"draft": {"name": "typed-2", "caFile": ca}, "replace": false, "keyFile": null}),
+    );
+    assert_eq!(e["title"], "CA certificate file is not valid", "{e}");
+    // A CA file's handle is no key file.
+    let e = app.err(
+        "save_securid_profile",
+        json!({"draft": {"name": "typed-2"}, "replace": false, "keyFile": ca_handle}),
+    );
+    assert_eq!(e["title"], "API key file is not valid", "{e}");
+    assert!(
+        e["hint"].as_str().unwrap().contains("must be chosen again"),
+        "{e}"
+    );
+}
+
+/// Editing a profile's URL, admin, base path or CA file in the app needs the credentials
+/// again: core refuses the edit without them (naming the field and the rule) and changes
+/// nothing; with them, profile and secret are saved as one unit. Other edits keep the stored
+/// secret, and a kept CA file stays.
+#[test]
+fn an_edit_of_where_a_secret_signs_needs_the_credentials_again() {
+    let _turn = profile_writes();
+    if !secret_service() {
+        return;
+    }
+    let server = sim(AdminCredentials::practice());
+    let app = App::new();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = ca_pem(dir.path());
+    let canonical = std::fs::canonicalize(&ca).unwrap().display().to_string();
+    let secrets = json!({"authToken": "practice-auth-token", "secretCode": "practice-secret-code"});
+    let draft = |url: &str, admin: &str| {
+        json!({"name": "desk-ca", "url": url, "admin": admin,
+               "basePath": null, "caFile": null, "timeoutSecs": null})
+    };
+    let origin = server.origin();
+    app.ok(
+        "save_profile",
+        json!({"draft": draft(&origin, "practice-admin"), "secrets": secrets, "replace": false}),
+    );
+    let file = config_dir().join("profiles.toml");
+    let id = || {
+        tokendesk_core::profiles::ProfileStore::open_default()
+            .and_then(|s| s.get("desk-ca"))
+            .unwrap()
+            .id
+    };
+    let first_id = id();
+
+    // Without credentials: refused, naming the secret's field and what changed.
+    let handle = app.handle("choose_ca_file", &ca);
+    let chosen = json!({"kind": "chosen", "handle": handle});
+    for (d, ca_choice, words) in [
+        (
+            draft("http://127.0.0.1:1", "practice-admin"),
+            json!({"kind": "keep"}),
+            "the server URL changed",
+        ),
+        (
+            draft(&origin, "someone-else"),
+            json!({"kind": "keep"}),
+            "the admin username changed",
+        ),
+        (
+            draft(&origin, "practice-admin"),
+            chosen.clone(),
+            "the CA certificate file changed",
+        ),
+    ] {
+        let before = std::fs::read_to_string(&file).unwrap();
+        let e = app.err(
+            "save_profile",
+            json!({"draft": d, "secrets": null, "replace": true, "caFile": ca_choice}),
+        );
+        assert_error_shape(&e, "input");
+        assert_eq!(e["title"], "Auth token is not valid", "{e}");
+        assert_eq!(
+            e["hint"],
+            format!("Auth token: must be given again: {words}, and a stored secret signs only for the server and admin it was given for. Nothing was sent to the server."),
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+    }
+    let mut based = draft(&origin, "practice-admin");
+    based["basePath"] = json!("/v2/CentagateWS/webresources");
+    let e = app.err(
+        "save_profile",
+        json!({"draft": based, "secrets": null, "replace": true}),
+    );
+    assert!(
+        e["hint"]
+            .as_str()
+            .unwrap()
+            .contains("the base path changed"),
+        "{e}"
+    );
+
+    // With them: the CA file and the new secret saved together (a new id).
+    let saved = app.ok(
+        "save_profile",
+        json!({"draft": draft(&origin, "practice-admin"), "secrets": secrets,
+               "replace": true, "caFile": chosen}),
+    );
+    assert_eq!(saved["profile"]["caFile"], canonical, "{saved}");
+    assert_eq!(saved["credentialsStored"], true);
+    assert_ne!(id(), first_id);
+    assert_connected(&app.ok("test_profile", json!({"name": "desk-ca"})));
+
+    // The timeout alone: the stored secret and the CA file are kept (no caFile: keep).
+    let mut slower = draft(&origin, "practice-admin");
+    slower["timeoutSecs"] = json!(20);
+    let kept = app.ok(
+        "save_profile",
+        json!({"draft": slower, "secrets": null, "replace": true}),
+    );
+    assert_eq!(kept["profile"]["caFile"], canonical, "{kept}");
+    assert_eq!(kept["profile"]["timeoutSecs"], 20);
+    assert_connected(&app.ok("test_profile", json!({"name": "desk-ca"})));
+
+    // Removing the CA file is a change too.
+    let e = app.err(
+        "save_profile",
+        json!({"draft": slower, "secrets": null, "replace": true, "caFile": {"kind": "remove"}}),
+    );
+    assert!(
+        e["hint"]
+            .as_str()
+            .unwrap()
+            .contains("the CA certificate file changed"),
+        "{e}"
+    );
+    let removed = app.ok(
+        "save_profile",
+        json!({"draft": slower, "secrets": secrets, "replace": true, "caFile": {"kind": "remove"}}),
+    );
+    assert_eq!(removed["profile"]["caFile"], Value::Null, "{removed}");
+    app.ok("remove_profile", json!({"name": "desk-ca"}));
+    tauri::async_runtime::block_on(server.shutdown());
+}
+
+/// Practice mode never stands in for a saved profile of a practice name (one an older version
+/// or a hand edit saved; the app refuses to save one): it refuses to start, naming it, until
+/// the profile is gone.
+#[test]
+fn practice_mode_refuses_a_saved_profile_with_a_practice_name() {
+    let _turn = profile_writes();
+    let _alone = SAVED_PRACTICE_NAME
+        .write()
+        .unwrap_or_else(|p| p.into_inner());
+    let app = App::new();
+    let store = tokendesk_core::profiles::ProfileStore::open_default().unwrap();
+    // Any case: practice names are matched without it.
+    let name = "PRACTICE-securid";
+    let profile = tokendesk_core::centagate::profile::ProfileDraft {
+        name: name.into(),
+        url: "https://mfa.example.com".into(),
+        admin: "helpdesk".into(),
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
+    store.add(&profile).unwrap();
+
+    let e = app.err("practice_start", json!({}));
+    assert_error_shape(&e, "input");
+    assert_eq!(e["title"], "Profile name is not valid", "{e}");
+    assert!(
+        e["hint"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("'{name}' is a saved profile")),
+        "{e}"
+    );
+    assert_eq!(app.ok("practice_status", json!({}))["running"], false);
+    let listed = app.ok("list_profiles", json!({}));
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["practice"] == false),
+        "{listed}"
+    );
+    // The app never saves one either.
+    let e = app.err(
+        "save_profile",
+        json!({"draft": {"name": "practice-signin", "url": "https://mfa.example.com",
+                         "admin": "a", "basePath": null, "caFile": null, "timeoutSecs": null},
+               "secrets": {"authToken": "t", "secretCode": "s"}, "replace": false}),
+    );
+    assert_eq!(e["title"], "Profile name is not valid", "{e}");
+
+    store.remove(name).unwrap();
+    assert_eq!(app.ok("practice_start", json!({}))["running"], true);
+    app.ok("practice_stop", json!({}));
 }
 
 /// A SecurID server that answers 429: the call waits and retries a bounded number of times,
@@ -958,7 +1278,7 @@ fn rate_limit_waits_are_sent_to_the_window() {
 fn audit_entries_tickets_and_exports_through_the_commands() {
     let app = App::new();
     let p = tokendesk_app::PRACTICE_PROFILE;
-    let status = app.ok("practice_start", json!({}));
+    let status = app.start_practice();
     // The log is shared by the tests of this process: this app's practice server is told
     // apart by its origin.
     let origin = status["origin"].as_str().unwrap().to_owned();
@@ -1162,7 +1482,7 @@ fn signing_in_app() -> Option<(std::sync::MutexGuard<'static, ()>, App, Value)> 
         return None;
     }
     let app = App::new();
-    let status = app.ok("practice_start", json!({}));
+    let status = app.start_practice();
     Some((turn, app, status))
 }
 
@@ -1516,7 +1836,7 @@ fn open_confirmed_case(app: &App, p: &str, user: &str, ticket: &str) -> Value {
 fn centagate_lost_token_flow_shares_one_case_id_through_the_commands() {
     let app = App::new();
     let p = tokendesk_app::PRACTICE_PROFILE;
-    let status = app.ok("practice_start", json!({}));
+    let status = app.start_practice();
     let admin = app
         .ok("list_profiles", json!({}))
         .as_array()
@@ -1649,7 +1969,7 @@ fn centagate_lost_token_flow_shares_one_case_id_through_the_commands() {
 fn securid_lost_token_flow_shares_one_case_id_and_never_records_the_code() {
     let app = App::new();
     let p = tokendesk_app::PRACTICE_SECURID_PROFILE;
-    app.ok("practice_start", json!({}));
+    app.start_practice();
     let who = json!({"by": "email", "value": "trent@example.com"});
 
     let q = app.ok(
@@ -1771,7 +2091,7 @@ struct BulkRig {
 impl BulkRig {
     fn new() -> BulkRig {
         let app = App::new();
-        app.ok("practice_start", json!({}));
+        app.start_practice();
         let dir = tempfile::tempdir().unwrap();
         let (open, save) = (dir.path().join("users.csv"), dir.path().join("results.csv"));
         tauri::Manager::state::<tokendesk_app::BulkState>(&app._app)

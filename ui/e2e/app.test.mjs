@@ -56,7 +56,6 @@ async function addProfile(page, p) {
   await field(d, "Server URL").fill(p.url);
   await field(d, "Admin username").fill(p.admin ?? "helpdesk");
   if (p.timeout) await field(d, "Timeout in seconds (optional)").fill(p.timeout);
-  if (p.caFile) await field(d, "CA certificate file (optional)").fill(p.caFile);
   await field(d, "Auth token").fill(p.authToken ?? "token-of-" + p.name);
   await field(d, "Secret code").fill(p.secretCode ?? "secret-of-" + p.name);
   await button(d, "Add profile").click();
@@ -296,20 +295,20 @@ describe("profiles", () => {
 describe("error kinds", () => {
   it("renders input, server, transport and config errors from the backend", async () =>
     withApp({}, async (page) => {
-      // input: the CA file only the backend can check
-      await addProfile(page, {
-        name: "withca",
-        url: "https://mfa.example.com",
-        caFile: "/nope/ca.crt",
-      });
+      // input: the CA file the shell's dialog chose, which only the backend can check (the
+      // window names no path: it gets only the answer)
+      await mock(page, () => (window.__tokendeskMock.backend.caFilePick = "/nope/ca.crt"));
+      await button(
+        page.getByRole("complementary", { name: "Profiles and practice" }),
+        "Add profile",
+      ).click();
       const d = page.getByRole("dialog");
+      await button(d, "Choose the CA certificate file").click();
       const alert = d.getByRole("alert");
       await alert.getByText("CA certificate file is not valid").waitFor();
       await alert.getByText("Not sent: invalid input").waitFor();
       await alert
-        .getByText(
-          "CA certificate file: must be an existing file (/nope/ca.crt was not found). Nothing was sent to the server.",
-        )
+        .getByText("CA certificate file: not a readable PEM file. Nothing was sent to the server.")
         .waitFor();
       await shot(page, "07-error-input");
       await axe(page, "input error");
@@ -761,8 +760,9 @@ describe("keyboard", () => {
       await page.keyboard.type("https://mfa.example.com");
       await page.keyboard.press("Tab");
       await page.keyboard.type("helpdesk");
-      // Base path, CA file, timeout, how the administrator signs in (one stop), auth token.
-      for (let i = 0; i < 5; i++) await page.keyboard.press("Tab");
+      // Base path, timeout, CA file (its name, read-only) and its Choose… button, how the
+      // administrator signs in (one stop), auth token.
+      for (let i = 0; i < 6; i++) await page.keyboard.press("Tab");
       assert.equal(await page.evaluate(() => document.activeElement?.id), "profile-authToken");
       await page.keyboard.type("tok");
       await page.keyboard.press("Tab");

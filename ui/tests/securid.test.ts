@@ -136,7 +136,7 @@ describe("SecurID user screen", () => {
 });
 
 describe("ProfileDialog for SecurID Cloud", () => {
-  it("imports the key file by path (Browse… fills it) and never sends or gets key material", async () => {
+  it("imports the key file chosen in the shell's dialog: a handle and a name, never a path", async () => {
     const { default: ProfileDialog } = await import("../src/components/ProfileDialog.svelte");
     const user = userEvent.setup();
     const { backend, exchanges } = installMock();
@@ -148,20 +148,24 @@ describe("ProfileDialog for SecurID Cloud", () => {
     await user.type(screen.getByLabelText("Profile name"), "cloud");
     await user.click(screen.getByRole("button", { name: "Add profile" }));
     expect(screen.getByText(`${v.FIELD_LABELS.keyFile}: ${v.RULES.keyFile}`)).toBeInTheDocument();
-    expect(screen.getByLabelText("Key file")).toHaveFocus();
+    expect(screen.getByRole("button", { name: "Browse for the key file" })).toHaveFocus();
+    // Nothing is typed: the field only shows what the dialog chose.
+    expect(screen.getByLabelText("Key file")).toHaveAttribute("readonly");
 
-    // A file that is not there: the backend says so, in words.
-    await user.type(screen.getByLabelText("Key file"), "/tmp/missing.json");
-    await user.click(screen.getByRole("button", { name: "Add profile" }));
+    // A file that is not a key file: the shell says only that.
+    backend.keyFilePick = "/tmp/missing.json";
+    await user.click(screen.getByRole("button", { name: "Browse for the key file" }));
     expect(await screen.findByText("API key file is not valid")).toBeInTheDocument();
-
-    // Cancelled dialog: nothing changes; a chosen file fills the field.
+    expect(screen.getByText(/API key file: not a readable key file\./)).toBeInTheDocument();
+    // Cancelled dialog: nothing changes; a chosen file shows its name.
     backend.keyFilePick = null;
     await user.click(screen.getByRole("button", { name: "Browse for the key file" }));
-    expect(screen.getByLabelText("Key file")).toHaveValue("/tmp/missing.json");
+    expect(screen.getByLabelText("Key file")).toHaveValue("");
     backend.keyFilePick = MOCK_KEY_FILE;
     await user.click(screen.getByRole("button", { name: "Browse for the key file" }));
-    await waitFor(() => expect(screen.getByLabelText("Key file")).toHaveValue(MOCK_KEY_FILE));
+    await waitFor(() =>
+      expect(screen.getByLabelText("Key file")).toHaveValue("securid-api-key.json"),
+    );
     await user.click(screen.getByRole("button", { name: "Add profile" }));
     await waitFor(() => expect(onsaved).toHaveBeenCalled());
     expect(onsaved.mock.calls[0][0]).toMatchObject({
@@ -171,9 +175,14 @@ describe("ProfileDialog for SecurID Cloud", () => {
     });
     const save = exchanges.filter((x) => x.cmd === "save_securid_profile").at(-1);
     expect(save?.args).toEqual({
-      draft: { name: "cloud", keyFile: MOCK_KEY_FILE },
+      draft: { name: "cloud", timeoutSecs: undefined },
       replace: false,
+      keyFile: "file-1",
+      caFile: { kind: "keep" },
     });
+    // The window sent no path, and got none back for the key file.
+    const sent = exchanges.map((x) => JSON.stringify(x.args)).join("\n");
+    expect(sent).not.toContain("/home/");
     expect(JSON.stringify(exchanges)).not.toMatch(/PRIVATE KEY|accessKey|keyJson/);
   });
 
@@ -182,7 +191,8 @@ describe("ProfileDialog for SecurID Cloud", () => {
     const user = userEvent.setup();
     const { exchanges } = installMock();
     const { api } = await import("../src/lib/tauri");
-    const saved = await api.saveSecurIdProfile({ name: "cloud", keyFile: MOCK_KEY_FILE }, false);
+    const key = await api.chooseKeyFile();
+    const saved = await api.saveSecurIdProfile({ name: "cloud" }, false, key!.handle);
     const onsaved = vi.fn();
     render(ProfileDialog, { editing: saved, onsaved, onclose: () => {} });
     expect(screen.queryByRole("radio", { name: /SecurID/ })).toBeNull();
@@ -192,9 +202,50 @@ describe("ProfileDialog for SecurID Cloud", () => {
     await user.click(screen.getByRole("button", { name: "Save changes" }));
     await waitFor(() => expect(onsaved).toHaveBeenCalled());
     expect(exchanges.at(-1)?.args).toEqual({
-      draft: { name: "cloud", keyFile: undefined, caFile: undefined, timeoutSecs: 45 },
+      draft: { name: "cloud", timeoutSecs: 45 },
       replace: true,
+      keyFile: null,
+      caFile: { kind: "keep" },
     });
     expect(onsaved.mock.calls[0][0].profile.timeoutSecs).toBe(45);
+  });
+
+  it("a new CA file needs the key file again: the field is named and the rule said", async () => {
+    const { default: ProfileDialog } = await import("../src/components/ProfileDialog.svelte");
+    const user = userEvent.setup();
+    const { exchanges } = installMock();
+    const { api } = await import("../src/lib/tauri");
+    const key = await api.chooseKeyFile();
+    const saved = await api.saveSecurIdProfile({ name: "cloud" }, false, key!.handle);
+    const onsaved = vi.fn();
+    render(ProfileDialog, { editing: saved, onsaved, onclose: () => {} });
+    await user.click(screen.getByRole("button", { name: "Choose the CA certificate file" }));
+    await waitFor(() =>
+      expect(screen.getByLabelText("CA certificate file (optional)")).toHaveValue("private-ca.pem"),
+    );
+    expect(screen.getByRole("note")).toHaveTextContent(
+      "CA certificate file changed: the API key file must be given again",
+    );
+    const saves = () => exchanges.filter((x) => x.cmd === "save_securid_profile").length;
+    const before = saves();
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+    expect(
+      screen.getByText(
+        "API key file: must be given again: the CA certificate file changed, and a stored secret signs only for the server and admin it was given for",
+      ),
+    ).toBeInTheDocument();
+    expect(saves()).toBe(before);
+    await user.click(screen.getByRole("button", { name: "Browse for the key file" }));
+    await waitFor(() =>
+      expect(screen.getByLabelText("Key file")).toHaveValue("securid-api-key.json"),
+    );
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+    await waitFor(() => expect(onsaved).toHaveBeenCalled());
+    expect(exchanges.at(-1)?.args).toMatchObject({
+      replace: true,
+      keyFile: expect.stringMatching(/^file-/),
+      caFile: { kind: "chosen", handle: expect.stringMatching(/^file-/) },
+    });
+    expect(onsaved.mock.calls[0][0].profile.caFile).toBe("/home/helpdesk/certs/private-ca.pem");
   });
 });

@@ -66,7 +66,6 @@ describe("validation vectors shared with crates/core", () => {
         url: c.input.url,
         admin: c.input.admin,
         basePath: c.input.basePath ?? "",
-        caFile: "",
         timeout: c.input.timeoutSecs === null ? "" : String(c.input.timeoutSecs),
       });
       if (c.error) {
@@ -86,7 +85,6 @@ describe("inline profile errors", () => {
       url: "http://mfa.example.com",
       admin: "",
       basePath: "x",
-      caFile: "",
       timeout: "abc",
     });
     expect(Object.keys(r.errors).sort()).toEqual(

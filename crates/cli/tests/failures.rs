@@ -529,7 +529,7 @@ fn profile_add_input_is_checked_before_anything_is_written() {
                 &["--ca-file", "/nonexistent/ca.pem"],
             ),
             "CA certificate file",
-            "must be an existing file",
+            "not a readable PEM file",
         ),
     ] {
         desk.run(&args)
@@ -553,6 +553,34 @@ fn profile_add_input_is_checked_before_anything_is_written() {
     ])
     .fails(2)
     .stderr_has("Admin username is not valid");
+    // A typed CA file may name anything: a folder, a file that is no PEM, one too big, a
+    // device all answer the same words, never what is there.
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("passwd");
+    std::fs::write(&junk, "root:x:0:0:root:/root:/bin/bash\n").unwrap();
+    let big = dir.path().join("big.pem");
+    std::fs::write(&big, vec![b'A'; 2 << 20]).unwrap();
+    for path in [dir.path(), &junk, &big, std::path::Path::new("/dev/zero")] {
+        let shown = path.to_str().unwrap();
+        desk.run(&[
+            "profile",
+            "add",
+            "p",
+            "--url",
+            "https://h",
+            "--admin",
+            "a",
+            "--ca-file",
+            shown,
+            "--no-store",
+        ])
+        .fails(2)
+        .stderr_has("CA certificate file: not a readable PEM file.")
+        .stderr_lacks("root:")
+        .stderr_lacks("not found")
+        .stderr_lacks("directory");
+    }
+    assert!(!desk.profiles_file().exists());
     // localhost and [::1] may use plain http.
     desk.add_profile("local", "http://localhost:8790", "a");
     desk.add_profile("v6", "http://[::1]:8790", "a");

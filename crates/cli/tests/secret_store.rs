@@ -412,7 +412,7 @@ fn a_securid_key_is_stored_used_by_a_later_process_and_deleted_on_remove() {
         &[("TOKENDESK_SECURID_KEY_FILE", Some("/nonexistent/key.json"))],
     )
     .fails(2)
-    .stderr_has("/nonexistent/key.json could not be read");
+    .stderr_has("API key file: not a readable key file.");
 
     // Remove deletes the key from the store.
     desk.run(&["profile", "remove", &name])

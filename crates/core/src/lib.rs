@@ -4,7 +4,7 @@
 //!
 //! The modules form layers that only look down: the shared vocabulary ([`vocab`],
 //! [`catalog`], [`secret`], [`text`]) at the bottom, then [`error`], [`validate`], [`transport`],
-//! [`sign`] and [`profile`], then one folder per server vendor ([`centagate`], [`securid`]),
+//! [`sign`], [`local_file`] and [`profile`], then one folder per server vendor ([`centagate`], [`securid`]),
 //! then the one seam over them ([`backend`]), then [`profiles`] and [`credentials`], then
 //! [`audit`], then [`ops`], [`sign_in`], [`confirm`] and [`profile_changes`], and [`bulk`] over `ops`, on top. No module cycle:
 //! `tests/module_graph.rs` checks it. `docs/architecture.md` has the map.
@@ -19,6 +19,7 @@ pub mod confirm;
 pub mod credentials;
 pub mod error;
 pub mod harden;
+pub mod local_file;
 pub mod ops;
 pub mod profile;
 pub mod profile_changes;

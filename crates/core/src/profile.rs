@@ -185,22 +185,22 @@ impl Profile {
     }
 }
 
-/// An optional CA file: it must exist; kept as its canonical path.
+/// An optional CA file, typed as a path: see [`checked_ca_file`].
 pub(crate) fn ca_file(raw: Option<&str>) -> Result<Option<PathBuf>, Error> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(p) => Ok(Some(
-            std::fs::canonicalize(p)
-                .ok()
-                .filter(|p| p.is_file())
-                .ok_or_else(|| {
-                    Error::input(
-                        Field::CaFile,
-                        format!("must be an existing file ({p} was not found)"),
-                    )
-                })?,
-        )),
+        Some(p) => checked_ca_file(std::path::Path::new(p)).map(Some),
         None => Ok(None),
     }
+}
+
+/// A CA certificate file: a regular file, size-capped, holding at least one PEM certificate;
+/// kept as its canonical path. Whatever is wrong, the answer is
+/// [`crate::local_file::not_a_pem_file`] (the path could have been typed to probe the disk).
+pub fn checked_ca_file(path: &std::path::Path) -> Result<PathBuf, Error> {
+    let not_pem = crate::local_file::not_a_pem_file;
+    let canonical = std::fs::canonicalize(path).map_err(|_| not_pem())?;
+    crate::transport::ca_certificates(&canonical).ok_or_else(not_pem)?;
+    Ok(canonical)
 }
 
 /// A timeout in seconds (the default when none is given), and the connect timeout that goes
@@ -230,4 +230,67 @@ pub(crate) fn base_path(raw: &str) -> Result<String, Error> {
         ));
     }
     Ok(p.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::local_file::NOT_A_PEM_FILE;
+
+    #[test]
+    fn a_typed_ca_file_is_checked_and_any_failure_says_only_not_a_readable_pem_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["ca.test".to_owned()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        let good = dir.path().join("ca.pem");
+        std::fs::write(&good, cert.pem()).unwrap();
+        let canonical = std::fs::canonicalize(&good).unwrap();
+        assert_eq!(
+            ca_file(Some(&format!(" {} ", good.display()))).unwrap(),
+            Some(canonical)
+        );
+        assert_eq!(ca_file(Some("  ")).unwrap(), None);
+
+        let write = |name: &str, bytes: &[u8]| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            p
+        };
+        let mut big = cert.pem().into_bytes();
+        while big.len() as u64 <= crate::local_file::MAX_PEM_FILE_BYTES {
+            big.extend_from_slice(cert.pem().as_bytes());
+        }
+        let bad = [
+            dir.path().join("missing.pem"),
+            dir.path().to_owned(),
+            write("big.pem", &big),
+            write("junk.pem", b"root:x:0:0:root:/root:/bin/bash\n"),
+            write("key.pem", key.serialize_pem().as_bytes()),
+            write("empty.pem", b""),
+            std::path::PathBuf::from("/dev/zero"),
+        ];
+        for path in bad {
+            let shown = path.display().to_string();
+            match ca_file(Some(&shown)) {
+                Err(
+                    e @ Error::Input {
+                        field: Field::CaFile,
+                        ..
+                    },
+                ) => {
+                    let info = e.info();
+                    assert_eq!(
+                        info.hint,
+                        format!("CA certificate file: {NOT_A_PEM_FILE}. Nothing was sent to the server."),
+                        "{shown}"
+                    );
+                    assert!(!info.title.contains(&shown) && !info.hint.contains(&shown));
+                }
+                other => panic!("{shown}: {other:?}"),
+            }
+        }
+    }
 }

@@ -176,7 +176,7 @@ pub async fn save(
                 secret_field(&profile),
                 format!(
                     "must be given again: the {} changed, and a stored secret signs only for the server and admin it was given for",
-                    changed.label().to_lowercase()
+                    changed.in_sentence()
                 ),
             ));
         }

@@ -113,6 +113,15 @@ pub fn check_url(url: &Url) -> Result<(), Error> {
     }
 }
 
+/// The CA certificates in the PEM file at `path` (read as [`crate::local_file::read_capped`]
+/// reads a typed path), or None when it is not a readable PEM file holding at least one.
+pub fn ca_certificates(path: &std::path::Path) -> Option<Vec<reqwest::Certificate>> {
+    let pem = crate::local_file::read_capped(path, crate::local_file::MAX_PEM_FILE_BYTES)?;
+    reqwest::Certificate::from_pem_bundle(&pem)
+        .ok()
+        .filter(|c| !c.is_empty())
+}
+
 impl HttpClient {
     /// A client for the server at `endpoint`: reached directly (no proxy, `localhost` pinned
     /// to the loopback addresses) when it is this computer, else as [`HttpClient::new`].
@@ -158,18 +167,10 @@ impl HttpClient {
             );
         }
         if let Some(path) = &settings.ca_file {
-            let shown = path.display().to_string();
-            let pem = std::fs::read(path).map_err(|e| ConfigError::CaFile {
-                path: shown.clone(),
-                detail: e.to_string(),
+            let certs = ca_certificates(path).ok_or_else(|| ConfigError::CaFile {
+                path: path.display().to_string(),
+                detail: crate::local_file::NOT_A_PEM_FILE.into(),
             })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem)
-                .ok()
-                .filter(|c| !c.is_empty())
-                .ok_or_else(|| ConfigError::CaFile {
-                    path: shown,
-                    detail: "no PEM certificate found in it".into(),
-                })?;
             for cert in certs {
                 builder = builder.add_root_certificate(cert);
             }
@@ -438,25 +439,23 @@ mod tests {
     fn a_bad_ca_file_is_a_config_error() {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("none.pem");
-        let e = HttpClient::new(TransportSettings {
-            ca_file: Some(missing),
-            ..Default::default()
-        })
-        .unwrap_err();
-        assert!(
-            matches!(e, Error::Config(ConfigError::CaFile { .. })),
-            "{e:?}"
-        );
         let junk = dir.path().join("junk.pem");
         std::fs::write(&junk, "not a certificate").unwrap();
-        let e = HttpClient::new(TransportSettings {
-            ca_file: Some(junk),
-            ..Default::default()
-        })
-        .unwrap_err();
-        assert!(
-            matches!(e, Error::Config(ConfigError::CaFile { .. })),
-            "{e:?}"
-        );
+        let big = dir.path().join("big.pem");
+        std::fs::write(&big, vec![b'A'; 2 << 20]).unwrap();
+        // Whatever is wrong (missing, junk, a folder, too big), the same words.
+        for bad in [missing, junk, dir.path().to_owned(), big] {
+            let e = HttpClient::new(TransportSettings {
+                ca_file: Some(bad),
+                ..Default::default()
+            })
+            .unwrap_err();
+            match e {
+                Error::Config(ConfigError::CaFile { detail, .. }) => {
+                    assert_eq!(detail, crate::local_file::NOT_A_PEM_FILE)
+                }
+                other => panic!("{other:?}"),
+            }
+        }
     }
 }

@@ -254,6 +254,20 @@ pub enum Field {
 }
 
 impl Field {
+    /// The field's name inside a sentence: its first letter lowercased, unless it starts
+    /// with an acronym ("server URL", "CA certificate file").
+    pub fn in_sentence(self) -> String {
+        let label = self.label();
+        let mut chars = label.chars();
+        match (chars.next(), chars.next()) {
+            (Some(first), Some(second)) if second.is_lowercase() => first
+                .to_lowercase()
+                .chain(label[first.len_utf8()..].chars())
+                .collect(),
+            _ => label.to_owned(),
+        }
+    }
+
     /// The field's name as a person reads it.
     pub fn label(self) -> &'static str {
         match self {
@@ -299,6 +313,15 @@ impl Field {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_in_a_sentence_keeps_its_acronyms() {
+        assert_eq!(Field::Url.in_sentence(), "server URL");
+        assert_eq!(Field::AdminUsername.in_sentence(), "admin username");
+        assert_eq!(Field::BasePath.in_sentence(), "base path");
+        assert_eq!(Field::CaFile.in_sentence(), "CA certificate file");
+        assert_eq!(Field::KeyFile.in_sentence(), "API key file");
+    }
 
     #[test]
     fn an_operations_name_is_its_serialised_name() {

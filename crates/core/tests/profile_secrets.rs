@@ -133,6 +133,92 @@ async fn a_stored_secret_signs_only_for_the_origin_and_admin_it_was_given_for() 
     assert!(store.pending().unwrap().is_empty());
 }
 
+/// The admin, base path or CA file edited — like the URL — needs the secret again: refused
+/// without it, naming what changed, with nothing written; saved with it as one unit (a new
+/// id, the new secret, the old entry gone).
+#[tokio::test]
+async fn every_bound_setting_edited_needs_the_secret_again_and_is_saved_with_it() {
+    if !store_available("every_bound_setting_edited_needs_the_secret_again") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = ProfileStore::in_dir(dir.path());
+    let name = unique("again");
+    profile_changes::save(
+        &store,
+        &recorder(),
+        draft(&name, "https://mfa.example.com"),
+        Some(creds("a")),
+        false,
+    )
+    .await
+    .unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let ca = rcgen::CertificateParams::new(vec!["ca.test".to_owned()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let ca_path = dir.path().join("ca.pem");
+    std::fs::write(&ca_path, ca.pem()).unwrap();
+    let edits = [
+        (
+            Field::AdminUsername,
+            ProfileEdit {
+                admin: Some("helpdesk02".into()),
+                ..Default::default()
+            },
+            "the admin username changed",
+        ),
+        (
+            Field::BasePath,
+            ProfileEdit {
+                base_path: Some("/v2/CentagateWS/webresources".into()),
+                ..Default::default()
+            },
+            "the base path changed",
+        ),
+        (
+            Field::CaFile,
+            ProfileEdit {
+                ca_file: Some(ca_path.display().to_string()),
+                ..Default::default()
+            },
+            "the CA certificate file changed",
+        ),
+    ];
+    for (i, (field, edit, words)) in edits.into_iter().enumerate() {
+        let before = std::fs::read_to_string(store.path()).unwrap();
+        let old = store.get(&name).unwrap();
+        let plan = profile_changes::plan_edit(&store, &name, &edit)
+            .await
+            .unwrap();
+        assert_eq!(plan.secret_again, Some(field));
+        match profile_changes::save(&store, &recorder(), plan.profile.clone(), None, true).await {
+            Err(Error::Input {
+                field: Field::AuthToken,
+                rule,
+            }) => assert!(rule.contains(words), "{rule}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(std::fs::read_to_string(store.path()).unwrap(), before);
+        let tag = format!("b{i}");
+        let saved =
+            profile_changes::save(&store, &recorder(), plan.profile, Some(creds(&tag)), true)
+                .await
+                .unwrap();
+        assert_ne!(saved.profile.id, old.id, "a new secret, a new id");
+        assert_eq!(
+            auth_of(&store.get(&name).unwrap()).unwrap(),
+            format!("auth-{tag}")
+        );
+        let old_id = old.id.expect("an id");
+        assert!(!SecretStore::open().unwrap().has_id(&old_id).unwrap());
+    }
+    profile_changes::remove(&store, &recorder(), &name)
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn two_config_folders_with_one_profile_name_keep_their_own_secrets() {
     if !store_available("two_config_folders_with_one_profile_name_keep_their_own_secrets") {

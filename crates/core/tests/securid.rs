@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,7 +21,7 @@ use tokendesk_core::ops::{Session, UserRequest};
 use tokendesk_core::profiles::ProfileStore;
 use tokendesk_core::securid::client::{ApiCall, Client, Repeat};
 use tokendesk_core::securid::jwt::{Clock, JwtSigner, SystemClock, TOKEN_LIFETIME_SECS};
-use tokendesk_core::securid::key::SecurIdKey;
+use tokendesk_core::securid::key::{SecurIdKey, MAX_KEY_FILE_BYTES};
 use tokendesk_core::securid::locks::UnlockMethod;
 use tokendesk_core::securid::profile::SecurIdProfileDraft;
 use tokendesk_core::securid::retry::RetryPolicy;
@@ -218,12 +219,43 @@ fn key_files_are_read_from_disk_and_missing_ones_named() {
     );
     assert_eq!(profile.customer_name.as_deref(), Some("Test Tenant"));
     assert_eq!(profile.timeout_secs, 20);
-    let missing = SecurIdProfileDraft {
-        key_file: Some(dir.path().join("nope.json").display().to_string()),
-        ..draft.clone()
+    // A typed path may probe the disk: whatever is wrong, the same words, naming the field.
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
     };
-    let e = missing.validate().unwrap_err();
-    assert!(e.to_string().contains("no such file"), "{e}");
+    let bad = [
+        dir.path().join("nope.json"),
+        dir.path().to_owned(),
+        write("big.json", &" ".repeat(MAX_KEY_FILE_BYTES + 1)),
+        write("passwd", "root:x:0:0:root:/root:/bin/bash\n"),
+        write(
+            "no-key.json",
+            &json!({"customerName": "t", "accessID": ACCESS_ID, "adminRestApiUrl": VECTOR_AUD})
+                .to_string(),
+        ),
+        write(
+            "public.json",
+            &key_file(VECTOR_AUD, &data("securid-test-key.pub.pem")),
+        ),
+        PathBuf::from("/dev/zero"),
+    ];
+    for path in bad {
+        let shown = path.display().to_string();
+        let typed = SecurIdProfileDraft {
+            key_file: Some(shown.clone()),
+            ..draft.clone()
+        };
+        match typed.validate().unwrap_err() {
+            Error::Input {
+                field: Field::KeyFile,
+                rule,
+            } => assert_eq!(rule, tokendesk_core::local_file::NOT_A_KEY_FILE, "{shown}"),
+            other => panic!("{shown}: {other:?}"),
+        }
+        assert!(SecurIdKey::from_file(&path).is_err());
+    }
     let neither = SecurIdProfileDraft {
         key_file: None,
         ..draft

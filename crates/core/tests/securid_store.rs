@@ -136,6 +136,11 @@ fn the_key_file_in_the_environment_overrides_the_store() {
     ));
     std::env::set_var(ENV_KEY_FILE, dir.path().join("missing.json"));
     let e = credentials::resolve(&profile, 0, credentials::Environment::Use).unwrap_err();
-    assert!(e.to_string().contains("no such file"), "{e}");
+    // A typed path: the same words whatever is wrong with it.
+    assert!(
+        e.to_string()
+            .contains(tokendesk_core::local_file::NOT_A_KEY_FILE),
+        "{e}"
+    );
     std::env::remove_var(ENV_KEY_FILE);
 }

@@ -7,11 +7,17 @@
 //!   from `TOKENDESK_APP_AUTOMATION_OPEN_FILE` / `TOKENDESK_APP_AUTOMATION_SAVE_FILE`, since
 //!   WebDriver cannot drive a native dialog. Without automation those variables are ignored.
 
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
+use serde::Serialize;
 use tauri_plugin_dialog::DialogExt;
+use tokendesk_core::vocab::Field;
 use tokendesk_core::{ConfigError, Error};
+use ts_rs::TS;
 
 use crate::state::{AppState, ExportPathChooser};
 
@@ -19,6 +25,53 @@ use crate::state::{AppState, ExportPathChooser};
 pub const ENV_OPEN_FILE: &str = "TOKENDESK_APP_AUTOMATION_OPEN_FILE";
 /// The file the save dialog answers in an app started for automation.
 pub const ENV_SAVE_FILE: &str = "TOKENDESK_APP_AUTOMATION_SAVE_FILE";
+
+/// A file chosen in the open dialog for a profile: the handle the window passes back when it
+/// saves the profile, and the file's name to show. Never its path: the window cannot name a
+/// file for the backend to read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ChosenFile {
+    pub handle: String,
+    pub name: String,
+}
+
+/// The files chosen in the open dialog for profiles (API key files, CA certificate files),
+/// by handle. A handle answers only for the field it was chosen for.
+#[derive(Default)]
+pub struct ChosenFiles {
+    files: Mutex<HashMap<String, (Field, PathBuf)>>,
+    next: AtomicU64,
+}
+
+impl ChosenFiles {
+    /// Keeps `path`, chosen for `field`; its handle and name for the window.
+    pub fn keep(&self, field: Field, path: PathBuf) -> ChosenFile {
+        let handle = format!("file-{}", self.next.fetch_add(1, Ordering::SeqCst) + 1);
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into(),
+        );
+        self.lock().insert(handle.clone(), (field, path));
+        ChosenFile { handle, name }
+    }
+
+    /// The file chosen for `field` under `handle`.
+    pub fn path(&self, field: Field, handle: &str) -> Result<PathBuf, Error> {
+        match self.lock().get(handle) {
+            Some((f, path)) if *f == field => Ok(path.clone()),
+            _ => Err(Error::input(
+                field,
+                "must be chosen again (this app no longer holds it)",
+            )),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Field, PathBuf)>> {
+        self.files.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
 
 /// What a dialog is for: its title, its file filter, and the file name it suggests.
 pub struct Ask<'a> {
@@ -112,6 +165,28 @@ async fn native<R: tauri::Runtime>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_handle_answers_only_for_its_field() {
+        let files = ChosenFiles::default();
+        let key = files.keep(Field::KeyFile, PathBuf::from("/home/a/api-key.json"));
+        assert_eq!(key.name, "api-key.json");
+        assert!(!key.handle.contains('/'));
+        assert_eq!(
+            files.path(Field::KeyFile, &key.handle).unwrap(),
+            PathBuf::from("/home/a/api-key.json")
+        );
+        for (field, handle) in [
+            (Field::CaFile, key.handle.as_str()),
+            (Field::KeyFile, "file-99"),
+            (Field::KeyFile, "/etc/passwd"),
+        ] {
+            match files.path(field, handle) {
+                Err(Error::Input { field: f, .. }) => assert_eq!(f, field),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
 
     #[test]
     fn the_automation_stand_in_is_off_unless_automation_is_on() {

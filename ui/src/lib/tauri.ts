@@ -18,6 +18,8 @@ import type {
   BulkPreview,
   BulkProgress,
   BulkResults,
+  CaFileChoice,
+  ChosenFile,
   CommandName,
   ConnectionCheck,
   ErrorInfo,
@@ -115,21 +117,35 @@ export const api = {
   /**
    * A CENTAGATE profile: `secrets` (auth token and secret code) for one used directly, or
    * `appSecretKey` for one that signs in (its draft has an Integration Key); null on edit
-   * keeps the stored one.
+   * keeps the stored one (refused when the URL, base path, admin or CA file changed). The CA
+   * file is `caFile` (a chooseCaFile handle, or keep / remove); the draft names no file.
    */
   saveProfile: (
     draft: ProfileDraft,
     secrets: Secrets | null,
     replace: boolean,
     appSecretKey: string | null = null,
-  ) => call<ProfileSummary>("save_profile", { draft, secrets, appSecretKey, replace }),
+    caFile: CaFileChoice = { kind: "keep" },
+  ) => call<ProfileSummary>("save_profile", { draft, secrets, appSecretKey, replace, caFile }),
   removeProfile: (name: string) => call<void>("remove_profile", { name }),
   testProfile: (name: string) => call<ConnectionCheck>("test_profile", { name }),
-  /** SecurID Cloud: the backend reads the key file at `draft.keyFile`; none on edit keeps the stored key. */
-  saveSecurIdProfile: (draft: SecurIdProfileDraft, replace: boolean) =>
-    call<ProfileSummary>("save_securid_profile", { draft, replace }),
-  /** The system's file dialog (opened by the shell): the chosen path, or null when cancelled. */
-  chooseKeyFile: () => call<string | null>("choose_key_file"),
+  /**
+   * SecurID Cloud: the backend reads the key file chosen under `keyFile` (a chooseKeyFile
+   * handle); none on edit keeps the stored key (refused when the CA file changed).
+   */
+  saveSecurIdProfile: (
+    draft: SecurIdProfileDraft,
+    replace: boolean,
+    keyFile: string | null = null,
+    caFile: CaFileChoice = { kind: "keep" },
+  ) => call<ProfileSummary>("save_securid_profile", { draft, replace, keyFile, caFile }),
+  /**
+   * The system's open dialog (opened by the shell) for an API key file: its handle and name,
+   * or null when cancelled. The window never holds the path.
+   */
+  chooseKeyFile: () => call<ChosenFile | null>("choose_key_file"),
+  /** The same for a CA certificate file (PEM). */
+  chooseCaFile: () => call<ChosenFile | null>("choose_ca_file"),
 
   listMethods: (profile: string, request: UserRequest) =>
     call<Outcome<AuthMethods>>("list_methods", { profile, request }),

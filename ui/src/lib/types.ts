@@ -20,6 +20,9 @@ export type { Operation } from "../bindings/Operation";
 export type { Outcome } from "../bindings/Outcome";
 export type { Profile } from "../bindings/Profile";
 export type { ProfileDraft } from "../bindings/ProfileDraft";
+// A key or CA file chosen in the dialog the shell opens (commands/dialog.rs): a handle, never a path.
+export type { ChosenFile } from "../bindings/ChosenFile";
+export type { CaFileChoice } from "../bindings/CaFileChoice";
 export type { RegisterTokenRequest } from "../bindings/RegisterTokenRequest";
 export type { SyncTokenRequest } from "../bindings/SyncTokenRequest";
 export type { TokenMethod } from "../bindings/TokenMethod";
@@ -118,6 +121,7 @@ export type CommandName =
   | "test_profile"
   | "save_securid_profile"
   | "choose_key_file"
+  | "choose_ca_file"
   | "securid_lookup"
   | "securid_unlock"
   | "list_methods"

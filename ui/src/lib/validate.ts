@@ -236,13 +236,12 @@ export function timeout(raw: string): Checked<number | null> {
   return { ok: true, value: n };
 }
 
-/** The profile form, as the person typed it. */
+/** The profile form, as the person typed it (the CA file is chosen in a dialog: lib/profileEdit.ts). */
 export type ProfileForm = {
   name: string;
   url: string;
   admin: string;
   basePath: string;
-  caFile: string;
   timeout: string;
 };
 

@@ -8,9 +8,11 @@
  * slow.example.com (timeout), proxy.example.com (HTTP 502), portal.example.com (not a
  * CENTAGATE answer). A profile saved with the auth token "expired" gets code 10001.
  *
- * SecurID Cloud: a key file path ending in .json is "read" (one holding "missing" is not
- * found, one holding "bad-key" is not a key file); `keyFilePick` is what "Browse…" picks
- * (null: cancelled). The practice SecurID users mirror the practice server's fixture (frank's
+ * Key and CA files are chosen in the shell's dialog: `keyFilePick` and `caFilePick` are what
+ * it picks (null: cancelled), the window gets a handle and a name. A key file path ending in
+ * .json is "read" (one holding "missing" or "bad-key" is not a readable key file), a CA file
+ * ending in .pem (one holding "missing" is not a readable PEM file). An edit of a profile's
+ * URL, admin, base path or CA file without its secret is refused as core refuses it. The practice SecurID users mirror the practice server's fixture (frank's
  * voice will not unlock: HTTP 500 with the statuses).
  *
  * The audit log: every action after its input was found valid is recorded as core records
@@ -29,6 +31,7 @@ import type { CodeEntry } from "../bindings/CodeEntry";
 import * as v from "../lib/validate";
 import { TOKEN_TYPE_LABEL } from "../lib/format";
 import { MockBulk } from "./bulk";
+import { secretAgainFor, secretAgainRule } from "../lib/profileEdit";
 import type {
   Case,
   ChangeRequest,
@@ -59,6 +62,8 @@ import type {
   ProfileSummary,
   RegisterTokenRequest,
   Secrets,
+  CaFileChoice,
+  ChosenFile,
   SecurIdProfileDraft,
   SecurIdUser,
   SessionStatus,
@@ -136,6 +141,8 @@ const METHOD_WORD: Record<UnlockMethod, string> = { TOKEN: "token", SMS: "SMS", 
 /** What the mock's SecurID key files hold (the practice server's public practice key). */
 export const MOCK_ACCESS_ID = "5a1e2f0c-7d3b-4c8e-9f61-0b2d4e6a8c10";
 export const MOCK_KEY_FILE = "/home/helpdesk/Downloads/securid-api-key.json";
+/** What the mock's CA file dialog picks unless told otherwise. */
+export const MOCK_CA_FILE = "/home/helpdesk/certs/private-ca.pem";
 
 export type MockOptions = {
   /** Milliseconds since the epoch; TOTP codes follow it. */
@@ -291,6 +298,10 @@ export class MockBackend {
   private securidUsers = new Map<string, MockSecurIdUser>();
   /** What "Browse…" (choose_key_file) picks; null: the person cancels the dialog. */
   keyFilePick: string | null = MOCK_KEY_FILE;
+  /** What "Choose…" of the CA file (choose_ca_file) picks; null: the person cancels. */
+  caFilePick: string | null = MOCK_CA_FILE;
+  /** Files chosen in the dialogs, by the handle the window was given. */
+  private chosen = new Map<string, { field: Field; path: string }>();
   private now: () => number;
   /** False: saving secrets fails as if no OS credential store were available. */
   storeAvailable = true;
@@ -363,6 +374,7 @@ export class MockBackend {
           a.replace as boolean,
           true,
           (a.appSecretKey ?? null) as string | null,
+          (a.caFile ?? { kind: "keep" }) as CaFileChoice,
         );
       case "sign_in":
         return this.signIn(String(a.profile ?? ""), String(a.password ?? ""));
@@ -389,9 +401,16 @@ export class MockBackend {
       case "test_profile":
         return this.testProfile(a.name as string);
       case "save_securid_profile":
-        return this.saveSecurId(a.draft as SecurIdProfileDraft, a.replace as boolean);
+        return this.saveSecurId(
+          a.draft as SecurIdProfileDraft,
+          a.replace as boolean,
+          (a.keyFile ?? null) as string | null,
+          (a.caFile ?? { kind: "keep" }) as CaFileChoice,
+        );
       case "choose_key_file":
-        return this.keyFilePick;
+        return this.choose("keyFile", this.keyFilePick);
+      case "choose_ca_file":
+        return this.choose("caFile", this.caFilePick);
       case "securid_lookup":
         return this.securidLookup(String(a.profile ?? ""), a.request as LookupUserRequest);
       case "securid_unlock":
@@ -430,7 +449,6 @@ export class MockBackend {
               url: PRACTICE_ORIGIN,
               admin: "practice-admin",
               basePath: "",
-              caFile: "",
               timeout: "",
             }).value!,
           ),
@@ -562,20 +580,23 @@ export class MockBackend {
     replace: boolean,
     strict: boolean,
     appKey: string | null = null,
+    caChoice: CaFileChoice = { kind: "keep" },
   ): ProfileSummary {
     const checked = v.profileDraft({
       name: draft.name ?? "",
       url: draft.url ?? "",
       admin: draft.admin ?? "",
       basePath: draft.basePath ?? "",
-      caFile: draft.caFile ?? "",
       timeout: draft.timeoutSecs == null ? "" : String(draft.timeoutSecs),
     });
+    // Seeded profiles (not strict) may name a CA file; the window never does.
+    if (strict) this.refuseTypedPath(draft.caFile, "caFile");
     if (checked.first) throw inputError(checked.first);
     const n = checked.value!;
-    if (draft.caFile && draft.caFile.trim() && !draft.caFile.trim().endsWith(".pem"))
-      throw inputFor("caFile", `must be an existing file (${draft.caFile.trim()} was not found)`);
     const existing = this.profiles.get(n.name);
+    const caFile = strict
+      ? this.caFileOf(caChoice, replace ? existing : undefined)
+      : (draft.caFile ?? null);
     if (strict && !replace && existing)
       throw configError(
         `A profile named '${n.name}' already exists`,
@@ -608,6 +629,19 @@ export class MockBackend {
         "must be given: the profile now signs in differently and needs an auth token and secret code",
       );
     }
+    // A stored secret signs only where it was given: a new server, admin, base path or CA file
+    // needs it again (core's profile_changes::save).
+    if (
+      strict &&
+      replace &&
+      existing &&
+      (existing.secrets || existing.appKey) &&
+      !secrets &&
+      !appKey
+    ) {
+      const changed = secretAgainFor(existing.profile, { ...n, caFile: caFile ?? null });
+      if (changed) throw inputFor(signsIn ? "appSecretKey" : "authToken", secretAgainRule(changed));
+    }
     if (secrets || appKey) {
       if (!this.storeAvailable)
         throw configError(
@@ -621,7 +655,7 @@ export class MockBackend {
     const stored: StoredProfile = {
       name: n.name,
       profile: {
-        ...profileOf(n, draft.caFile),
+        ...profileOf(n, caFile),
         ...(signsIn ? { integrationKey: draft.integrationKey!.trim() } : {}),
         ...(signsIn && authBasePath ? { authBasePath } : {}),
       },
@@ -638,6 +672,44 @@ export class MockBackend {
     if (!strict) return save();
     const operation = !replace ? "addProfile" : secrets ? "replaceCredentials" : "editProfile";
     return this.recorded(stored, operation, n.name, profileDetails(stored), save, () => null);
+  }
+
+  /** The shell's open dialog: the pick checked at once, then kept under a handle. */
+  private choose(field: "keyFile" | "caFile", pick: string | null): ChosenFile | null {
+    if (pick === null) return null;
+    if (field === "keyFile" && (!pick.endsWith(".json") || /missing|bad-key/.test(pick)))
+      throw inputFor("keyFile", "not a readable key file");
+    if (field === "caFile" && (!pick.endsWith(".pem") || pick.includes("missing")))
+      throw inputFor("caFile", "not a readable PEM file");
+    const handle = `file-${this.chosen.size + 1}`;
+    this.chosen.set(handle, { field, path: pick });
+    return { handle, name: pick.split("/").pop() ?? pick };
+  }
+
+  private chosenPath(field: Field, handle: string): string {
+    const c = this.chosen.get(handle);
+    if (!c || c.field !== field)
+      throw inputFor(field, "must be chosen again (this app no longer holds it)");
+    return c.path;
+  }
+
+  private refuseTypedPath(given: string | null | undefined, field: Field) {
+    if (given && given.trim())
+      throw inputFor(
+        field,
+        "must be chosen with its Choose button (the window does not name files)",
+      );
+  }
+
+  private caFileOf(choice: CaFileChoice, existing: StoredProfile | undefined): string | null {
+    switch (choice.kind) {
+      case "keep":
+        return existing?.profile.caFile ?? null;
+      case "remove":
+        return null;
+      case "chosen":
+        return this.chosenPath("caFile", choice.handle);
+    }
   }
 
   private removeProfile(name: string): null {
@@ -975,7 +1047,14 @@ export class MockBackend {
 
   // ------------------------------------------------------------- SecurID Cloud
 
-  private saveSecurId(draft: SecurIdProfileDraft, replace: boolean): ProfileSummary {
+  private saveSecurId(
+    draft: SecurIdProfileDraft,
+    replace: boolean,
+    keyHandle: string | null,
+    caChoice: CaFileChoice,
+  ): ProfileSummary {
+    this.refuseTypedPath(draft.keyFile, "keyFile");
+    this.refuseTypedPath(draft.caFile, "caFile");
     const name = v.profileName(draft.name ?? "");
     if (!name.ok) throw inputError(name);
     if (["practice", "practice-securid"].includes(name.value.toLowerCase()))
@@ -1001,11 +1080,14 @@ export class MockBackend {
       );
     const t = v.timeout(draft.timeoutSecs == null ? "" : String(draft.timeoutSecs));
     if (!t.ok) throw inputError(t);
-    const path = (draft.keyFile ?? "").trim();
+    const path = keyHandle === null ? "" : this.chosenPath("keyFile", keyHandle);
     if (path === "" && !existing) throw inputFor("keyFile", v.RULES.keyFile);
+    const caFile = this.caFileOf(caChoice, replace ? existing : undefined);
+    if (path === "" && existing?.keyStored && (existing.profile.caFile ?? null) !== caFile)
+      throw inputFor("keyFile", secretAgainRule("caFile"));
     if (path !== "") {
       if (path.includes("missing") || !path.endsWith(".json"))
-        throw inputFor("keyFile", `${path} could not be read: no such file`);
+        throw inputFor("keyFile", "not a readable key file");
       if (path.includes("bad-key"))
         throw configError(
           "The SecurID API key cannot be used",
@@ -1026,7 +1108,7 @@ export class MockBackend {
             t.value ?? v.DEFAULT_TIMEOUT_SECS,
           )
         : { ...existing!.profile, timeoutSecs: t.value ?? v.DEFAULT_TIMEOUT_SECS };
-    if (draft.caFile && draft.caFile.trim()) profile.caFile = draft.caFile.trim();
+    profile.caFile = caFile;
     const stored: StoredProfile = {
       name: name.value,
       profile,

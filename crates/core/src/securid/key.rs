@@ -62,27 +62,17 @@ fn bad(rule: impl Into<String>) -> Error {
 }
 
 impl SecurIdKey {
-    /// Reads and checks a key file.
+    /// Reads and checks the key file at `path`: a regular file of at most
+    /// [`MAX_KEY_FILE_BYTES`]. The path may have been typed to probe the disk, so whatever is
+    /// wrong — no such file, a folder, too big, unreadable, not a key file — the answer is
+    /// [`crate::local_file::not_a_key_file`] and says nothing more ([`Self::from_json`] says
+    /// what is wrong with a key file's text).
     pub fn from_file(path: &Path) -> Result<Self, Error> {
-        let shown = path.display();
-        let meta = std::fs::metadata(path)
-            .map_err(|e| bad(format!("{shown} could not be read: {}", io_words(&e))))?;
-        if !meta.is_file() {
-            return Err(bad(format!("{shown} is not a file")));
-        }
-        if meta.len() > MAX_KEY_FILE_BYTES as u64 {
-            return Err(bad(format!(
-                "{shown} is larger than {MAX_KEY_FILE_BYTES} bytes: not an API key file"
-            )));
-        }
-        let bytes = Secret::new(
-            String::from_utf8(
-                std::fs::read(path)
-                    .map_err(|e| bad(format!("{shown} could not be read: {}", io_words(&e))))?,
-            )
-            .map_err(|_| bad(format!("{shown} is not text: not an API key file")))?,
-        );
-        Self::from_json(bytes.expose())
+        let bytes = crate::local_file::read_capped(path, MAX_KEY_FILE_BYTES as u64)
+            .ok_or_else(crate::local_file::not_a_key_file)?;
+        let text =
+            Secret::new(String::from_utf8(bytes).map_err(|_| crate::local_file::not_a_key_file())?);
+        Self::from_json(text.expose()).map_err(|_| crate::local_file::not_a_key_file())
     }
 
     /// Parses and checks the text of a key file.
@@ -223,14 +213,6 @@ impl SecurIdKey {
             })
             .expect("strings serialise"),
         )
-    }
-}
-
-fn io_words(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
     }
 }
 
