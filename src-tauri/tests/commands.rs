@@ -63,11 +63,9 @@ impl App {
         chosen["handle"].clone()
     }
 
-    /// Starts practice mode; never while a test holds a saved profile of a practice name.
+    /// Starts practice mode; waits while a test holds [`PRACTICE_STARTS`] for writing.
     fn start_practice(&self) -> Value {
-        let _saved = SAVED_PRACTICE_NAME
-            .read()
-            .unwrap_or_else(|p| p.into_inner());
+        let _saved = PRACTICE_STARTS.read().unwrap_or_else(|p| p.into_inner());
         self.ok("practice_start", json!({}))
     }
 
@@ -152,9 +150,11 @@ fn profile_writes() -> std::sync::MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Held for writing by the test that saves a profile under a practice name (practice mode
-/// then refuses to start), for reading while any other test starts practice mode.
-static SAVED_PRACTICE_NAME: RwLock<()> = RwLock::new(());
+/// Held for reading while a test starts practice mode; for writing by a test during which no
+/// other may start it: the one that saves a profile under a practice name (practice mode then
+/// refuses to start), and the sign-in tests (a practice start forgets the practice sign-in's
+/// kept session, which all apps of this process share).
+static PRACTICE_STARTS: RwLock<()> = RwLock::new(());
 
 fn secret_service() -> bool {
     let ok = std::env::var("TOKENDESK_TEST_SECRET_SERVICE").as_deref() == Ok("1");
@@ -1162,9 +1162,7 @@ fn an_edit_of_where_a_secret_signs_needs_the_credentials_again() {
 #[test]
 fn practice_mode_refuses_a_saved_profile_with_a_practice_name() {
     let _turn = profile_writes();
-    let _alone = SAVED_PRACTICE_NAME
-        .write()
-        .unwrap_or_else(|p| p.into_inner());
+    let _alone = PRACTICE_STARTS.write().unwrap_or_else(|p| p.into_inner());
     let app = App::new();
     let store = tokendesk_core::profiles::ProfileStore::open_default().unwrap();
     // Any case: practice names are matched without it.
@@ -1476,14 +1474,21 @@ fn audit_entries_tickets_and_exports_through_the_commands() {
 
 /// The sign-in tests' app: practice mode started, with their turn at the profile writes (a
 /// sign-in keeps its session in the OS store). None without the Secret Service.
-fn signing_in_app() -> Option<(std::sync::MutexGuard<'static, ()>, App, Value)> {
+/// The turn to write profiles, and no practice start by another test until the guards drop.
+type SignInTurn = (
+    std::sync::MutexGuard<'static, ()>,
+    std::sync::RwLockWriteGuard<'static, ()>,
+);
+
+fn signing_in_app() -> Option<(SignInTurn, App, Value)> {
     let turn = profile_writes();
     if !secret_service() {
         return None;
     }
+    let alone = PRACTICE_STARTS.write().unwrap_or_else(|p| p.into_inner());
     let app = App::new();
-    let status = app.start_practice();
-    Some((turn, app, status))
+    let status = app.ok("practice_start", json!({}));
+    Some(((turn, alone), app, status))
 }
 
 impl App {
