@@ -5,6 +5,10 @@
 #   scripts/perf-app.sh                 # build both (release, Tauri CLI, .deb), then measure
 #   RUNS=9 IDLE_SECS=8 scripts/perf-app.sh
 #   SKIP_BUILD=1 scripts/perf-app.sh    # measure the binaries already in target/release
+#   BEFORE_BIN=/tmp/tokendesk-app.before scripts/perf-app.sh
+#                                       # also an earlier build of the app (a copy of its release
+#                                       # binary), launched in the same rotation: before/after
+#                                       # figures under the same load
 #
 # What it does:
 #   * builds the app (ui/dist embedded) and the blank window (bench/blank-window: one <input>,
@@ -25,8 +29,10 @@
 #     practice mode is off (it would start a server the blank window has no counterpart of);
 #   * idle memory: IDLE_SECS after interactive, the PSS (/proc/PID/smaps_rollup) of the program
 #     and all its descendants (WebKitWebProcess, WebKitNetworkProcess, ...), summed;
-#   * prints the medians, the ratios to the blank window and the aims (start <= 1.3x, memory
-#     <= 1.25x), and writes them with every single run to $OUT_DIR (default target/perf-app/).
+#   * prints the medians, the ratios to the blank window and the aims (start <= 1.2x, memory
+#     <= 1.15x), and writes them with every single run to $OUT_DIR (default target/perf-app/).
+#     With BEFORE_BIN, that binary ("before") takes its turn in every round too (the order
+#     rotating), and the table has its column.
 # Exit status 0 when measured (a missed aim is reported, not an error); 1 when a step failed.
 set -euo pipefail
 
@@ -42,6 +48,7 @@ target=$(mkdir -p "$target" && cd "$target" && pwd)
 OUT_DIR=${OUT_DIR:-$target/perf-app}
 app_bin="$target/release/tokendesk-app"
 blank_bin="$target/release/tokendesk-blank-window"
+before_bin=${BEFORE_BIN:-}
 cli_bin="$target/release/tokendesk"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -119,10 +126,14 @@ if [[ ${1:-} == --measure ]]; then
   : >"$work/runs.txt"
   for ((run = 0; run <= RUNS; run++)); do
     # Run 0 is a warm-up of each (page cache, fontconfig cache), not counted. The order
-    # alternates so neither program always goes first.
-    if ((run % 2)); then order=(blank app); else order=(app blank); fi
+    # alternates (rotates, with a third program) so none always goes first.
+    if [[ -n $before_bin ]]; then
+      case $((run % 3)) in
+        0) order=(app blank before) ;; 1) order=(blank before app) ;; *) order=(before app blank) ;;
+      esac
+    elif ((run % 2)); then order=(blank app); else order=(app blank); fi
     for name in "${order[@]}"; do
-      if [[ $name == app ]]; then bin=$app_bin; else bin=$blank_bin; fi
+      case $name in app) bin=$app_bin ;; blank) bin=$blank_bin ;; *) bin=$before_bin ;; esac
       line=$(launch "$name" "$bin" "$run")
       log "run $run: $line"
       ((run == 0)) || printf '%s\n' "$line" >>"$work/runs.txt"
@@ -163,7 +174,7 @@ if [[ ${SKIP_BUILD:-0} != 1 ]]; then
   nice -n 10 cargo build --release -p tokendesk-cli
   log "builds took $(($(date +%s) - b0)) s"
 fi
-for b in "$app_bin" "$blank_bin" "$cli_bin"; do
+for b in "$app_bin" "$blank_bin" "$cli_bin" ${before_bin:+"$before_bin"}; do
   [[ -x $b ]] || { log "not built: $b (run without SKIP_BUILD=1)"; exit 1; }
 done
 
@@ -185,7 +196,7 @@ busy_before=$(ps -e -o pcpu=,comm= --sort=-pcpu | awk '$1 >= 5 { printf "%s%s(%s
 # ---------------------------------------------------------------- launches
 log "measuring: $RUNS runs each (+1 warm-up), ${IDLE_SECS}s idle before reading memory"
 xvfb-run -a -s "-screen 0 1440x900x24" "$repo/scripts/with-secret-service.sh" \
-  "$self" --measure "$work"
+  env BEFORE_BIN="$before_bin" "$self" --measure "$work"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------------------------------------------------------------- report
@@ -202,19 +213,38 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 mb() { awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1000000 }'; }
 start_ratio=$(ratio "$app_start" "$blank_start")
 pss_ratio=$(ratio "$app_pss" "$blank_pss")
+# With BEFORE_BIN: the earlier build's medians, as a cell each (value and ratio to the blank).
+bcell() { :; }
+if [[ -n $before_bin ]]; then
+  bcol() { awk -v c="$1" '$1 == "before" { print $c }' "$work/runs.txt"; }
+  b_start=$(bcol 3 | median); b_rep=$(bcol 4 | median); b_page=$(bcol 5 | median)
+  b_native=$(awk '$1 == "before" { print $4 - $5 }' "$work/runs.txt" | median)
+  b_pss=$(bcol 6 | median)
+  bcell() { # value unit blank-value
+    if [[ $2 == MiB ]]; then printf ' %s (%sx) |' "$(mib "$1")" "$(ratio "$1" "$3")"
+    else printf ' %s ms (%sx) |' "$1" "$(ratio "$1" "$3")"; fi
+  }
+fi
 
 {
   echo "TokenDesk desktop app vs a blank Tauri window (medians of $RUNS launches each, after a warm-up)"
   echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?')"
   echo "load average before/after: $load_before / $load_after; busy before: ${busy_before:-nothing}"
   echo
-  echo "| yardstick | app | blank window | ratio | aim |"
-  echo "| --- | ---: | ---: | ---: | --- |"
-  echo "| start to interactive (launch to the ready line) | $app_start ms | $blank_start ms | ${start_ratio}x | <= 1.3x: $(verdict "$start_ratio" 1.3) |"
-  echo "| (the same, as the process reckons it) | $app_rep ms | $blank_rep ms | $(ratio "$app_rep" "$blank_rep")x | |"
-  echo "| of which native: process start to the page's navigation | $app_native ms | $blank_native ms | $(ratio "$app_native" "$blank_native")x | |"
-  echo "| of which the page: navigation to its form ready | $app_page ms | $blank_page ms | $(ratio "$app_page" "$blank_page")x | |"
-  echo "| idle memory, PSS of all its processes | $(mib "$app_pss") | $(mib "$blank_pss") | ${pss_ratio}x | <= 1.25x: $(verdict "$pss_ratio" 1.25) |"
+  if [[ -n $before_bin ]]; then
+    echo "before: $before_bin"
+    echo
+    echo "| yardstick | app | blank window | ratio | aim | app before (ratio) |"
+    echo "| --- | ---: | ---: | ---: | --- | ---: |"
+  else
+    echo "| yardstick | app | blank window | ratio | aim |"
+    echo "| --- | ---: | ---: | ---: | --- |"
+  fi
+  echo "| start to interactive (launch to the ready line) | $app_start ms | $blank_start ms | ${start_ratio}x | <= 1.2x: $(verdict "$start_ratio" 1.2) |$(bcell "${b_start:-}" ms "$blank_start")"
+  echo "| (the same, as the process reckons it) | $app_rep ms | $blank_rep ms | $(ratio "$app_rep" "$blank_rep")x | |$(bcell "${b_rep:-}" ms "$blank_rep")"
+  echo "| of which native: process start to the page's navigation | $app_native ms | $blank_native ms | $(ratio "$app_native" "$blank_native")x | |$(bcell "${b_native:-}" ms "$blank_native")"
+  echo "| of which the page: navigation to its form ready | $app_page ms | $blank_page ms | $(ratio "$app_page" "$blank_page")x | |$(bcell "${b_page:-}" ms "$blank_page")"
+  echo "| idle memory, PSS of all its processes | $(mib "$app_pss") | $(mib "$blank_pss") | ${pss_ratio}x | <= 1.15x: $(verdict "$pss_ratio" 1.15) |$(bcell "${b_pss:-}" MiB "$blank_pss")"
   echo "| release binary | $(mb "$(size_of "$app_bin")") | $(mb "$(size_of "$blank_bin")") | $(ratio "$(size_of "$app_bin")" "$(size_of "$blank_bin")")x | |"
   echo "| .deb | $(mb "$(size_of "$app_deb")") | $(mb "$(size_of "$blank_deb")") | $(ratio "$(size_of "$app_deb")" "$(size_of "$blank_deb")")x | |"
   echo
