@@ -57,5 +57,8 @@ export default defineConfig(({ mode, command }) => ({
     environment: "jsdom",
     include: ["tests/**/*.test.ts"],
     setupFiles: ["tests/setup.ts"],
+    // A few tests render whole screens in jsdom; on a loaded 2-core machine that outlasts
+    // vitest's default 5 s. A hang still fails, a slow render does not.
+    testTimeout: 30_000,
   },
 }));
