@@ -70,7 +70,7 @@ describe("a bulk job in the app", { concurrency: false }, () => {
   step("the job runs with progress to its end", async () => {
     const { h, browser } = s;
     await h
-      .el(`${PREVIEW}//label[contains(., 'Skip the 1 invalid rows')]/input`)
+      .el(`${PREVIEW}//label[contains(., 'Skip the 1 invalid row (')]/input`)
       .then((c) => c.click());
     await h.click("Run");
     const text = await h.waitText(RUN, "finished:", 30_000);
