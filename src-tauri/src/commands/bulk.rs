@@ -22,7 +22,7 @@ use tokendesk_core::{ConfigError, Error, ErrorInfo};
 use ts_rs::TS;
 
 use super::blocking;
-use super::dialog::{open_path, save_path, Ask};
+use super::dialog::{open_path, save_path, Ask, ChosenFile};
 use crate::state::{AppState, ExportPathChooser};
 
 /// Sent to the window as a job's rows finish (core's `Progress`), at most every
@@ -77,15 +77,6 @@ impl BulkState {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// A file chosen for a job: the handle the window passes back, and its name to show.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export, rename = "BulkFile")]
-pub struct ChosenFile {
-    pub handle: String,
-    pub name: String,
 }
 
 /// How a job's run ended: core's `RunEnd`, or the error that stopped it.

@@ -26,9 +26,9 @@ pub const ENV_OPEN_FILE: &str = "TOKENDESK_APP_AUTOMATION_OPEN_FILE";
 /// The file the save dialog answers in an app started for automation.
 pub const ENV_SAVE_FILE: &str = "TOKENDESK_APP_AUTOMATION_SAVE_FILE";
 
-/// A file chosen in the open dialog for a profile: the handle the window passes back when it
-/// saves the profile, and the file's name to show. Never its path: the window cannot name a
-/// file for the backend to read.
+/// A file chosen in the open dialog (a profile's key or CA file, a bulk job's CSV): the handle
+/// the window passes back, and the file's name to show. Never its path: the window cannot name
+/// a file for the backend to read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]

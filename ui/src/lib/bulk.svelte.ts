@@ -8,7 +8,7 @@ import { applyEnd, applyProgress, startRun, type RunView } from "./bulk";
 import { api } from "./tauri";
 import type {
   BulkDryRun,
-  BulkFile,
+  ChosenFile,
   BulkOperation,
   BulkOperationInfo,
   BulkPreview,
@@ -21,7 +21,7 @@ export class BulkScreen {
   profile = $state<string | null>(null);
   operations = $state<BulkOperationInfo[]>([]);
   operation = $state<BulkOperation | "">("");
-  file = $state<BulkFile | null>(null);
+  file = $state<ChosenFile | null>(null);
   preview = $state<BulkPreview | null>(null);
   dryRun = $state<BulkDryRun | null>(null);
   skipInvalid = $state(false);

@@ -12,7 +12,6 @@ import type {
   AuthMethods,
   BulkDryRun,
   BulkEnd,
-  BulkFile,
   BulkOperation,
   BulkOperationInfo,
   BulkPreview,
@@ -273,7 +272,7 @@ export const api = {
   /** Bulk jobs: the operations the profile's server does in bulk, with their columns. */
   bulkOperations: (profile: string) => call<BulkOperationInfo[]>("bulk_operations", { profile }),
   /** The system's open dialog (opened by the shell): a handle and the file's name, or null. */
-  bulkChooseFile: () => call<BulkFile | null>("bulk_choose_file"),
+  bulkChooseFile: () => call<ChosenFile | null>("bulk_choose_file"),
   /** Every row checked and the first rows; nothing is sent. */
   bulkPreview: (profile: string, file: string, operation: BulkOperation) =>
     call<BulkPreview>("bulk_preview", { profile, file, operation }),

@@ -20,7 +20,7 @@ export type { Operation } from "../bindings/Operation";
 export type { Outcome } from "../bindings/Outcome";
 export type { Profile } from "../bindings/Profile";
 export type { ProfileDraft } from "../bindings/ProfileDraft";
-// A key or CA file chosen in the dialog the shell opens (commands/dialog.rs): a handle, never a path.
+// A file chosen in the dialog the shell opens (commands/dialog.rs): a handle, never a path.
 export type { ChosenFile } from "../bindings/ChosenFile";
 export type { CaFileChoice } from "../bindings/CaFileChoice";
 export type { RegisterTokenRequest } from "../bindings/RegisterTokenRequest";
@@ -94,7 +94,6 @@ export type { ValidityUnit } from "../bindings/ValidityUnit";
 export type { BulkCounts } from "../bindings/BulkCounts";
 export type { BulkDryRun } from "../bindings/BulkDryRun";
 export type { BulkEnd } from "../bindings/BulkEnd";
-export type { BulkFile } from "../bindings/BulkFile";
 export type { BulkOperation } from "../bindings/BulkOperation";
 export type { BulkOperationInfo } from "../bindings/BulkOperationInfo";
 export type { BulkPreview } from "../bindings/BulkPreview";

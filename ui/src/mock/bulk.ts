@@ -14,7 +14,7 @@ import type {
   BulkCounts,
   BulkDryRun,
   BulkEnd,
-  BulkFile,
+  ChosenFile,
   BulkOperation,
   BulkOperationInfo,
   BulkPreview,
@@ -325,7 +325,7 @@ export class MockBulk {
     }
   }
 
-  private choose(): BulkFile | null {
+  private choose(): ChosenFile | null {
     if (!this.filePick) return null;
     const handle = `f${this.nextFile++}`;
     this.files.set(handle, this.filePick);
