@@ -3,7 +3,7 @@
 // by their labels, and saves screenshots. Run through ../scripts/e2e-app.sh, which builds the
 // app, and provides the X display (xvfb-run) and a throwaway unlocked Secret Service.
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -58,6 +58,21 @@ async function waitForPorts(ports, child, log, timeoutMs = 30_000) {
         `ports ${ports.join(", ")} not accepting after ${timeoutMs} ms:\n${log.join("")}`,
       );
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Kills every app process started with this config folder (its environment names it). */
+function killLeftApps(/** @type {string} */ configDir) {
+  const mark = `TOKENDESK_CONFIG_DIR=${configDir}\0`;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    if (Number(pid) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, "latin1").includes(mark)) {
+        process.kill(Number(pid), "SIGKILL");
+      }
+    } catch {
+      /* gone, or not ours to read */
+    }
   }
 }
 
@@ -119,12 +134,22 @@ export async function startApp({ home = "", keepHome = false } = {}) {
   browser.setTimeout({ implicit: 0 });
   const stop = async () => {
     try {
-      await browser.deleteSession();
+      // WebKitWebDriver ends the app when the session is deleted; a session that no longer
+      // answers (after a page reload, say) must not hold the run.
+      await Promise.race([
+        browser.deleteSession(),
+        new Promise((r) => setTimeout(r, 10_000).unref()),
+      ]);
     } catch {
       /* the app may already be gone */
     }
     driver.kill("SIGTERM");
     await new Promise((r) => (driver.exitCode !== null ? r(undefined) : driver.once("exit", r)));
+    // An app the driver left behind would keep its stdout (tauri-driver's pipe, inherited)
+    // open, and with it this test file's process, for ever: end it, and let go of the pipes.
+    killLeftApps(configDir);
+    driver.stdout.destroy();
+    driver.stderr.destroy();
     if (!keepHome) rmSync(home, { recursive: true, force: true });
   };
   return { browser, stop, home, configDir, xdgConfig, log };
